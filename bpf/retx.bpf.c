@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* Counts TCP retransmissions in the kernel, per network namespace, address
+ * family, cause and outcome, in segments and in tracepoint hits.
+ *
+ * Three flavours of each program exist because kernels differ in what they
+ * accept: tp_btf (BTF-typed, cheapest), raw_tp (no BTF attach needed) and the
+ * classic tracepoint. The exporter loads exactly one flavour, turning autoload
+ * off for the others, and reports which (exporter/probe.cpp).
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
+#include "retx_abi.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+#define AF_INET 2
+#define AF_INET6 10
+/* include/net/inet_connection_sock.h: these are #defines, absent from BTF. */
+#define ICSK_TIME_LOSS_PROBE 5
+/* errno values returned by __tcp_retransmit_skb before it reaches
+ * tcp_transmit_skb (net/ipv4/tcp_output.c, 6.17+). */
+#define E_AGAIN 11
+#define E_NOMEM 12
+#define E_BUSY 16
+#define E_INVAL 22
+#define E_HOSTUNREACH 113
+
+/* Set by the exporter before load (read-only data, so the verifier prunes the
+ * branches a kernel cannot take, e.g. reading the err argument on < 6.17). */
+const volatile bool targ_has_err = false;
+const volatile bool targ_peer_labels = false;
+const volatile bool targ_filter_netns = false;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, RETX_AGG_MAX_ENTRIES);
+	__type(key, struct retx_key);
+	__type(value, struct retx_value);
+} retx_agg SEC(".maps");
+
+/* Sized to the series budget by the exporter before load. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, 1);
+	__type(key, struct retx_key);
+	__type(value, struct retx_value);
+} retx_peer SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, RETX_STAT_COUNT);
+	__type(key, __u32);
+	__type(value, __u64);
+} retx_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, RETX_NETNS_FILTER_MAX);
+	__type(key, __u32);
+	__type(value, __u8);
+} netns_allow SEC(".maps");
+
+/* Classic tracepoint records: skbaddr and skaddr sit at offsets 8 and 16 in
+ * every kernel since the event appeared (the struct's name changed in 6.17,
+ * so it cannot be matched by CO-RE name; the layout prefix never moved). */
+struct retx_tp_skb_record {
+	__u64 common;
+	const void *skbaddr;
+	const void *skaddr;
+};
+struct retx_tp_synack_record {
+	__u64 common;
+	const void *skaddr;
+	const void *req;
+};
+/* 6.17+ record: err is located by CO-RE, only when targ_has_err is set. */
+struct trace_event_raw_tcp_retransmit_skb___err {
+	int err;
+} __attribute__((preserve_access_index));
+
+static __always_inline void stat_inc(__u32 slot)
+{
+	__u64 *v = bpf_map_lookup_elem(&retx_stats, &slot);
+	if (v)
+		(*v)++;
+}
+
+static __always_inline __u8 outcome_of(int err)
+{
+	if (err == 0)
+		return RETX_OUTCOME_SENT;
+	switch (-err) {
+	case E_AGAIN:
+	case E_NOMEM:
+	case E_BUSY:
+	case E_INVAL:
+	case E_HOSTUNREACH:
+		return RETX_OUTCOME_FAILED_EARLY;
+	}
+	return RETX_OUTCOME_FAILED_XMIT;
+}
+
+/* Order matters: a loss-probe timer can still be armed when SACK recovery
+ * starts, so the congestion state is checked before icsk_pending. */
+static __always_inline __u8 cause_of(const struct sock *sk)
+{
+	const struct inet_connection_sock *icsk = (const void *)sk;
+	__u8 state = BPF_CORE_READ(sk, __sk_common.skc_state);
+	__u8 ca_state;
+
+	if (state == TCP_SYN_SENT)
+		return RETX_CAUSE_SYN;
+	if (state == TCP_SYN_RECV)
+		return RETX_CAUSE_SYNACK;
+	ca_state = BPF_CORE_READ_BITFIELD_PROBED(icsk, icsk_ca_state);
+	if (ca_state == TCP_CA_Loss)
+		return RETX_CAUSE_RTO;
+	if (ca_state == TCP_CA_Recovery)
+		return RETX_CAUSE_FAST;
+	if (BPF_CORE_READ(icsk, icsk_pending) == ICSK_TIME_LOSS_PROBE)
+		return RETX_CAUSE_TLP;
+	return RETX_CAUSE_OTHER;
+}
+
+/* Peer fields come from a sock_common: the socket itself, or for SYN-ACKs the
+ * request sock (whose first member is also a sock_common). */
+static __always_inline void fill_peer(struct retx_key *key, const struct sock *common)
+{
+	key->lport = BPF_CORE_READ(common, __sk_common.skc_num);
+	key->rport = bpf_ntohs(BPF_CORE_READ(common, __sk_common.skc_dport));
+	if (key->family == AF_INET6)
+		BPF_CORE_READ_INTO(&key->raddr, common, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+	else
+		BPF_CORE_READ_INTO(&key->raddr[0], common, __sk_common.skc_daddr);
+}
+
+static __always_inline bool add_to(void *map, const struct retx_key *key, __u64 segs)
+{
+	struct retx_value *v = bpf_map_lookup_elem(map, key);
+
+	if (!v) {
+		struct retx_value zero = {};
+		long r = bpf_map_update_elem(map, key, &zero, BPF_NOEXIST);
+
+		/* -EEXIST: another CPU inserted it first; anything else is a full map. */
+		if (r != 0 && r != -17)
+			return false;
+		v = bpf_map_lookup_elem(map, key);
+		if (!v)
+			return false;
+	}
+	v->segs += segs;
+	v->skbs += 1;
+	return true;
+}
+
+static __always_inline void count(struct retx_key *key, const struct sock *peer, __u64 segs)
+{
+	if (targ_peer_labels) {
+		fill_peer(key, peer);
+		if (add_to(&retx_peer, key, segs))
+			return;
+		/* Over budget: fold into the aggregate series so totals stay exact. */
+		stat_inc(RETX_STAT_FOLDED);
+		key->lport = 0;
+		key->rport = 0;
+		__builtin_memset(key->raddr, 0, sizeof(key->raddr));
+	}
+	if (!add_to(&retx_agg, key, segs))
+		stat_inc(RETX_STAT_LOST);
+}
+
+static __always_inline bool fill_common(struct retx_key *key, const struct sock *sk)
+{
+	__builtin_memset(key, 0, sizeof(*key));
+	key->netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	key->family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (targ_filter_netns && !bpf_map_lookup_elem(&netns_allow, &key->netns)) {
+		stat_inc(RETX_STAT_FILTERED);
+		return false;
+	}
+	return true;
+}
+
+static __always_inline int handle_skb(const struct sock *sk, const struct sk_buff *skb, int err)
+{
+	struct retx_key key;
+	__u64 segs;
+
+	stat_inc(RETX_STAT_SKB_HITS);
+	if (!sk || !skb) {
+		stat_inc(RETX_STAT_NO_SOCK);
+		return 0;
+	}
+	if (!fill_common(&key, sk))
+		return 0;
+	key.cause = cause_of(sk);
+	key.outcome = outcome_of(err);
+	key.err = err;
+	/* tcp_skb_pcount(): TCP_SKB_CB(skb)->tcp_gso_segs, the number Tcp
+	 * RetransSegs adds for this skb. A GSO skb holds many segments. */
+	segs = BPF_CORE_READ((struct tcp_skb_cb *)&skb->cb[0], tcp_gso_segs);
+	if (segs == 0)
+		segs = 1;
+	count(&key, sk, segs);
+	return 0;
+}
+
+/* tcp_rtx_synack fires this only after the SYN-ACK was sent, and adds exactly
+ * one to RetransSegs and TCPSynRetrans: one segment, outcome sent. */
+static __always_inline int handle_synack(const struct sock *sk, const void *req)
+{
+	struct retx_key key;
+
+	stat_inc(RETX_STAT_SYNACK_HITS);
+	if (!sk || !req) {
+		stat_inc(RETX_STAT_NO_SOCK);
+		return 0;
+	}
+	if (!fill_common(&key, sk))
+		return 0;
+	key.cause = RETX_CAUSE_SYNACK;
+	key.outcome = RETX_OUTCOME_SENT;
+	count(&key, (const struct sock *)req, 1);
+	return 0;
+}
+
+SEC("tp_btf/tcp_retransmit_skb")
+int retx_skb_btf(u64 *ctx)
+{
+	int err = targ_has_err ? (int)ctx[2] : 0;
+
+	return handle_skb((const struct sock *)ctx[0], (const struct sk_buff *)ctx[1], err);
+}
+
+SEC("tp_btf/tcp_retransmit_synack")
+int retx_synack_btf(u64 *ctx)
+{
+	return handle_synack((const struct sock *)ctx[0], (const void *)ctx[1]);
+}
+
+SEC("raw_tp/tcp_retransmit_skb")
+int retx_skb_raw(struct bpf_raw_tracepoint_args *ctx)
+{
+	int err = targ_has_err ? (int)ctx->args[2] : 0;
+
+	return handle_skb((const struct sock *)ctx->args[0], (const struct sk_buff *)ctx->args[1], err);
+}
+
+SEC("raw_tp/tcp_retransmit_synack")
+int retx_synack_raw(struct bpf_raw_tracepoint_args *ctx)
+{
+	return handle_synack((const struct sock *)ctx->args[0], (const void *)ctx->args[1]);
+}
+
+SEC("tp/tcp/tcp_retransmit_skb")
+int retx_skb_tp(struct retx_tp_skb_record *rec)
+{
+	int err = 0;
+
+	if (targ_has_err)
+		err = ((struct trace_event_raw_tcp_retransmit_skb___err *)rec)->err;
+	return handle_skb(rec->skaddr, rec->skbaddr, err);
+}
+
+SEC("tp/tcp/tcp_retransmit_synack")
+int retx_synack_tp(struct retx_tp_synack_record *rec)
+{
+	return handle_synack(rec->skaddr, rec->req);
+}

@@ -1,0 +1,26 @@
+// Running code inside another network namespace without moving the caller.
+//
+// setns(CLONE_NEWNET) changes only the calling thread, so each call runs the
+// function on a short-lived thread that enters the namespace first; sockets it
+// creates stay in that namespace after the thread ends. /proc/thread-self/net
+// on that thread shows the namespace's own SNMP counters.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <sys/types.h>
+
+namespace retx {
+
+// Inode of a network namespace file (/run/netns/NAME, /proc/PID/ns/net):
+// the number the exporter uses as its netns label. Throws on error.
+ino_t netns_inode(const std::string& ns_path);
+
+// Runs fn on a thread inside the namespace at ns_path and waits for it.
+// Exceptions thrown by fn (or by entering the namespace) are rethrown here.
+void run_in_netns(const std::string& ns_path, const std::function<void()>& fn);
+
+// Like run_in_netns, but with an already opened namespace fd.
+void run_in_netns_fd(int ns_fd, const std::function<void()>& fn);
+
+}  // namespace retx

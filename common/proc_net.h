@@ -1,0 +1,30 @@
+// Parsers for the kernel's per-namespace SNMP counters (/proc/net/snmp and
+// /proc/net/netstat). Both files use pairs of lines: a header line naming the
+// fields and a value line, each prefixed by the group ("Tcp:", "TcpExt:").
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+namespace retx {
+
+// Keys are "Group.Field", e.g. "Tcp.RetransSegs", "TcpExt.TCPRetransFail".
+using ProcCounters = std::map<std::string, std::uint64_t, std::less<>>;
+
+// Parses the text of /proc/net/snmp or /proc/net/netstat and merges the
+// counters into `out`. Negative values (Tcp.MaxConn is -1) are skipped: they
+// are constants, not counters. Throws std::runtime_error on a header/value
+// mismatch, naming the group.
+void parse_proc_net(std::string_view text, ProcCounters& out);
+
+// Reads both files from a /proc/.../net directory ("/proc/self/net",
+// "/proc/thread-self/net", "/proc/PID/net"). Throws std::runtime_error naming
+// the file that could not be read.
+ProcCounters read_proc_net(const std::string& net_dir);
+
+// Value of `key`, or 0 when the kernel does not have that counter.
+std::uint64_t counter_or_zero(const ProcCounters& c, std::string_view key);
+
+}  // namespace retx

@@ -1,0 +1,102 @@
+#include "map_reader.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+namespace retx {
+namespace {
+
+int possible_cpus() {
+  static const int n = libbpf_num_possible_cpus();
+  if (n <= 0) throw std::runtime_error("libbpf_num_possible_cpus failed");
+  return n;
+}
+
+std::runtime_error map_error(const char* op, int err, int fd) {
+  return std::runtime_error(std::string("BPF map operation ") + op + " failed: " + std::strerror(err) +
+                            " [map fd = " + std::to_string(fd) + "]");
+}
+
+// Per-CPU values are laid out one per possible CPU, each rounded up to 8 bytes
+// (retx_value is already 16).
+retx_value sum_cpus(const retx_value* per_cpu, int ncpu) {
+  retx_value total{};
+  for (int c = 0; c < ncpu; ++c) {
+    total.segs += per_cpu[c].segs;
+    total.skbs += per_cpu[c].skbs;
+  }
+  return total;
+}
+
+bool read_batch(int fd, std::vector<CounterRow>& out) {
+  const int ncpu = possible_cpus();
+  constexpr __u32 kChunk = 256;
+  std::vector<retx_key> keys(kChunk);
+  std::vector<retx_value> values(static_cast<size_t>(kChunk) * ncpu);
+  retx_key in{}, next{};
+  bool first = true;
+  for (;;) {
+    __u32 count = kChunk;
+    LIBBPF_OPTS(bpf_map_batch_opts, opts);
+    int r = bpf_map_lookup_batch(fd, first ? nullptr : &in, &next, keys.data(), values.data(), &count, &opts);
+    int err = r < 0 ? errno : 0;
+    if (r < 0 && err != ENOENT) {
+      if (first && (err == EINVAL || err == ENOTSUP || err == EOPNOTSUPP || err == ENOSYS)) return false;
+      throw map_error("lookup_batch", err, fd);
+    }
+    for (__u32 i = 0; i < count; ++i) {
+      out.push_back({keys[i], sum_cpus(&values[static_cast<size_t>(i) * ncpu], ncpu)});
+    }
+    if (err == ENOENT) return true;
+    in = next;
+    first = false;
+  }
+}
+
+void read_per_key(int fd, std::vector<CounterRow>& out) {
+  const int ncpu = possible_cpus();
+  std::vector<retx_value> values(ncpu);
+  retx_key key{}, next{};
+  bool first = true;
+  while (bpf_map_get_next_key(fd, first ? nullptr : &key, &next) == 0) {
+    if (bpf_map_lookup_elem(fd, &next, values.data()) == 0) {
+      out.push_back({next, sum_cpus(values.data(), ncpu)});
+    } else if (errno != ENOENT) {  // ENOENT: deleted meanwhile; our maps never delete, but be safe
+      throw map_error("lookup", errno, fd);
+    }
+    key = next;
+    first = false;
+  }
+  if (errno != ENOENT) throw map_error("get_next_key", errno, fd);
+}
+
+}  // namespace
+
+std::vector<CounterRow> read_counter_map(int map_fd, ReadMethod method) {
+  std::vector<CounterRow> out;
+  if (method != ReadMethod::PerKey) {
+    if (read_batch(map_fd, out)) return out;
+    if (method == ReadMethod::Batch) throw map_error("lookup_batch", EOPNOTSUPP, map_fd);
+    out.clear();
+  }
+  read_per_key(map_fd, out);
+  return out;
+}
+
+std::array<std::uint64_t, RETX_STAT_COUNT> read_stats_map(int map_fd) {
+  const int ncpu = possible_cpus();
+  std::array<std::uint64_t, RETX_STAT_COUNT> out{};
+  std::vector<std::uint64_t> per_cpu(ncpu);
+  for (__u32 slot = 0; slot < RETX_STAT_COUNT; ++slot) {
+    if (bpf_map_lookup_elem(map_fd, &slot, per_cpu.data()) != 0) throw map_error("lookup stats", errno, map_fd);
+    for (auto v : per_cpu) out[slot] += v;
+  }
+  return out;
+}
+
+}  // namespace retx

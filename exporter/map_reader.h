@@ -1,0 +1,21 @@
+// Reads the per-CPU counting maps at scrape time and sums each value over
+// CPUs. Uses BPF_MAP_LOOKUP_BATCH where the kernel has it (one syscall per
+// chunk) and falls back to get_next_key + lookup otherwise.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "snapshot.h"
+
+namespace retx {
+
+enum class ReadMethod { Auto, Batch, PerKey };
+
+// Throws std::runtime_error naming the map operation and errno.
+std::vector<CounterRow> read_counter_map(int map_fd, ReadMethod method = ReadMethod::Auto);
+
+std::array<std::uint64_t, RETX_STAT_COUNT> read_stats_map(int map_fd);
+
+}  // namespace retx

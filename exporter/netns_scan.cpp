@@ -1,0 +1,120 @@
+#include "netns_scan.h"
+
+#include <dirent.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cstdlib>
+#include <cstring>
+#include <charconv>
+#include <map>
+#include <stdexcept>
+
+#include "netns_exec.h"
+#include "proc_net.h"
+
+namespace retx {
+namespace {
+
+bool all_digits(const char* s) {
+  if (!*s) return false;
+  for (; *s; ++s)
+    if (!std::isdigit(static_cast<unsigned char>(*s))) return false;
+  return true;
+}
+
+// readlink(/proc/PID/ns/net) is "net:[4026531840]".
+std::uint32_t inode_of_link(const std::string& link) {
+  char buf[64];
+  ssize_t n = readlink(link.c_str(), buf, sizeof(buf) - 1);
+  if (n <= 0) return 0;
+  buf[n] = 0;
+  const char* open = std::strchr(buf, '[');
+  if (!open) return 0;
+  std::uint32_t ino = 0;
+  std::from_chars(open + 1, buf + n, ino);
+  return ino;
+}
+
+template <typename F>
+void for_each_entry(const std::string& dir, F&& f) {
+  DIR* d = opendir(dir.c_str());
+  if (!d) return;
+  while (struct dirent* e = readdir(d)) {
+    if (e->d_name[0] == '.') continue;
+    f(e->d_name);
+  }
+  closedir(d);
+}
+
+}  // namespace
+
+std::vector<NetnsRef> list_namespaces(const std::string& proc_root, const std::string& run_netns) {
+  std::map<std::uint32_t, NetnsRef> by_inode;
+  for_each_entry(run_netns, [&](const char* name) {
+    std::string path = run_netns + "/" + name;
+    try {
+      auto ino = static_cast<std::uint32_t>(netns_inode(path));
+      auto& r = by_inode[ino];
+      r.inode = ino;
+      r.name = name;
+      r.path = path;
+    } catch (const std::exception&) {
+      // A stale file left by a killed `ip netns add` is not a namespace.
+    }
+  });
+  for_each_entry(proc_root, [&](const char* pid) {
+    if (!all_digits(pid)) return;
+    std::uint32_t ino = inode_of_link(proc_root + "/" + pid + "/ns/net");
+    if (ino == 0) return;
+    auto& r = by_inode[ino];
+    r.inode = ino;
+    if (r.pid == 0) r.pid = std::atoi(pid);
+  });
+  std::vector<NetnsRef> out;
+  out.reserve(by_inode.size());
+  for (auto& [ino, r] : by_inode) out.push_back(std::move(r));
+  return out;
+}
+
+NetnsCounters read_netns_counters(const NetnsRef& ns) {
+  ProcCounters c;
+  if (!ns.path.empty()) {
+    // Prefer the bind mount: a pid can exit and be reused between listing and reading.
+    run_in_netns(ns.path, [&] { c = read_proc_net("/proc/thread-self/net"); });
+  } else {
+    c = read_proc_net("/proc/" + std::to_string(ns.pid) + "/net");
+    // Re-check that the pid still lives in the same namespace after reading.
+    if (inode_of_link("/proc/" + std::to_string(ns.pid) + "/ns/net") != ns.inode) {
+      throw std::runtime_error("netns " + std::to_string(ns.inode) + ": process " + std::to_string(ns.pid) +
+                               " left it while being read");
+    }
+  }
+  NetnsCounters n;
+  n.inode = ns.inode;
+  n.name = ns.name;
+  n.readable = true;
+  n.out_segs = counter_or_zero(c, "Tcp.OutSegs");
+  n.orig_data_sent = counter_or_zero(c, "TcpExt.TCPOrigDataSent");
+  return n;
+}
+
+std::vector<std::uint32_t> resolve_netns_filter(const std::vector<std::string>& entries, const std::string& run_netns) {
+  std::vector<std::uint32_t> out;
+  for (const auto& e : entries) {
+    if (all_digits(e.c_str())) {
+      std::uint32_t ino = 0;
+      std::from_chars(e.data(), e.data() + e.size(), ino);
+      out.push_back(ino);
+      continue;
+    }
+    try {
+      out.push_back(static_cast<std::uint32_t>(netns_inode(run_netns + "/" + e)));
+    } catch (const std::exception&) {
+      throw std::runtime_error("--netns: '" + e + "' is neither an inode nor a name under " + run_netns);
+    }
+  }
+  return out;
+}
+
+}  // namespace retx

@@ -1,0 +1,35 @@
+// Finds the host's network namespaces and reads each one's own SNMP counters:
+// the denominator (segments sent) for the retransmission ratio.
+//
+// A namespace is reachable through a process in it (/proc/PID/net shows that
+// process's namespace, no setns needed) or through a bind mount under
+// /run/netns (entered with setns on a helper thread).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "snapshot.h"
+
+namespace retx {
+
+struct NetnsRef {
+  std::uint32_t inode = 0;
+  std::string name;  // /run/netns name, if any
+  int pid = 0;       // a process inside it, if any
+  std::string path;  // /run/netns/NAME, if any
+};
+
+std::vector<NetnsRef> list_namespaces(const std::string& proc_root = "/proc",
+                                      const std::string& run_netns = "/run/netns");
+
+// Throws std::runtime_error when the namespace cannot be read (vanished, no privilege).
+NetnsCounters read_netns_counters(const NetnsRef& ns);
+
+// Resolves --netns entries (inodes or /run/netns names) to inodes. Throws
+// std::runtime_error naming an entry that matches nothing.
+std::vector<std::uint32_t> resolve_netns_filter(const std::vector<std::string>& entries,
+                                                const std::string& run_netns = "/run/netns");
+
+}  // namespace retx

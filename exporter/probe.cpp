@@ -1,0 +1,154 @@
+#include "probe.h"
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "retx_bpf.skel.h"
+
+namespace retx {
+namespace {
+
+// Number of tracepoint arguments, from the btf_trace_<name> typedef the kernel
+// emits for every tracepoint: a pointer to a func proto whose first parameter
+// is the context, then the TP_PROTO arguments. -1 when the tracepoint is absent.
+int tracepoint_arg_count(const struct btf* btf, const char* tp) {
+  std::string name = std::string("btf_trace_") + tp;
+  int id = btf__find_by_name_kind(btf, name.c_str(), BTF_KIND_TYPEDEF);
+  if (id < 0) return -1;
+  const struct btf_type* t = btf__type_by_id(btf, id);
+  t = btf__type_by_id(btf, t->type);  // pointer
+  if (!t || !btf_is_ptr(t)) return -1;
+  t = btf__type_by_id(btf, t->type);  // func proto
+  if (!t || !btf_is_func_proto(t)) return -1;
+  return static_cast<int>(btf_vlen(t)) - 1;
+}
+
+struct bpf_program* const* programs_for(struct ::retx_bpf* s, AttachMode m, int which) {
+  static struct bpf_program* none = nullptr;
+  switch (m) {
+    case AttachMode::TpBtf: return which == 0 ? &s->progs.retx_skb_btf : &s->progs.retx_synack_btf;
+    case AttachMode::RawTp: return which == 0 ? &s->progs.retx_skb_raw : &s->progs.retx_synack_raw;
+    case AttachMode::Tracepoint: return which == 0 ? &s->progs.retx_skb_tp : &s->progs.retx_synack_tp;
+    case AttachMode::Auto: break;
+  }
+  return &none;
+}
+
+}  // namespace
+
+KernelFeatures detect_features(const std::string& btf_path) {
+  struct btf* btf = btf_path.empty() ? btf__load_vmlinux_btf() : btf__parse(btf_path.c_str(), nullptr);
+  if (!btf) {
+    throw StartupError(4, "no kernel BTF: cannot read " +
+                              (btf_path.empty() ? std::string("/sys/kernel/btf/vmlinux") : btf_path) +
+                              " (" + std::strerror(errno) + "); CO-RE needs CONFIG_DEBUG_INFO_BTF or --btf PATH");
+  }
+  KernelFeatures f;
+  int skb_args = tracepoint_arg_count(btf, "tcp_retransmit_skb");
+  int synack_args = tracepoint_arg_count(btf, "tcp_retransmit_synack");
+  btf__free(btf);
+  f.has_skb_tracepoint = skb_args >= 2;
+  f.has_synack_tracepoint = synack_args >= 2;
+  f.skb_has_err = skb_args >= 3;
+  if (!f.has_skb_tracepoint) {
+    throw StartupError(5, "tracepoint tcp:tcp_retransmit_skb is absent from this kernel's BTF");
+  }
+  return f;
+}
+
+Probe::Probe(const ProbeConfig& cfg) {
+  features_ = detect_features(cfg.btf_path);
+  std::vector<AttachMode> order;
+  if (cfg.attach == AttachMode::Auto) {
+    order = {AttachMode::TpBtf, AttachMode::RawTp, AttachMode::Tracepoint};
+  } else {
+    order = {cfg.attach};
+  }
+  std::string why;
+  for (AttachMode m : order) {
+    if (try_load(m, cfg, why)) {
+      mode_ = m;
+      return;
+    }
+    notes_.push_back(std::string(attach_mode_name(m)) + ": " + why);
+  }
+  std::string all;
+  for (auto& n : notes_) all += (all.empty() ? "" : "; ") + n;
+  throw StartupError(7, "could not load the retransmit probe: " + all);
+}
+
+bool Probe::try_load(AttachMode mode, const ProbeConfig& cfg, std::string& why) {
+  LIBBPF_OPTS(bpf_object_open_opts, oo);
+  if (!cfg.btf_path.empty()) oo.btf_custom_path = cfg.btf_path.c_str();
+  struct ::retx_bpf* s = retx_bpf__open_opts(&oo);
+  if (!s) {
+    why = std::string("open: ") + std::strerror(errno);
+    return false;
+  }
+  s->rodata->targ_has_err = features_.skb_has_err;
+  s->rodata->targ_peer_labels = cfg.peer_labels;
+  s->rodata->targ_filter_netns = !cfg.netns_filter.empty();
+  bpf_map__set_max_entries(s->maps.retx_peer, cfg.peer_labels ? cfg.series_budget : 1);
+
+  struct bpf_program* all[] = {s->progs.retx_skb_btf, s->progs.retx_synack_btf, s->progs.retx_skb_raw,
+                               s->progs.retx_synack_raw, s->progs.retx_skb_tp, s->progs.retx_synack_tp};
+  for (auto* p : all) bpf_program__set_autoload(p, false);
+  bpf_program__set_autoload(*programs_for(s, mode, 0), true);
+  if (features_.has_synack_tracepoint) bpf_program__set_autoload(*programs_for(s, mode, 1), true);
+
+  int err = retx_bpf__load(s);
+  if (err) {
+    why = std::string("load: ") + std::strerror(-err);
+    retx_bpf__destroy(s);
+    return false;
+  }
+  for (std::uint32_t ns : cfg.netns_filter) {
+    std::uint8_t one = 1;
+    bpf_map__update_elem(s->maps.netns_allow, &ns, sizeof(ns), &one, sizeof(one), BPF_ANY);
+  }
+  std::vector<struct bpf_link*> links;
+  for (int which = 0; which < 2; ++which) {
+    struct bpf_program* p = *programs_for(s, mode, which);
+    if (!bpf_program__autoload(p)) continue;
+    struct bpf_link* link = bpf_program__attach(p);
+    if (!link) {
+      why = std::string("attach ") + bpf_program__name(p) + ": " + std::strerror(errno);
+      for (auto* l : links) bpf_link__destroy(l);
+      retx_bpf__destroy(s);
+      return false;
+    }
+    links.push_back(link);
+  }
+  links_ = std::move(links);
+  skel_ = s;
+  return true;
+}
+
+Probe::~Probe() {
+  for (auto* l : links_) bpf_link__destroy(l);
+  if (skel_) retx_bpf__destroy(skel_);
+}
+
+int Probe::agg_map_fd() const { return bpf_map__fd(skel_->maps.retx_agg); }
+int Probe::peer_map_fd() const { return bpf_map__fd(skel_->maps.retx_peer); }
+int Probe::stats_map_fd() const { return bpf_map__fd(skel_->maps.retx_stats); }
+
+std::vector<ProgramStats> Probe::program_stats() const {
+  std::vector<ProgramStats> out;
+  struct bpf_program* p;
+  bpf_object__for_each_program(p, skel_->obj) {
+    if (!bpf_program__autoload(p)) continue;
+    struct bpf_prog_info info {};
+    __u32 len = sizeof(info);
+    if (bpf_obj_get_info_by_fd(bpf_program__fd(p), &info, &len) != 0) continue;
+    out.push_back({bpf_program__name(p), info.run_cnt, info.run_time_ns});
+  }
+  return out;
+}
+
+}  // namespace retx

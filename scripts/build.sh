@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Installs packages (idempotent) and builds everything into build/.
+# Shared by smoke.sh, test.sh, .ci/run, the Vagrantfile and the Lima template.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh "$@"
+cmake -S . -B build -G 'Unix Makefiles' -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$(nproc)"

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Installs everything retxlab needs from Debian 12's own packages, idempotently.
+# Used by the README, by .ci/run, by the Vagrantfile and by the Lima template, so
+# they cannot drift apart.
+set -euo pipefail
+
+if [[ $(id -u) -ne 0 ]]; then
+  echo "setup.sh: must run as root (it installs Debian packages)" >&2
+  exit 3
+fi
+
+PKGS=(
+  build-essential cmake pkg-config clang llvm
+  libbpf-dev bpftool libelf-dev zlib1g-dev
+  prometheus-cpp-dev nlohmann-json3-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  iproute2 nftables ethtool iperf3 curl procps kmod
+  prometheus prometheus-node-exporter bpftrace
+  gnuplot-nox chromium
+)
+
+# --- kernel-matrix VM (lab/vm/, issue 4) --- only with --vm, so the default path stays fast.
+# linux-image-amd64 only drops Debian's 6.1 kernel and modules into /boot and /lib/modules for
+# qemu to boot; the running host kernel and any bootloader are untouched.
+VM_PKGS=(qemu-system-x86 linux-image-amd64 busybox-static cpio python3-yaml ruby)
+for arg in "$@"; do
+  case $arg in
+    --vm) PKGS+=("${VM_PKGS[@]}") ;;
+    *) echo "setup.sh: unknown option '$arg' (known: --vm)" >&2; exit 2 ;;
+  esac
+done
+# --- end kernel-matrix VM ---
+
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  echo "setup.sh: installing ${missing[*]}"
+  # Packaged daemons (prometheus, node-exporter) must not start on install: tests
+  # start their own instances on loopback with temporary state.
+  policy=/usr/sbin/policy-rc.d
+  created_policy=0
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy"; chmod +x "$policy"; created_policy=1
+  fi
+  trap '[[ $created_policy == 1 ]] && rm -f "$policy"' EXIT
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+echo "setup.sh: all packages present"
