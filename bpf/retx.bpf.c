@@ -131,10 +131,14 @@ static __always_inline void fill_peer(struct retx_key *key, const struct sock *c
 {
 	key->lport = BPF_CORE_READ(common, __sk_common.skc_num);
 	key->rport = bpf_ntohs(BPF_CORE_READ(common, __sk_common.skc_dport));
-	if (key->family == AF_INET6)
+	if (key->family == AF_INET6) {
 		BPF_CORE_READ_INTO(&key->raddr, common, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
-	else
-		BPF_CORE_READ_INTO(&key->raddr[0], common, __sk_common.skc_daddr);
+	} else {
+		/* Through a __u32: BPF_CORE_READ_INTO copies sizeof(*dst) bytes. */
+		__u32 daddr = BPF_CORE_READ(common, __sk_common.skc_daddr);
+
+		__builtin_memcpy(key->raddr, &daddr, sizeof(daddr));
+	}
 }
 
 static __always_inline bool add_to(void *map, const struct retx_key *key, __u64 segs)

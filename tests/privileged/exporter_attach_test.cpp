@@ -1,0 +1,102 @@
+// Every attach flavour the kernel offers counts the same, and the peer-label
+// budget folds without losing a segment.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "cleanup.h"
+#include "exporter_fixture.h"
+#include "impairment.h"
+#include "traffic.h"
+
+using namespace retx;
+using namespace retx::lab;
+using retx::test::AttachedProbe;
+using retx::test::expect_identity;
+using retx::test::Window;
+
+namespace {
+
+struct LossyTopology {
+  LossyTopology() : topo(make()), imp(topo, loss(), Transfer::Upload, "nft") {}
+  static TopologySpec make() {
+    TopologySpec s;
+    s.prefix = make_run_prefix("rxl");
+    return s;
+  }
+  static ImpairmentSpec loss() {
+    ImpairmentSpec i;
+    i.kind = ImpairKind::Random;
+    i.loss = 0.03;
+    return i;
+  }
+  Topology topo;
+  Impairment imp;
+};
+
+TEST(ExporterAttach, AllFlavoursCountTheSameAtOnce) {
+  ASSERT_EQ(geteuid(), 0u) << "privileged test: run as root";
+  install_signal_cleanup();
+  AttachedProbe btf(AttachMode::TpBtf), raw(AttachMode::RawTp), tp(AttachMode::Tracepoint);
+  EXPECT_EQ(btf.probe().attach_mode(), AttachMode::TpBtf);
+  EXPECT_EQ(raw.probe().attach_mode(), AttachMode::RawTp);
+  EXPECT_EQ(tp.probe().attach_mode(), AttachMode::Tracepoint);
+  LossyTopology l;
+  Window w({&btf, &raw, &tp}, l.topo.all());
+  TrafficSpec t;
+  t.duration_s = 1.5;
+  run_traffic(l.topo, t);
+  w.close();
+  const auto& c = l.topo.client(0);
+  EXPECT_GT(w.exporter(c, 0).sent, 0u);
+  for (size_t i = 0; i < 3; ++i) expect_identity(w, c, i);
+}
+
+TEST(ExporterAttach, AutoPrefersTpBtfHere) {
+  AttachedProbe p;
+  EXPECT_EQ(p.probe().attach_mode(), AttachMode::TpBtf) << "this kernel has BTF and tp_btf";
+  EXPECT_TRUE(p.probe().features().has_synack_tracepoint);
+}
+
+// With a budget of 1 peer series, many flows must fold into the overflow
+// series; the total must still equal the kernel's.
+TEST(ExporterAttach, PeerBudgetFoldsWithoutLosingCounts) {
+  AttachedProbe p(AttachMode::Auto, /*peer_labels=*/true, /*budget=*/1);
+  LossyTopology l;
+  Window w({&p}, l.topo.all());
+  TrafficSpec t;
+  t.duration_s = 1.5;
+  t.flows = 4;
+  run_traffic(l.topo, t);
+  w.close();
+  auto snap = p.snapshot();
+  EXPECT_LE(snap.peer.size(), 1u);
+  EXPECT_GT(snap.stats[RETX_STAT_FOLDED], 0u) << "4 lossy flows over a budget of 1 must fold";
+  EXPECT_EQ(snap.stats[RETX_STAT_LOST], 0u);
+  for (const auto& ns : l.topo.all()) expect_identity(w, ns);
+}
+
+// Once a series is admitted its counter only grows: read twice during traffic.
+TEST(ExporterAttach, PeerSeriesAreMonotonic) {
+  AttachedProbe p(AttachMode::Auto, true, 1000);
+  LossyTopology l;
+  TrafficSpec t;
+  t.duration_s = 0.7;
+  run_traffic(l.topo, t);
+  auto s1 = p.snapshot();
+  run_traffic(l.topo, t);
+  auto s2 = p.snapshot();
+  ASSERT_FALSE(s1.peer.empty());
+  for (const auto& r1 : s1.peer) {
+    bool found = false;
+    for (const auto& r2 : s2.peer) {
+      if (std::memcmp(&r1.key, &r2.key, sizeof(r1.key)) != 0) continue;
+      found = true;
+      EXPECT_GE(r2.value.segs, r1.value.segs);
+    }
+    EXPECT_TRUE(found);
+  }
+}
+
+}  // namespace

@@ -1,0 +1,64 @@
+// Shared fixture for the exporter's privileged tests: the real probe attached
+// to the real kernel, lab namespaces, real traffic, and the kernel's own
+// per-namespace counters as the reference.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "collector.h"
+#include "counters.h"
+#include "probe.h"
+#include "topology.h"
+
+namespace retx::test {
+
+// Exporter counts of one namespace, split the way the identities need them.
+struct NsCounts {
+  std::uint64_t sent = 0;   // tcp_retransmissions_total
+  std::uint64_t xmit = 0;   // failures{stage="xmit"}
+  std::uint64_t early = 0;  // failures{stage="early"}
+  std::map<std::string, std::uint64_t> sent_by_cause;
+};
+
+NsCounts counts_for(const Snapshot& s, std::uint64_t netns);
+// after - before, per field.
+NsCounts delta(const NsCounts& before, const NsCounts& after);
+
+class AttachedProbe {
+ public:
+  explicit AttachedProbe(AttachMode mode = AttachMode::Auto, bool peer_labels = false, std::uint32_t budget = 1000);
+  Snapshot snapshot() const { return collector_->snapshot(); }
+  const Probe& probe() const { return *probe_; }
+
+ private:
+  std::unique_ptr<Probe> probe_;
+  std::shared_ptr<RetxCollector> collector_;
+};
+
+// Before/after readings of the kernel and of one or more probes for a set of
+// namespaces, taken around a piece of traffic.
+class Window {
+ public:
+  Window(const std::vector<const AttachedProbe*>& probes, const std::vector<lab::Namespace>& namespaces);
+  void close();  // takes the "after" readings
+
+  std::uint64_t kernel(const lab::Namespace& ns, const std::string& key) const;
+  NsCounts exporter(const lab::Namespace& ns, size_t probe = 0) const;
+
+ private:
+  std::vector<const AttachedProbe*> probes_;
+  std::vector<lab::Namespace> namespaces_;
+  std::map<std::string, ProcCounters> before_, after_;
+  std::vector<Snapshot> snap_before_, snap_after_;
+};
+
+// The exact identities of exporter/METRICS.md, asserted for one namespace.
+void expect_identity(const Window& w, const lab::Namespace& ns, size_t probe = 0);
+
+}  // namespace retx::test

@@ -1,0 +1,175 @@
+// The exporter against the kernel, exactly, on real traffic through lab
+// namespaces with nft loss (sch_netem is not built here).
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "exporter_fixture.h"
+#include "impairment.h"
+#include "traffic.h"
+
+using namespace retx;
+using namespace retx::lab;
+using retx::test::AttachedProbe;
+using retx::test::expect_identity;
+using retx::test::Window;
+
+namespace {
+
+class ExporterIdentity : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    ASSERT_EQ(geteuid(), 0u) << "privileged test: run as root";
+    install_signal_cleanup();
+    probe_ = new AttachedProbe();
+  }
+  static void TearDownTestSuite() {
+    delete probe_;
+    probe_ = nullptr;
+  }
+  static AttachedProbe* probe_;
+};
+AttachedProbe* ExporterIdentity::probe_ = nullptr;
+
+TopologySpec spec(Offload off, int clients = 1) {
+  TopologySpec s;
+  s.prefix = make_run_prefix("rxl");
+  s.offload = off;
+  s.clients = clients;
+  return s;
+}
+
+ImpairmentSpec random_loss(double p) {
+  ImpairmentSpec i;
+  i.kind = ImpairKind::Random;
+  i.loss = p;
+  return i;
+}
+
+TrafficSpec bulk(int family, double seconds) {
+  TrafficSpec t;
+  t.family = family;
+  t.duration_s = seconds;
+  return t;
+}
+
+// Loss on the data path: every namespace's count must match its kernel's,
+// the sender must have retransmitted, the others not at all.
+void run_loss_case(AttachedProbe& probe, Offload off, int family) {
+  Topology topo(spec(off));
+  Impairment imp(topo, random_loss(0.03), Transfer::Upload, "nft");
+  Window w({&probe}, topo.all());
+  auto r = run_traffic(topo, bulk(family, 1.5));
+  w.close();
+  EXPECT_EQ(r.errors, 0u);
+  EXPECT_GT(imp.stats().packets_dropped, 0u) << "the impairment dropped nothing: the test proves nothing";
+  const auto& client = topo.client(0);
+  EXPECT_GT(w.kernel(client, "Tcp.RetransSegs"), 0u);
+  for (const auto& ns : topo.all()) expect_identity(w, ns);
+  EXPECT_EQ(w.exporter(topo.router()).sent, 0u);
+}
+
+TEST_F(ExporterIdentity, GsoOnIPv4) { run_loss_case(*probe_, Offload::Gso, AF_INET); }
+TEST_F(ExporterIdentity, SegmentExactIPv4) { run_loss_case(*probe_, Offload::SegmentExact, AF_INET); }
+TEST_F(ExporterIdentity, GsoOnIPv6) { run_loss_case(*probe_, Offload::Gso, AF_INET6); }
+TEST_F(ExporterIdentity, SegmentExactIPv6) { run_loss_case(*probe_, Offload::SegmentExact, AF_INET6); }
+
+// GSO packs many segments per skb: segments must exceed hits, or the test
+// did not exercise the pcount path at all.
+TEST_F(ExporterIdentity, CountsSegmentsNotSkbs) {
+  Topology topo(spec(Offload::Gso));
+  Impairment imp(topo, random_loss(0.03), Transfer::Upload, "nft");
+  auto before = probe_->snapshot();
+  auto r = run_traffic(topo, bulk(AF_INET, 1.5));
+  auto after = probe_->snapshot();
+  std::uint64_t segs = 0, skbs = 0;
+  for (const auto& row : after.agg) {
+    if (row.key.netns != topo.client(0).inode || row.key.outcome != RETX_OUTCOME_SENT) continue;
+    segs += row.value.segs;
+    skbs += row.value.skbs;
+  }
+  for (const auto& row : before.agg) {
+    if (row.key.netns != topo.client(0).inode || row.key.outcome != RETX_OUTCOME_SENT) continue;
+    segs -= row.value.segs;
+    skbs -= row.value.skbs;
+  }
+  EXPECT_GT(skbs, 0u);
+  EXPECT_GT(segs, skbs) << "with GSO on, retransmitted skbs should carry several segments";
+}
+
+// A namespace with no traffic stays at zero while its neighbour loses packets.
+TEST_F(ExporterIdentity, OtherNamespaceShowsZero) {
+  Topology busy(spec(Offload::Gso));
+  Topology idle(spec(Offload::Gso));
+  Impairment imp(busy, random_loss(0.05), Transfer::Upload, "nft");
+  Window w({probe_}, idle.all());
+  Window wb({probe_}, busy.all());
+  run_traffic(busy, bulk(AF_INET, 1.0));
+  w.close();
+  wb.close();
+  EXPECT_GT(wb.exporter(busy.client(0)).sent, 0u);
+  for (const auto& ns : idle.all()) {
+    auto e = w.exporter(ns);
+    EXPECT_EQ(e.sent + e.xmit + e.early, 0u) << ns.name;
+    EXPECT_EQ(w.kernel(ns, "Tcp.RetransSegs"), 0u) << ns.name;
+  }
+}
+
+ImpairmentSpec targeted(ImpairKind k) {
+  ImpairmentSpec i;
+  i.kind = k;
+  return i;
+}
+
+TrafficSpec one_exchange(int family) {
+  TrafficSpec t;
+  t.mode = TrafficMode::RequestResponse;
+  t.family = family;
+  t.transactions = 1;
+  return t;
+}
+
+void run_first_syn(AttachedProbe& probe, int family) {
+  Topology topo(spec(Offload::Gso));
+  Impairment imp(topo, targeted(ImpairKind::FirstSyn), Transfer::Upload, "nft");
+  Window w({&probe}, topo.all());
+  auto r = run_traffic(topo, one_exchange(family));
+  w.close();
+  ASSERT_EQ(r.errors, 0u);
+  const auto& c = topo.client(0);
+  EXPECT_EQ(w.exporter(c).sent_by_cause["syn"], 1u);
+  EXPECT_EQ(w.exporter(c).sent_by_cause["syn"], w.kernel(c, "TcpExt.TCPSynRetrans"));
+  ASSERT_EQ(r.connect_seconds.size(), 1u);
+  EXPECT_GT(r.connect_seconds[0], 0.8) << "a lost SYN is retransmitted after the 1 s initial RTO";
+  for (const auto& ns : topo.all()) expect_identity(w, ns);
+}
+
+TEST_F(ExporterIdentity, FirstSynDropAddsOneSynIPv4) { run_first_syn(*probe_, AF_INET); }
+TEST_F(ExporterIdentity, FirstSynDropAddsOneSynIPv6) { run_first_syn(*probe_, AF_INET6); }
+
+void run_first_synack(AttachedProbe& probe, int family) {
+  Topology topo(spec(Offload::Gso));
+  Impairment imp(topo, targeted(ImpairKind::FirstSynAck), Transfer::Upload, "nft");
+  Window w({&probe}, topo.all());
+  auto r = run_traffic(topo, one_exchange(family));
+  w.close();
+  ASSERT_EQ(r.errors, 0u);
+  const auto& s = topo.server();
+  const auto& c = topo.client(0);
+  // The server's timer resends the SYN-ACK and it answers the client's
+  // retransmitted SYN with another: KERNEL-NOTES measured 2. Asserted against
+  // the kernel's delta, and required to be non-zero so the case is exercised.
+  EXPECT_GE(w.exporter(s).sent_by_cause["synack"], 1u);
+  EXPECT_EQ(w.exporter(s).sent_by_cause["synack"], w.kernel(s, "TcpExt.TCPSynRetrans"));
+  EXPECT_EQ(w.exporter(s).sent, w.kernel(s, "Tcp.RetransSegs"));
+  EXPECT_EQ(w.exporter(c).sent_by_cause["syn"], w.kernel(c, "TcpExt.TCPSynRetrans"));
+  for (const auto& ns : topo.all()) expect_identity(w, ns);
+  std::cout << "first SYN-ACK drop: server synack " << w.exporter(s).sent_by_cause["synack"] << " (kernel "
+            << w.kernel(s, "TcpExt.TCPSynRetrans") << "), client syn " << w.exporter(c).sent_by_cause["syn"]
+            << " (kernel " << w.kernel(c, "TcpExt.TCPSynRetrans") << ")\n";
+}
+
+TEST_F(ExporterIdentity, FirstSynAckDropCountsSynAcksIPv4) { run_first_synack(*probe_, AF_INET); }
+TEST_F(ExporterIdentity, FirstSynAckDropCountsSynAcksIPv6) { run_first_synack(*probe_, AF_INET6); }
+
+}  // namespace
