@@ -105,33 +105,52 @@ static __always_inline __u8 outcome_of(int err)
 
 /* Order matters: a loss-probe timer can still be armed when SACK recovery
  * starts, so the congestion state is checked before icsk_pending. */
-static __always_inline __u8 cause_of(const struct sock *sk)
+static __always_inline __u8 cause_of(const struct sock *sk, bool direct)
 {
 	const struct inet_connection_sock *icsk = (const void *)sk;
-	__u8 state = BPF_CORE_READ(sk, __sk_common.skc_state);
-	__u8 ca_state;
+	__u8 state = direct ? sk->__sk_common.skc_state : BPF_CORE_READ(sk, __sk_common.skc_state);
+	__u8 ca_state, pending;
 
 	if (state == TCP_SYN_SENT)
 		return RETX_CAUSE_SYN;
 	if (state == TCP_SYN_RECV)
 		return RETX_CAUSE_SYNACK;
-	ca_state = BPF_CORE_READ_BITFIELD_PROBED(icsk, icsk_ca_state);
+	if (direct) {
+		/* A BTF 'struct sock *' may not be read past struct sock: the
+		 * helper hands back the same socket typed as tcp_sock. */
+		struct tcp_sock *tp = bpf_skc_to_tcp_sock((void *)sk);
+
+		if (!tp)
+			return RETX_CAUSE_OTHER;
+		icsk = &tp->inet_conn;
+		ca_state = BPF_CORE_READ_BITFIELD(icsk, icsk_ca_state);
+	} else {
+		ca_state = BPF_CORE_READ_BITFIELD_PROBED(icsk, icsk_ca_state);
+	}
 	if (ca_state == TCP_CA_Loss)
 		return RETX_CAUSE_RTO;
 	if (ca_state == TCP_CA_Recovery)
 		return RETX_CAUSE_FAST;
-	if (BPF_CORE_READ(icsk, icsk_pending) == ICSK_TIME_LOSS_PROBE)
+	pending = direct ? icsk->icsk_pending : BPF_CORE_READ(icsk, icsk_pending);
+	if (pending == ICSK_TIME_LOSS_PROBE)
 		return RETX_CAUSE_TLP;
 	return RETX_CAUSE_OTHER;
 }
 
 /* Peer fields come from a sock_common: the socket itself, or for SYN-ACKs the
  * request sock (whose first member is also a sock_common). */
-static __always_inline void fill_peer(struct retx_key *key, const struct sock *common)
+static __always_inline void fill_peer(struct retx_key *key, const struct sock *common, bool direct)
 {
-	key->lport = BPF_CORE_READ(common, __sk_common.skc_num);
-	key->rport = bpf_ntohs(BPF_CORE_READ(common, __sk_common.skc_dport));
-	if (key->family == AF_INET6) {
+	key->lport = direct ? common->__sk_common.skc_num : BPF_CORE_READ(common, __sk_common.skc_num);
+	key->rport = bpf_ntohs(direct ? common->__sk_common.skc_dport
+				      : BPF_CORE_READ(common, __sk_common.skc_dport));
+	if (direct && key->family == AF_INET6) {
+		__builtin_memcpy(key->raddr, common->__sk_common.skc_v6_daddr.in6_u.u6_addr8, 16);
+	} else if (direct) {
+		__u32 daddr = common->__sk_common.skc_daddr;
+
+		__builtin_memcpy(key->raddr, &daddr, sizeof(daddr));
+	} else if (key->family == AF_INET6) {
 		BPF_CORE_READ_INTO(&key->raddr, common, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
 	} else {
 		/* Through a __u32: BPF_CORE_READ_INTO copies sizeof(*dst) bytes. */
@@ -161,10 +180,10 @@ static __always_inline bool add_to(void *map, const struct retx_key *key, __u64 
 	return true;
 }
 
-static __always_inline void count(struct retx_key *key, const struct sock *peer, __u64 segs)
+static __always_inline void count(struct retx_key *key, const struct sock *peer, __u64 segs, bool direct)
 {
 	if (targ_peer_labels) {
-		fill_peer(key, peer);
+		fill_peer(key, peer, direct);
 		if (add_to(&retx_peer, key, segs))
 			return;
 		/* Over budget: fold into the aggregate series so totals stay exact. */
@@ -177,11 +196,16 @@ static __always_inline void count(struct retx_key *key, const struct sock *peer,
 		stat_inc(RETX_STAT_LOST);
 }
 
-static __always_inline bool fill_common(struct retx_key *key, const struct sock *sk)
+static __always_inline bool fill_common(struct retx_key *key, const struct sock *sk, bool direct)
 {
 	__builtin_memset(key, 0, sizeof(*key));
-	key->netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
-	key->family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (direct) {
+		key->netns = sk->__sk_common.skc_net.net->ns.inum;
+		key->family = sk->__sk_common.skc_family;
+	} else {
+		key->netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+		key->family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	}
 	if (targ_filter_netns && !bpf_map_lookup_elem(&netns_allow, &key->netns)) {
 		stat_inc(RETX_STAT_FILTERED);
 		return false;
@@ -189,7 +213,10 @@ static __always_inline bool fill_common(struct retx_key *key, const struct sock 
 	return true;
 }
 
-static __always_inline int handle_skb(const struct sock *sk, const struct sk_buff *skb, int err)
+/* direct: the pointers are BTF-typed (tp_btf), so fields are plain loads the
+ * verifier checks; otherwise each read goes through bpf_probe_read_kernel,
+ * which costs a helper call per field. */
+static __always_inline int handle_skb(const struct sock *sk, const struct sk_buff *skb, int err, bool direct)
 {
 	struct retx_key key;
 	__u64 segs;
@@ -199,23 +226,26 @@ static __always_inline int handle_skb(const struct sock *sk, const struct sk_buf
 		stat_inc(RETX_STAT_NO_SOCK);
 		return 0;
 	}
-	if (!fill_common(&key, sk))
+	if (!fill_common(&key, sk, direct))
 		return 0;
-	key.cause = cause_of(sk);
+	key.cause = cause_of(sk, direct);
 	key.outcome = outcome_of(err);
 	key.err = err;
 	/* tcp_skb_pcount(): TCP_SKB_CB(skb)->tcp_gso_segs, the number Tcp
 	 * RetransSegs adds for this skb. A GSO skb holds many segments. */
-	segs = BPF_CORE_READ((struct tcp_skb_cb *)&skb->cb[0], tcp_gso_segs);
+	if (direct)
+		segs = ((const struct tcp_skb_cb *)&skb->cb[0])->tcp_gso_segs;
+	else
+		segs = BPF_CORE_READ((struct tcp_skb_cb *)&skb->cb[0], tcp_gso_segs);
 	if (segs == 0)
 		segs = 1;
-	count(&key, sk, segs);
+	count(&key, sk, segs, direct);
 	return 0;
 }
 
 /* tcp_rtx_synack fires this only after the SYN-ACK was sent, and adds exactly
  * one to RetransSegs and TCPSynRetrans: one segment, outcome sent. */
-static __always_inline int handle_synack(const struct sock *sk, const void *req)
+static __always_inline int handle_synack(const struct sock *sk, const void *req, bool direct)
 {
 	struct retx_key key;
 
@@ -224,11 +254,11 @@ static __always_inline int handle_synack(const struct sock *sk, const void *req)
 		stat_inc(RETX_STAT_NO_SOCK);
 		return 0;
 	}
-	if (!fill_common(&key, sk))
+	if (!fill_common(&key, sk, direct))
 		return 0;
 	key.cause = RETX_CAUSE_SYNACK;
 	key.outcome = RETX_OUTCOME_SENT;
-	count(&key, (const struct sock *)req, 1);
+	count(&key, (const struct sock *)req, 1, direct);
 	return 0;
 }
 
@@ -237,13 +267,13 @@ int retx_skb_btf(u64 *ctx)
 {
 	int err = targ_has_err ? (int)ctx[2] : 0;
 
-	return handle_skb((const struct sock *)ctx[0], (const struct sk_buff *)ctx[1], err);
+	return handle_skb((const struct sock *)ctx[0], (const struct sk_buff *)ctx[1], err, true);
 }
 
 SEC("tp_btf/tcp_retransmit_synack")
 int retx_synack_btf(u64 *ctx)
 {
-	return handle_synack((const struct sock *)ctx[0], (const void *)ctx[1]);
+	return handle_synack((const struct sock *)ctx[0], (const void *)ctx[1], true);
 }
 
 SEC("raw_tp/tcp_retransmit_skb")
@@ -251,13 +281,13 @@ int retx_skb_raw(struct bpf_raw_tracepoint_args *ctx)
 {
 	int err = targ_has_err ? (int)ctx->args[2] : 0;
 
-	return handle_skb((const struct sock *)ctx->args[0], (const struct sk_buff *)ctx->args[1], err);
+	return handle_skb((const struct sock *)ctx->args[0], (const struct sk_buff *)ctx->args[1], err, false);
 }
 
 SEC("raw_tp/tcp_retransmit_synack")
 int retx_synack_raw(struct bpf_raw_tracepoint_args *ctx)
 {
-	return handle_synack((const struct sock *)ctx->args[0], (const void *)ctx->args[1]);
+	return handle_synack((const struct sock *)ctx->args[0], (const void *)ctx->args[1], false);
 }
 
 SEC("tp/tcp/tcp_retransmit_skb")
@@ -267,11 +297,11 @@ int retx_skb_tp(struct retx_tp_skb_record *rec)
 
 	if (targ_has_err)
 		err = ((struct trace_event_raw_tcp_retransmit_skb___err *)rec)->err;
-	return handle_skb(rec->skaddr, rec->skbaddr, err);
+	return handle_skb(rec->skaddr, rec->skbaddr, err, false);
 }
 
 SEC("tp/tcp/tcp_retransmit_synack")
 int retx_synack_tp(struct retx_tp_synack_record *rec)
 {
-	return handle_synack(rec->skaddr, rec->req);
+	return handle_synack(rec->skaddr, rec->req, false);
 }

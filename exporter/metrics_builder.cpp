@@ -137,10 +137,16 @@ std::vector<prometheus::MetricFamily> build_metric_families(const Snapshot& snap
   FamilyAcc runs("retx_exporter_probe_runs_total", "BPF program runs (kernel.bpf_stats_enabled must be 1).", kCounter);
   FamilyAcc secs("retx_exporter_probe_run_seconds_total", "BPF program run time (kernel.bpf_stats_enabled must be 1).",
                  kCounter);
+  FamilyAcc misses("retx_exporter_probe_misses_total",
+                   "Tracepoint hits the kernel did not run the program for (recursion on one CPU): must be 0 for "
+                   "exact counts.",
+                   kCounter);
   for (const auto& p : snap.programs) {
+    misses.add({{"program", p.program}}, static_cast<double>(p.recursion_misses));
     runs.add({{"program", p.program}}, static_cast<double>(p.run_cnt));
     secs.add({{"program", p.program}}, static_cast<double>(p.run_time_ns) / 1e9);
   }
+  out.push_back(misses.finish());
   out.push_back(runs.finish());
   out.push_back(secs.finish());
 

@@ -146,7 +146,7 @@ std::vector<ProgramStats> Probe::program_stats() const {
     struct bpf_prog_info info {};
     __u32 len = sizeof(info);
     if (bpf_obj_get_info_by_fd(bpf_program__fd(p), &info, &len) != 0) continue;
-    out.push_back({bpf_program__name(p), info.run_cnt, info.run_time_ns});
+    out.push_back({bpf_program__name(p), info.run_cnt, info.run_time_ns, info.recursion_misses});
   }
   return out;
 }

@@ -36,6 +36,9 @@ struct ProgramStats {
   std::string name;
   std::uint64_t run_cnt = 0;
   std::uint64_t run_time_ns = 0;
+  // Runs the kernel skipped because the program was already running on that
+  // CPU (a softirq interrupting a process-context run): counts lost to exactness.
+  std::uint64_t recursion_misses = 0;
 };
 
 struct ProbeConfig {

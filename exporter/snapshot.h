@@ -35,6 +35,7 @@ struct ProgramRun {
   std::string program;
   std::uint64_t run_cnt = 0;
   std::uint64_t run_time_ns = 0;
+  std::uint64_t recursion_misses = 0;
 };
 
 struct Snapshot {

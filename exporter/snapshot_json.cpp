@@ -42,7 +42,7 @@ nlohmann::json snapshot_to_json(const Snapshot& s) {
   }
   nlohmann::json progs = nlohmann::json::array();
   for (const auto& p : s.programs) {
-    progs.push_back({{"program", p.program}, {"run_cnt", p.run_cnt}, {"run_time_ns", p.run_time_ns}});
+    progs.push_back({{"program", p.program}, {"run_cnt", p.run_cnt}, {"run_time_ns", p.run_time_ns}, {"recursion_misses", p.recursion_misses}});
   }
   return {{"attach", s.attach},
           {"err_field", s.err_field},

@@ -1,5 +1,6 @@
 #include "exporter_fixture.h"
 
+#include "bpf_progs.h"
 #include "labels.h"
 
 namespace retx::test {
@@ -17,6 +18,9 @@ NsCounts counts_for(const Snapshot& s, std::uint64_t netns) {
         case RETX_OUTCOME_FAILED_XMIT: c.xmit += r.value.segs; break;
         default: c.early += r.value.segs; break;
       }
+      if (r.key.outcome != RETX_OUTCOME_SENT) {
+        c.failed_by_errno[std::string(stage_name(r.key.outcome)) + "/" + errno_name(r.key.err)] += r.value.segs;
+      }
     }
   };
   add(s.agg);
@@ -29,6 +33,10 @@ NsCounts delta(const NsCounts& b, const NsCounts& a) {
   for (const auto& [cause, v] : a.sent_by_cause) {
     auto it = b.sent_by_cause.find(cause);
     d.sent_by_cause[cause] = v - (it == b.sent_by_cause.end() ? 0 : it->second);
+  }
+  for (const auto& [e, v] : a.failed_by_errno) {
+    auto it = b.failed_by_errno.find(e);
+    d.failed_by_errno[e] = v - (it == b.failed_by_errno.end() ? 0 : it->second);
   }
   return d;
 }
@@ -45,6 +53,7 @@ AttachedProbe::AttachedProbe(AttachMode mode, bool peer_labels, std::uint32_t bu
 
 Window::Window(const std::vector<const AttachedProbe*>& probes, const std::vector<lab::Namespace>& namespaces)
     : probes_(probes), namespaces_(namespaces) {
+  progs_before_ = loaded_bpf_prog_ids();
   for (const auto& ns : namespaces_) before_[ns.name] = lab::read_counters(ns);
   for (const auto* p : probes_) snap_before_.push_back(p->snapshot());
 }
@@ -52,10 +61,18 @@ Window::Window(const std::vector<const AttachedProbe*>& probes, const std::vecto
 void Window::close() {
   for (const auto& ns : namespaces_) after_[ns.name] = lab::read_counters(ns);
   for (const auto* p : probes_) snap_after_.push_back(p->snapshot());
+  progs_after_ = loaded_bpf_prog_ids();
 }
 
 std::uint64_t Window::kernel(const lab::Namespace& ns, const std::string& key) const {
   return counter_or_zero(after_.at(ns.name), key) - counter_or_zero(before_.at(ns.name), key);
+}
+
+std::uint64_t Window::misses(size_t probe) const {
+  std::uint64_t m = 0;
+  for (const auto& p : snap_after_.at(probe).programs) m += p.recursion_misses;
+  for (const auto& p : snap_before_.at(probe).programs) m -= p.recursion_misses;
+  return m;
 }
 
 NsCounts Window::exporter(const lab::Namespace& ns, size_t probe) const {
@@ -64,8 +81,14 @@ NsCounts Window::exporter(const lab::Namespace& ns, size_t probe) const {
 
 void expect_identity(const Window& w, const lab::Namespace& ns, size_t probe) {
   auto e = w.exporter(ns, probe);
+  std::string failures;
+  for (const auto& [k, v] : e.failed_by_errno) failures += " " + k + "=" + std::to_string(v);
   EXPECT_EQ(e.sent + e.xmit, w.kernel(ns, "Tcp.RetransSegs"))
-      << ns.name << ": exporter sent " << e.sent << " + xmit failures " << e.xmit << " vs kernel RetransSegs";
+      << ns.name << " (netns " << ns.inode << "): exporter sent " << e.sent << " + xmit failures " << e.xmit
+      << " vs kernel RetransSegs; failures by errno:" << failures << "; recursion misses: " << w.misses(probe)
+      << (w.bpf_churn() ? "; BPF programs were loaded/unloaded meanwhile (see bpf/README.md: attach churn "
+                          "on the tracepoint can skip hits)"
+                        : "");
   EXPECT_EQ(e.xmit, w.kernel(ns, "TcpExt.TCPRetransFail")) << ns.name;
   std::uint64_t syn = e.sent_by_cause["syn"] + e.sent_by_cause["synack"];
   EXPECT_EQ(syn, w.kernel(ns, "TcpExt.TCPSynRetrans")) << ns.name << ": syn + synack vs TCPSynRetrans";

@@ -24,6 +24,7 @@ struct NsCounts {
   std::uint64_t xmit = 0;   // failures{stage="xmit"}
   std::uint64_t early = 0;  // failures{stage="early"}
   std::map<std::string, std::uint64_t> sent_by_cause;
+  std::map<std::string, std::uint64_t> failed_by_errno;  // "early/EBUSY" -> segments
 };
 
 NsCounts counts_for(const Snapshot& s, std::uint64_t netns);
@@ -50,12 +51,17 @@ class Window {
 
   std::uint64_t kernel(const lab::Namespace& ns, const std::string& key) const;
   NsCounts exporter(const lab::Namespace& ns, size_t probe = 0) const;
+  // Runs the kernel skipped for the probe's programs during the window.
+  std::uint64_t misses(size_t probe = 0) const;
+  // Whether any BPF program was loaded or unloaded during the window.
+  bool bpf_churn() const { return progs_before_ != progs_after_; }
 
  private:
   std::vector<const AttachedProbe*> probes_;
   std::vector<lab::Namespace> namespaces_;
   std::map<std::string, ProcCounters> before_, after_;
   std::vector<Snapshot> snap_before_, snap_after_;
+  std::vector<std::uint32_t> progs_before_, progs_after_;
 };
 
 // The exact identities of exporter/METRICS.md, asserted for one namespace.

@@ -65,6 +65,10 @@ void run_loss_case(AttachedProbe& probe, Offload off, int family) {
   EXPECT_GT(imp.stats().packets_dropped, 0u) << "the impairment dropped nothing: the test proves nothing";
   const auto& client = topo.client(0);
   EXPECT_GT(w.kernel(client, "Tcp.RetransSegs"), 0u);
+  std::cout << "sockets' tcpi_total_retrans: " << total_retrans(r, SocketRole::Client) << ", kernel "
+            << w.kernel(client, "Tcp.RetransSegs") << ", exporter " << w.exporter(client).sent << "; probe stats no_sock="
+            << probe.snapshot().stats[RETX_STAT_NO_SOCK] << " lost=" << probe.snapshot().stats[RETX_STAT_LOST]
+            << " misses=" << w.misses() << "\n";
   for (const auto& ns : topo.all()) expect_identity(w, ns);
   EXPECT_EQ(w.exporter(topo.router()).sent, 0u);
 }

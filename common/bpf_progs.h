@@ -1,0 +1,18 @@
+// The set of BPF programs loaded on the machine, by id.
+//
+// Why: attaching or detaching *other* programs on the retransmit tracepoints
+// while we count was measured to make some tracepoint hits run no program at
+// all (the callback array is swapped under RCU; bpf/README.md has the
+// figures). A window in which this set changed cannot claim exactness, so
+// the lab and the tests record it.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace retx {
+
+// Sorted program ids; empty if the kernel refuses (no privilege).
+std::vector<std::uint32_t> loaded_bpf_prog_ids();
+
+}  // namespace retx

@@ -1,0 +1,277 @@
+// retx-lab itself, as CI runs it: the smoke suite passes on this kernel; a
+// SIGKILLed run's namespaces are swept by the next run; SIGTERM removes
+// everything; bad input and a missing environment create nothing.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <csignal>
+#include <dirent.h>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+struct Proc {
+  pid_t pid = -1;
+  std::string out_path, err_path;
+};
+
+struct Done {
+  int code = -1;  // exit code, or 128 + signal
+  std::string out, err;
+};
+
+std::string slurp(const std::string& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+fs::path scratch() {
+  static fs::path d = [] {
+    auto p = fs::temp_directory_path() / ("lab_cli_test_" + std::to_string(::getpid()));
+    fs::create_directories(p);
+    return p;
+  }();
+  return d;
+}
+
+// Starts retx-lab with args; uid != 0 drops privileges first (for the environment test).
+Proc start(const std::vector<std::string>& args, uid_t uid = 0) {
+  static int n = 0;
+  Proc p;
+  p.out_path = (scratch() / ("out" + std::to_string(n) + ".txt")).string();
+  p.err_path = (scratch() / ("err" + std::to_string(n++) + ".txt")).string();
+  std::vector<std::string> argv = {RETX_LAB_BIN};
+  argv.insert(argv.end(), args.begin(), args.end());
+  p.pid = ::fork();
+  if (p.pid == 0) {
+    int o = ::open(p.out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int e = ::open(p.err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(o, 1);
+    ::dup2(e, 2);
+    ::setpgid(0, 0);
+    if (uid != 0 && (::setgid(uid) != 0 || ::setuid(uid) != 0)) ::_exit(99);
+    std::vector<char*> c;
+    for (auto& a : argv) c.push_back(a.data());
+    c.push_back(nullptr);
+    ::execv(c[0], c.data());
+    ::_exit(98);
+  }
+  return p;
+}
+
+Done wait(const Proc& p, std::chrono::seconds limit = std::chrono::seconds(240)) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  int st = 0;
+  while (::waitpid(p.pid, &st, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(p.pid, SIGTERM);
+      ::waitpid(p.pid, &st, 0);
+      ADD_FAILURE() << "retx-lab did not finish within " << limit.count() << " s";
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  Done d;
+  d.code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+  d.out = slurp(p.out_path);
+  d.err = slurp(p.err_path);
+  return d;
+}
+
+Done run(const std::vector<std::string>& args, uid_t uid = 0) { return wait(start(args, uid)); }
+
+// Namespaces of one retx-lab process: their names carry its pid.
+std::vector<std::string> netns_of(pid_t pid) {
+  std::vector<std::string> out;
+  const std::string prefix = "rxl-" + std::to_string(pid) + "-";
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator("/run/netns", ec))
+    if (e.path().filename().string().rfind(prefix, 0) == 0) out.push_back(e.path().filename().string());
+  return out;
+}
+
+// Processes (not zombies) in process group `pgid`, from /proc/PID/stat.
+std::vector<pid_t> live_members_of_group(pid_t pgid) {
+  std::vector<pid_t> out;
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    const auto name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string stat = slurp(e.path().string() + "/stat");
+    auto close = stat.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(stat.substr(close + 2));
+    char state = 0;
+    long ppid = 0, group = 0;
+    rest >> state >> ppid >> group;
+    if (group == pgid && state != 'Z') out.push_back(std::stoi(name));
+  }
+  return out;
+}
+
+// A scenario long enough to be interrupted in the middle of its traffic.
+std::string long_scenario_file() {
+  auto p = scratch() / "long.json";
+  std::ofstream(p) << R"({"suite": "long", "scenarios": [{"name": "long-bulk",
+      "traffic": {"mode": "bulk", "duration_s": 20, "pacing_mbit": 20, "timeout_s": 40},
+      "expect": [{"check": "exporter_exact"}]}]})";
+  return p.string();
+}
+
+std::string tiny_scenario_file() {
+  auto p = scratch() / "tiny.json";
+  std::ofstream(p) << R"({"suite": "tiny", "scenarios": [{"name": "tiny",
+      "traffic": {"mode": "rr", "transactions": 2},
+      "expect": [{"check": "exporter_exact"}, {"check": "traffic", "field": "errors", "max": 0}]}]})";
+  return p.string();
+}
+
+// Waits until the run has created its namespaces (it is mid-scenario then).
+bool wait_for_netns(pid_t pid, std::chrono::seconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (netns_of(pid).size() >= 3) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+std::vector<std::string> exporter_args() { return {"--exporter-bin", RETX_EXPORTER_BIN}; }
+
+std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+}  // namespace
+
+TEST(LabCli, SmokeSuitePassesAndCleansUp) {
+  auto reports = scratch() / "smoke-reports";
+  auto t0 = std::chrono::steady_clock::now();
+  auto p = start(concat({"run", "--suite", "smoke", "--reports-dir", reports.string()}, exporter_args()));
+  auto d = wait(p);
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_EQ(d.code, 0) << d.out << d.err;
+  EXPECT_LT(secs, 60.0) << "the smoke suite must stay under a minute";
+  EXPECT_TRUE(netns_of(p.pid).empty());
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(reports)) files.push_back(e.path());
+  ASSERT_EQ(files.size(), 1u);
+  json r = json::parse(slurp(files[0].string()));
+  EXPECT_EQ(r["schema"], "retxlab-report/1");
+  EXPECT_NE(r["verdict"], "fail");
+  EXPECT_FALSE(r["exporter"]["probe_info"].empty()) << "the report must name the exporter's attach mode";
+  ASSERT_GE(r["scenarios"].size(), 8u);
+  int passed_checks = 0;
+  for (const auto& s : r["scenarios"]) {
+    EXPECT_NE(s["verdict"], "fail") << s["name"];
+    EXPECT_NE(s["verdict"], "skipped") << s["name"] << ": smoke scenarios must run here";
+    for (const auto& c : s["checks"]) passed_checks += c["verdict"] == "pass";
+  }
+  EXPECT_GT(passed_checks, 40);
+  EXPECT_NE(d.out.find("run: "), std::string::npos) << "summary table missing";
+}
+
+TEST(LabCli, SigkilledRunIsSweptByTheNextRun) {
+  auto reports = scratch() / "kill-reports";
+  auto p = start(concat({"run", long_scenario_file(), "--reports-dir", reports.string()}, exporter_args()));
+  ASSERT_TRUE(wait_for_netns(p.pid, std::chrono::seconds(30))) << slurp(p.err_path);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // mid-traffic
+  ::kill(p.pid, SIGKILL);
+  auto d = wait(p);
+  EXPECT_EQ(d.code, 128 + SIGKILL);
+  auto left = netns_of(p.pid);
+  EXPECT_FALSE(left.empty()) << "SIGKILL cannot clean up: the namespaces must still be there";
+
+  auto next = run(concat({"run", tiny_scenario_file(), "--reports-dir", reports.string()}, exporter_args()));
+  EXPECT_EQ(next.code, 0) << next.out << next.err;
+  for (const auto& n : left) EXPECT_NE(next.out.find("swept stale namespace " + n), std::string::npos) << next.out;
+  EXPECT_TRUE(netns_of(p.pid).empty());
+}
+
+TEST(LabCli, SigtermRemovesEverythingAndExits143) {
+  auto p = start(concat({"run", long_scenario_file(), "--reports-dir", (scratch() / "term").string()}, exporter_args()));
+  ASSERT_TRUE(wait_for_netns(p.pid, std::chrono::seconds(30))) << slurp(p.err_path);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  ::kill(p.pid, SIGTERM);
+  auto d = wait(p, std::chrono::seconds(30));
+  EXPECT_EQ(d.code, 143);
+  EXPECT_TRUE(netns_of(p.pid).empty());
+  // The exporter it started (same process group) gets SIGTERM too and must
+  // exit after detaching its probes. Zombies awaiting a reaper do not count.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  std::vector<pid_t> alive;
+  do {
+    alive = live_members_of_group(p.pid);
+    if (alive.empty()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  } while (std::chrono::steady_clock::now() < deadline);
+  EXPECT_TRUE(alive.empty()) << "a process of the run survived SIGTERM: pid " << (alive.empty() ? 0 : alive[0]);
+}
+
+TEST(LabCli, MalformedFileCreatesNothingAndExits2) {
+  auto bad = scratch() / "bad.json";
+  std::ofstream(bad) << R"({"suite": "bad", "scenarios": [{"name": "x",
+      "impairment": {"kind": "random", "loss": 7},
+      "traffic": {"mode": "bulk", "bytes": 1000}, "expect": [{"check": "exporter_exact"}]}]})";
+  auto reports = scratch() / "bad-reports";
+  auto p = start(concat({"run", bad.string(), "--reports-dir", reports.string()}, exporter_args()));
+  auto d = wait(p);
+  EXPECT_EQ(d.code, 2);
+  EXPECT_EQ(d.err, bad.string() + ": $.scenarios[0].impairment.loss: expected a number in [0,1], got 7\n");
+  EXPECT_FALSE(fs::exists(reports)) << "bad input must create nothing";
+  EXPECT_TRUE(netns_of(p.pid).empty());
+  EXPECT_EQ(run({"check", bad.string()}).code, 2);
+
+  std::ofstream(scratch() / "syntax.json") << "{\"suite\": \"x\",\n \"scenarios\": [}\n";
+  auto s = run({"check", (scratch() / "syntax.json").string()});
+  EXPECT_EQ(s.code, 2);
+  EXPECT_NE(s.err.find("syntax.json: line 2"), std::string::npos) << s.err;
+}
+
+TEST(LabCli, EnvironmentProblemsExit3) {
+  // Not root: nothing can be created, and the lab says so.
+  auto d = run({"run", tiny_scenario_file(), "--reports-dir", (scratch() / "nobody").string()}, 65534);
+  EXPECT_EQ(d.code, 3) << d.err;
+  EXPECT_NE(d.err.find("must run as root"), std::string::npos) << d.err;
+  auto missing = run({"run", tiny_scenario_file(), "--exporter-bin", "/nonexistent/retx-exporter"});
+  EXPECT_EQ(missing.code, 3);
+  EXPECT_NE(missing.err.find("/nonexistent/retx-exporter"), std::string::npos);
+  auto unreachable = run({"run", tiny_scenario_file(), "--exporter-url", "http://127.0.0.1:1"});
+  EXPECT_EQ(unreachable.code, 3);
+}
+
+TEST(LabCli, SkippedNeverCountsAsPassed) {
+  // A netem-only scenario on a kernel without netem is skipped with the reason;
+  // where netem exists it runs. Either way it must not be reported as a pass unrun.
+  auto f = scratch() / "netem.json";
+  std::ofstream(f) << R"({"suite": "netem", "scenarios": [{"name": "delay-only",
+      "impairment": {"kind": "none", "netem": {"delay_ms": 5}},
+      "traffic": {"mode": "rr", "transactions": 2}, "expect": [{"check": "exporter_exact"}]}]})";
+  auto reports = scratch() / "netem-reports";
+  auto d = run(concat({"run", f.string(), "--reports-dir", reports.string()}, exporter_args()));
+  ASSERT_EQ(d.code, 0) << d.out << d.err;
+  json r;
+  for (const auto& e : fs::directory_iterator(reports)) r = json::parse(slurp(e.path().string()));
+  const bool has_netem = std::find(r["backends_available"].begin(), r["backends_available"].end(), "netem") !=
+                         r["backends_available"].end();
+  const auto& s = r["scenarios"][0];
+  if (has_netem) {
+    EXPECT_EQ(s["verdict"], "pass");
+  } else {
+    EXPECT_EQ(s["verdict"], "skipped");
+    EXPECT_NE(s["reason"].get<std::string>().find("netem"), std::string::npos) << s["reason"];
+    EXPECT_EQ(s["checks"][0]["verdict"], "skipped");
+  }
+}
