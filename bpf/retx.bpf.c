@@ -63,6 +63,33 @@ struct {
 	__type(value, __u8);
 } netns_allow SEC(".maps");
 
+/* The socket's tp->total_retrans at its previous hit. The kernel adds the
+ * same `segs` to tp->total_retrans and to Tcp RetransSegs, in the same place,
+ * so the growth of total_retrans between two hits is exactly what the socket
+ * added to RetransSegs: the count this probe reports. Measured on 6.18, the
+ * skb's pcount at the tracepoint fell short of that growth on a few hits per
+ * thousand (bpf/README.md, "Why not just pcount").
+ * tp_btf keeps it in socket-local storage (freed with the socket); raw_tp and
+ * the classic tracepoint cannot, and use an LRU hash keyed by the pointer. */
+struct retx_sk_last {
+	__u32 total_retrans;
+	__u32 seen;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct retx_sk_last);
+} retx_sk_btf SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64);
+	__type(value, struct retx_sk_last);
+} retx_sk_ptr SEC(".maps");
+
 /* Classic tracepoint records: skbaddr and skaddr sit at offsets 8 and 16 in
  * every kernel since the event appeared (the struct's name changed in 6.17,
  * so it cannot be matched by CO-RE name; the layout prefix never moved). */
@@ -216,10 +243,61 @@ static __always_inline bool fill_common(struct retx_key *key, const struct sock 
 /* direct: the pointers are BTF-typed (tp_btf), so fields are plain loads the
  * verifier checks; otherwise each read goes through bpf_probe_read_kernel,
  * which costs a helper call per field. */
+static __always_inline struct retx_sk_last *sk_last(const struct sock *sk, bool direct)
+{
+	struct retx_sk_last *v;
+	__u64 k = (__u64)sk;
+
+	if (direct)
+		return bpf_sk_storage_get(&retx_sk_btf, (void *)sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+	v = bpf_map_lookup_elem(&retx_sk_ptr, &k);
+	if (!v) {
+		struct retx_sk_last zero = {};
+
+		bpf_map_update_elem(&retx_sk_ptr, &k, &zero, BPF_NOEXIST);
+		v = bpf_map_lookup_elem(&retx_sk_ptr, &k);
+	}
+	return v;
+}
+
+/* Segments this hit's socket added to RetransSegs since its previous hit.
+ * *known is false on a socket's first hit (it predates the probe, or its
+ * storage was evicted): then only this hit's own pcount is known. */
+static __always_inline __u64 rtx_growth(const struct sock *sk, bool direct, bool *known)
+{
+	struct retx_sk_last *last;
+	__u32 now, delta;
+
+	*known = false;
+	if (direct) {
+		struct tcp_sock *tp = bpf_skc_to_tcp_sock((void *)sk);
+
+		if (!tp)
+			return 0;
+		now = tp->total_retrans;
+	} else {
+		now = BPF_CORE_READ((struct tcp_sock *)sk, total_retrans);
+	}
+	last = sk_last(sk, direct);
+	if (!last)
+		return 0;
+	/* now < last: a new socket reused a freed pointer (LRU flavour only). */
+	if (last->seen && now >= last->total_retrans) {
+		*known = true;
+		delta = now - last->total_retrans;
+	} else {
+		delta = 0;
+	}
+	last->total_retrans = now;
+	last->seen = 1;
+	return delta;
+}
+
 static __always_inline int handle_skb(const struct sock *sk, const struct sk_buff *skb, int err, bool direct)
 {
 	struct retx_key key;
-	__u64 segs;
+	__u64 segs, pcount, growth;
+	bool known;
 
 	stat_inc(RETX_STAT_SKB_HITS);
 	if (!sk || !skb) {
@@ -229,16 +307,32 @@ static __always_inline int handle_skb(const struct sock *sk, const struct sk_buf
 	if (!fill_common(&key, sk, direct))
 		return 0;
 	key.cause = cause_of(sk, direct);
-	key.outcome = outcome_of(err);
 	key.err = err;
-	/* tcp_skb_pcount(): TCP_SKB_CB(skb)->tcp_gso_segs, the number Tcp
-	 * RetransSegs adds for this skb. A GSO skb holds many segments. */
+	/* tcp_skb_pcount(): TCP_SKB_CB(skb)->tcp_gso_segs, the segments this
+	 * skb holds. A GSO skb holds many. */
 	if (direct)
-		segs = ((const struct tcp_skb_cb *)&skb->cb[0])->tcp_gso_segs;
+		pcount = ((const struct tcp_skb_cb *)&skb->cb[0])->tcp_gso_segs;
 	else
-		segs = BPF_CORE_READ((struct tcp_skb_cb *)&skb->cb[0], tcp_gso_segs);
-	if (segs == 0)
-		segs = 1;
+		pcount = BPF_CORE_READ((struct tcp_skb_cb *)&skb->cb[0], tcp_gso_segs);
+	if (pcount == 0)
+		pcount = 1;
+	growth = rtx_growth(sk, direct, &known);
+	if (!known) {
+		/* First hit of this socket: classify by err alone. */
+		key.outcome = outcome_of(err);
+		segs = pcount;
+	} else if (err == 0) {
+		key.outcome = RETX_OUTCOME_SENT;
+		segs = growth;
+	} else if (growth > 0) {
+		/* Failed after the kernel counted it: tcp_transmit_skb failed. */
+		key.outcome = RETX_OUTCOME_FAILED_XMIT;
+		segs = growth;
+	} else {
+		/* Failed before counting; report what it would have sent. */
+		key.outcome = RETX_OUTCOME_FAILED_EARLY;
+		segs = pcount;
+	}
 	count(&key, sk, segs, direct);
 	return 0;
 }
@@ -258,6 +352,15 @@ static __always_inline int handle_synack(const struct sock *sk, const void *req,
 		return 0;
 	key.cause = RETX_CAUSE_SYNACK;
 	key.outcome = RETX_OUTCOME_SENT;
+	/* A passive fastopen child retransmits its SYN-ACK here and the kernel
+	 * also adds 1 to its total_retrans: move its baseline so that the
+	 * child's next data hit does not count this segment again. */
+	if ((direct ? sk->__sk_common.skc_state : BPF_CORE_READ(sk, __sk_common.skc_state)) == TCP_SYN_RECV) {
+		struct retx_sk_last *last = sk_last(sk, direct);
+
+		if (last && last->seen)
+			last->total_retrans += 1;
+	}
 	count(&key, (const struct sock *)req, 1, direct);
 	return 0;
 }

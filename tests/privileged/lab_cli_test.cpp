@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <sys/wait.h>
@@ -218,6 +219,31 @@ TEST(LabCli, SigtermRemovesEverythingAndExits143) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   } while (std::chrono::steady_clock::now() < deadline);
   EXPECT_TRUE(alive.empty()) << "a process of the run survived SIGTERM: pid " << (alive.empty() ? 0 : alive[0]);
+}
+
+TEST(LabCli, ParallelScenariosDoNotCollide) {
+  auto f = scratch() / "parallel.json";
+  std::ofstream(f) << R"({"suite": "par", "scenarios": [
+      {"name": "p1", "impairment": {"kind": "first_syn"}, "traffic": {"mode": "rr", "transactions": 2},
+       "expect": [{"check": "exporter_exact"}, {"check": "syn_causes_exact"}]},
+      {"name": "p2", "impairment": {"kind": "random", "loss": 0.03}, "traffic": {"mode": "bulk", "bytes": 3000000},
+       "expect": [{"check": "exporter_exact"}, {"check": "counter_delta", "namespace": "sender", "counter": "Tcp.RetransSegs", "min": 1}]},
+      {"name": "p3", "traffic": {"mode": "rr", "transactions": 20, "pacing_mbit": 50},
+       "expect": [{"check": "exporter_exact"}, {"check": "baseline", "allow": "none"}]}]})";
+  auto reports = scratch() / "par-reports";
+  auto p = start(concat({"run", f.string(), "--parallel", "3", "--reports-dir", reports.string()}, exporter_args()));
+  auto d = wait(p);
+  EXPECT_EQ(d.code, 0) << d.out << d.err;
+  json r;
+  for (const auto& e : fs::directory_iterator(reports)) r = json::parse(slurp(e.path().string()));
+  std::set<std::string> names;
+  for (const auto& s : r["scenarios"]) {
+    EXPECT_EQ(s["verdict"], "pass") << s["name"] << ": " << s.dump();
+    for (const auto& [role, ns] : s["attempts"][0]["measurements"]["namespaces"].items())
+      EXPECT_TRUE(names.insert(ns["name"].get<std::string>()).second) << "namespace name reused: " << ns["name"];
+  }
+  EXPECT_EQ(names.size(), 9u);  // 3 scenarios x (client, router, server)
+  EXPECT_TRUE(netns_of(p.pid).empty());
 }
 
 TEST(LabCli, MalformedFileCreatesNothingAndExits2) {
