@@ -14,18 +14,22 @@ PKGS=(
   libbpf-dev bpftool libelf-dev zlib1g-dev
   prometheus-cpp-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  iproute2 nftables ethtool iperf3 curl procps kmod
+  iproute2 nftables ethtool iperf3 curl procps kmod jq
   prometheus prometheus-node-exporter bpftrace
   gnuplot-nox chromium
+  python3-yaml  # tests/deploy: rules and Kubernetes manifest checks
 )
 
 # --- kernel-matrix VM (lab/vm/, issue 4) --- only with --vm, so the default path stays fast.
 # linux-image-amd64 only drops Debian's 6.1 kernel and modules into /boot and /lib/modules for
-# qemu to boot; the running host kernel and any bootloader are untouched.
-VM_PKGS=(qemu-system-x86 linux-image-amd64 busybox-static cpio python3-yaml ruby)
+# qemu to boot; the running host kernel and any bootloader are untouched. python3-yaml, ruby
+# and vagrant let tests/vm check lima/retxlab.yaml and the Vagrantfile.
+VM_PKGS=(qemu-system-x86 linux-image-amd64 busybox-static cpio xz-utils python3-yaml ruby vagrant)
 for arg in "$@"; do
   case $arg in
-    --vm) PKGS+=("${VM_PKGS[@]}") ;;
+    # INITRD=No: the kernel's initramfs-tools hook would spend ~20 s writing a 30 MB
+    # /boot/initrd.img that nothing boots (lab/vm builds its own small one per run).
+    --vm) PKGS+=("${VM_PKGS[@]}"); export INITRD=No ;;
     *) echo "setup.sh: unknown option '$arg' (known: --vm)" >&2; exit 2 ;;
   esac
 done

@@ -246,6 +246,32 @@ TEST(LabCli, ParallelScenariosDoNotCollide) {
   EXPECT_TRUE(netns_of(p.pid).empty());
 }
 
+TEST(LabCli, CompareFlagsRegressionsWithExit1) {
+  auto reports = scratch() / "cmp-reports";
+  auto first = run(concat({"run", tiny_scenario_file(), "--reports-dir", reports.string(), "--report",
+                           (scratch() / "base.json").string()}, exporter_args()));
+  ASSERT_EQ(first.code, 0) << first.out << first.err;
+  auto same = run(concat({"run", tiny_scenario_file(), "--reports-dir", reports.string(), "--compare",
+                          (scratch() / "base.json").string()}, exporter_args()));
+  EXPECT_EQ(same.code, 0) << same.out;
+  EXPECT_NE(same.out.find("0 regression(s)"), std::string::npos) << same.out;
+  // A baseline in which one more scenario passed: the new run lost it.
+  json base = json::parse(slurp((scratch() / "base.json").string()));
+  json extra = base["scenarios"][0];
+  extra["name"] = "vanished";
+  base["scenarios"].push_back(extra);
+  std::ofstream(scratch() / "base2.json") << base.dump();
+  auto lost = run(concat({"run", tiny_scenario_file(), "--reports-dir", reports.string(), "--compare",
+                          (scratch() / "base2.json").string()}, exporter_args()));
+  EXPECT_EQ(lost.code, 1) << lost.out;
+  EXPECT_NE(lost.out.find("REGRESSION  vanished: pass -> missing"), std::string::npos) << lost.out;
+  // A broken baseline is bad input, found before anything is created.
+  std::ofstream(scratch() / "broken.json") << R"({"schema": "retxlab-report/1", "scenarios": [{"name": 3}]})";
+  auto broken = run(concat({"run", tiny_scenario_file(), "--compare", (scratch() / "broken.json").string()}, exporter_args()));
+  EXPECT_EQ(broken.code, 2);
+  EXPECT_NE(broken.err.find("broken.json: $.scenarios[0]"), std::string::npos) << broken.err;
+}
+
 TEST(LabCli, MalformedFileCreatesNothingAndExits2) {
   auto bad = scratch() / "bad.json";
   std::ofstream(bad) << R"({"suite": "bad", "scenarios": [{"name": "x",

@@ -1,0 +1,185 @@
+#include "report.h"
+
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+namespace retx::lab {
+
+Verdict RunReport::verdict() const {
+  std::vector<Verdict> vs;
+  for (const auto& s : scenarios) vs.push_back(s.verdict);
+  return combine(vs);
+}
+
+Verdict scenario_verdict(const ScenarioRecord& s) {
+  std::vector<Verdict> vs;
+  for (const auto& c : s.checks) vs.push_back(c.verdict);
+  for (const auto& a : s.attempts)
+    if (!a.error.empty()) vs.push_back(Verdict::Fail);
+  return combine(vs);
+}
+
+nlohmann::json to_json(const CheckResult& c) {
+  return {{"name", c.name},         {"kind", c.kind},         {"verdict", to_string(c.verdict)},
+          {"reason", c.reason},     {"measured", c.measured}, {"expected", c.expected}};
+}
+
+nlohmann::json to_json(const ScenarioRecord& s) {
+  nlohmann::json j = {{"name", s.name},        {"description", s.description},
+                      {"file", s.file},        {"verdict", to_string(s.verdict)},
+                      {"reason", s.reason},    {"backend", s.backend},
+                      {"offload", s.offload},  {"family", s.family},
+                      {"seconds", s.seconds},  {"spec", s.spec}};
+  j["checks"] = nlohmann::json::array();
+  for (const auto& c : s.checks) j["checks"].push_back(to_json(c));
+  j["attempts"] = nlohmann::json::array();
+  for (const auto& a : s.attempts) {
+    nlohmann::json aj = {{"index", a.index},     {"seed", a.seed},
+                         {"error", a.error},     {"timings", a.timings},
+                         {"measurements", a.measurements}};
+    aj["checks"] = nlohmann::json::array();
+    for (const auto& c : a.checks) aj["checks"].push_back(to_json(c));
+    j["attempts"].push_back(std::move(aj));
+  }
+  return j;
+}
+
+nlohmann::json to_json(const RunReport& r) {
+  nlohmann::json j = {{"schema", kReportSchema},
+                      {"tool", {{"name", "retx-lab"}, {"version", r.tool_version}}},
+                      {"suite", r.suite},
+                      {"files", r.files},
+                      {"started_utc", r.started_utc},
+                      {"finished_utc", r.finished_utc},
+                      {"wall_seconds", r.wall_seconds},
+                      {"host", r.host},
+                      {"exporter", r.exporter},
+                      {"backends_available", r.backends_available},
+                      {"options", r.options},
+                      {"verdict", to_string(r.verdict())}};
+  nlohmann::json counts = {{"pass", 0}, {"fail", 0}, {"inconclusive", 0}, {"skipped", 0}};
+  nlohmann::json check_counts = counts;
+  j["scenarios"] = nlohmann::json::array();
+  for (const auto& s : r.scenarios) {
+    counts[std::string(to_string(s.verdict))] = counts[std::string(to_string(s.verdict))].get<int>() + 1;
+    for (const auto& c : s.checks)
+      check_counts[std::string(to_string(c.verdict))] = check_counts[std::string(to_string(c.verdict))].get<int>() + 1;
+    j["scenarios"].push_back(to_json(s));
+  }
+  j["counts"] = {{"scenarios", counts}, {"checks", check_counts}};
+  return j;
+}
+
+nlohmann::json scenario_to_json(const Scenario& s) {
+  const auto& im = s.impairment;
+  nlohmann::json imp = {{"kind", im.kind}, {"direction", im.direction}, {"seed", im.seed},
+                        {"nominal_loss", im.nominal_loss()}};
+  if (im.kind == "random") imp["loss"] = im.loss;
+  if (im.kind == "gemodel")
+    imp["gemodel"] = {{"p", im.gemodel.p}, {"r", im.gemodel.r}, {"loss_bad", im.gemodel.loss_bad}, {"loss_good", im.gemodel.loss_good}};
+  if (im.kind == "nth_segment") imp["nth"] = im.nth;
+  if (im.kind == "blackhole") imp["blackhole"] = {{"start_ms", im.blackhole_start_ms}, {"duration_ms", im.blackhole_ms}};
+  if (im.netem.any()) imp["netem_features"] = s.needs_netem();
+  nlohmann::json groups = nlohmann::json::array();
+  for (const auto& t : s.traffic) {
+  nlohmann::json tr = {{"mode", t.mode},   {"direction", t.direction}, {"family", t.family},
+                       {"flows", t.flows}, {"pacing_mbit", t.pacing_mbit}, {"clients", s.clients_of(t)}};
+  if (t.mode == "bulk") {
+    if (t.bytes) tr["bytes"] = t.bytes;
+    else tr["duration_s"] = t.duration_s;
+  } else if (t.mode == "rr") {
+    tr["request_bytes"] = t.request_bytes;
+    tr["response_bytes"] = t.response_bytes;
+    tr["transactions"] = t.transactions;
+  } else {
+    tr["connections"] = t.connections;
+  }
+  groups.push_back(std::move(tr));
+  }
+  return {{"topology", {{"clients", s.topology.clients}, {"offload", s.topology.offload}, {"sysctls", s.topology.sysctls}}},
+          {"impairment", imp},
+          {"traffic", groups},
+          {"exporter_args", s.exporter_args},
+          {"repeat", {{"count", s.repeat.count}, {"quorum", s.repeat.quorum}}},
+          {"quiesce_ms", s.quiesce_ms}};
+}
+
+nlohmann::json measurements_to_json(const ScenarioMeasurements& m) {
+  nlohmann::json ns = nlohmann::json::object();
+  for (const auto& n : m.namespaces) {
+    // Only counters that moved: the full Tcp/TcpExt set is ~150 keys per namespace.
+    nlohmann::json kernel = nlohmann::json::object();
+    for (const auto& [k, v] : n.kernel)
+      if (v != 0) kernel[k] = v;
+    const auto& e = n.exporter;
+    ns[n.role] = {{"name", n.name},
+                  {"inode", n.inode},
+                  {"kernel_delta", kernel},
+                  {"exporter_delta",
+                   {{"retransmissions", e.retransmissions},
+                    {"skbs", e.skbs},
+                    {"xmit_failures", e.xmit_failures},
+                    {"early_failures", e.early_failures},
+                    {"segments_sent", e.segments_sent},
+                    {"data_segments_sent", e.data_segments_sent},
+                    {"by_cause", e.retrans_by_cause},
+                    {"xmit_failures_by_cause", e.xmit_failures_by_cause}}},
+                  {"sockets",
+                   {{"count", n.sockets.sockets},
+                    {"total_retrans", n.sockets.total_retrans},
+                    {"segs_out", n.sockets.segs_out},
+                    {"data_segs_out", n.sockets.data_segs_out},
+                    {"bytes_retrans", n.sockets.bytes_retrans}}}};
+  }
+  const auto& t = m.traffic;
+  const auto& im = m.impairment;
+  return {{"namespaces", ns},
+          {"traffic",
+           {{"bytes", t.bytes},
+            {"seconds", t.seconds},
+            {"connect_seconds_min", t.connect_seconds_min},
+            {"connect_seconds_max", t.connect_seconds_max},
+            {"errors", t.errors},
+            {"sockets", t.sockets},
+            {"error_messages", t.error_messages}}},
+          {"impairment",
+           {{"active", im.active},
+            {"backend", im.backend},
+            {"candidates", im.candidates},
+            {"packets_dropped", im.packets_dropped},
+            {"segments_dropped", im.segments_dropped},
+            {"segments_exact", im.segments_exact}}},
+          {"exporter_self",
+           {{"err_field", m.exporter.err_field},
+            {"lost_hits", m.exporter.lost_hits},
+            {"probe_misses", m.exporter.probe_misses},
+            {"scrape_errors", m.exporter.scrape_errors},
+            {"folded_hits", m.exporter.folded_hits},
+            {"peer_series", m.exporter.peer_series},
+            {"peer_series_budget", m.exporter.peer_series_budget}}},
+          {"quiesced", m.quiesced},
+          {"quiesce_seconds", m.quiesce_seconds}};
+}
+
+void write_report(const RunReport& r, const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path p(path);
+  if (p.has_parent_path()) fs::create_directories(p.parent_path(), ec);
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    if (!out) throw std::runtime_error("cannot write report " + tmp);
+    out << to_json(r).dump(2) << "\n";
+    if (!out.flush()) throw std::runtime_error("cannot write report " + tmp);
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) throw std::runtime_error("cannot rename " + tmp + " to " + path + ": " + ec.message());
+}
+
+std::string default_report_path(const std::string& dir, const std::string& suite, const std::string& utc_compact) {
+  return (std::filesystem::path(dir) / (suite + "-" + utc_compact + ".json")).string();
+}
+
+}  // namespace retx::lab

@@ -1,0 +1,178 @@
+#include "cleanup.h"
+
+#include <dirent.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <array>
+#include <atomic>
+#include <cerrno>
+#include <charconv>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <stdexcept>
+
+namespace retx::lab {
+namespace {
+
+constexpr const char* kNetnsDir = "/run/netns/";
+
+// Slots are written under a mutex but read by the signal handler without one:
+// a slot's path is complete before `used` is set (release) and the handler
+// only reads paths whose `used` it saw set (acquire).
+// `owner` keeps a fork()ed child (which inherits the registry) from deleting
+// its parent's namespaces when it exits or is signalled.
+struct NetnsSlot {
+  std::atomic<bool> used{false};
+  pid_t owner = 0;
+  char path[256]{};
+};
+std::array<NetnsSlot, kMaxRegistered> g_netns;
+std::array<std::atomic<pid_t>, 64> g_children{};
+std::mutex g_mu;
+std::atomic<unsigned> g_prefix_counter{0};
+
+void remove_path_signal_safe(const char* path) {
+  umount2(path, MNT_DETACH);
+  unlink(path);
+}
+
+void on_signal(int sig) {
+  for (auto& c : g_children) {
+    pid_t p = c.load(std::memory_order_acquire);
+    if (p > 0) kill(p, SIGTERM);
+  }
+  pid_t self = getpid();
+  for (auto& s : g_netns) {
+    if (s.used.load(std::memory_order_acquire) && s.owner == self) remove_path_signal_safe(s.path);
+  }
+  _exit(sig == SIGINT ? 130 : 143);
+}
+
+std::string ns_path(const std::string& name) { return kNetnsDir + name; }
+
+}  // namespace
+
+std::string make_run_prefix(std::string_view root) {
+  return std::string(root) + "-" + std::to_string(getpid()) + "-" +
+         std::to_string(g_prefix_counter.fetch_add(1));
+}
+
+void register_netns(const std::string& name) {
+  std::string path = ns_path(name);
+  if (path.size() >= sizeof(NetnsSlot::path)) throw std::invalid_argument("netns name too long: " + name);
+  std::lock_guard lk(g_mu);
+  for (auto& s : g_netns) {
+    if (!s.used.load(std::memory_order_relaxed)) {
+      std::memcpy(s.path, path.c_str(), path.size() + 1);
+      s.owner = getpid();
+      s.used.store(true, std::memory_order_release);
+      return;
+    }
+  }
+  throw std::runtime_error("cleanup registry full (" + std::to_string(kMaxRegistered) +
+                           " namespaces): refusing to create " + name);
+}
+
+void unregister_netns(const std::string& name) {
+  std::string path = ns_path(name);
+  std::lock_guard lk(g_mu);
+  for (auto& s : g_netns) {
+    if (s.used.load(std::memory_order_relaxed) && path == s.path) {
+      s.used.store(false, std::memory_order_release);
+      return;
+    }
+  }
+}
+
+void register_child(pid_t pid) {
+  std::lock_guard lk(g_mu);
+  for (auto& c : g_children) {
+    if (c.load() == 0) {
+      c.store(pid, std::memory_order_release);
+      return;
+    }
+  }
+  throw std::runtime_error("cleanup registry full: cannot track child pid " + std::to_string(pid));
+}
+
+void unregister_child(pid_t pid) {
+  std::lock_guard lk(g_mu);
+  for (auto& c : g_children) {
+    if (c.load() == pid) c.store(0, std::memory_order_release);
+  }
+}
+
+void delete_netns(const std::string& name) {
+  std::string path = ns_path(name);
+  if (umount2(path.c_str(), MNT_DETACH) != 0 && errno != EINVAL && errno != ENOENT) {
+    throw std::runtime_error("umount " + path + ": " + std::strerror(errno));
+  }
+  if (unlink(path.c_str()) != 0 && errno != ENOENT) {
+    throw std::runtime_error("unlink " + path + ": " + std::strerror(errno));
+  }
+}
+
+void cleanup_registered() {
+  std::vector<std::string> names;
+  {
+    std::lock_guard lk(g_mu);
+    for (auto& s : g_netns) {
+      if (s.used.load() && s.owner == getpid()) names.emplace_back(s.path + std::strlen(kNetnsDir));
+    }
+  }
+  for (const auto& n : names) {
+    try {
+      delete_netns(n);
+    } catch (...) {
+    }
+    unregister_netns(n);
+  }
+}
+
+void install_signal_cleanup() {
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaddset(&sa.sa_mask, SIGINT);
+  sigaddset(&sa.sa_mask, SIGTERM);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  // exit() skips the destructors of objects on the stack: a bad-input path
+  // that calls exit(2) after building a Topology must not leave it behind.
+  static std::once_flag once;
+  std::call_once(once, [] { std::atexit([] { cleanup_registered(); }); });
+}
+
+std::vector<std::string> list_netns(std::string_view prefix) {
+  std::vector<std::string> out;
+  DIR* d = opendir(kNetnsDir);
+  if (!d) return out;
+  while (dirent* e = readdir(d)) {
+    std::string_view n(e->d_name);
+    if (n == "." || n == "..") continue;
+    if (n.substr(0, prefix.size()) == prefix) out.emplace_back(n);
+  }
+  closedir(d);
+  return out;
+}
+
+SweepResult sweep_stale(std::string_view prefix_root) {
+  SweepResult res;
+  std::string head = std::string(prefix_root) + "-";
+  for (const auto& name : list_netns(head)) {
+    std::string_view rest = std::string_view(name).substr(head.size());
+    pid_t pid = 0;
+    auto [p, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), pid);
+    if (ec != std::errc() || p == rest.data() + rest.size() || *p != '-' || pid <= 0) continue;
+    if (pid == getpid()) continue;
+    if (kill(pid, 0) == 0 || errno != ESRCH) continue;  // owner alive (or not ours to judge)
+    delete_netns(name);
+    res.removed.push_back(name);
+  }
+  return res;
+}
+
+}  // namespace retx::lab

@@ -1,0 +1,69 @@
+// netem backend: one root netem qdisc per impaired router interface; drops
+// from `tc -s -j qdisc show`. netem drops whole skbs, so with GSO on the
+// segment count is only a lower bound (packets).
+#include "impairment_backend.h"
+#include "run_cmd.h"
+
+#include <nlohmann/json.hpp>
+
+namespace retx::lab {
+namespace {
+
+class NetemBackend : public ImpairmentBackend {
+ public:
+  NetemBackend(const Topology& topo, const ImpairmentSpec& spec, const std::vector<std::string>& ifaces)
+      : ns_(topo.router().name), ifaces_(ifaces), exact_(topo.spec().offload == Offload::SegmentExact) {
+    try {
+      for (const auto& i : ifaces_) {
+        run_cmd(netem_argv(ns_, i, spec, netem_takes_seed()));
+        installed_.push_back(i);
+      }
+    } catch (...) {
+      remove();
+      throw;
+    }
+  }
+  ~NetemBackend() override { remove(); }
+
+  ImpairmentStats stats() const override {
+    ImpairmentStats st;
+    st.backend = "netem";
+    for (const auto& i : installed_) {
+      auto j = nlohmann::json::parse(run_cmd({"tc", "-n", ns_, "-s", "-j", "qdisc", "show", "dev", i, "root"}).out);
+      for (const auto& q : j) {
+        if (q.value("kind", "") != "netem") continue;
+        std::uint64_t sent = q.value("packets", std::uint64_t{0});
+        std::uint64_t drops = q.value("drops", std::uint64_t{0});
+        st.candidates += sent + drops;
+        st.packets_dropped += drops;
+      }
+    }
+    st.segments_dropped = st.packets_dropped;
+    st.segments_exact = exact_;
+    return st;
+  }
+
+ private:
+  void remove() noexcept {
+    for (const auto& i : installed_) {
+      try {
+        try_cmd({"tc", "-n", ns_, "qdisc", "del", "dev", i, "root"});
+      } catch (...) {
+      }
+    }
+    installed_.clear();
+  }
+
+  std::string ns_;
+  std::vector<std::string> ifaces_, installed_;
+  bool exact_;
+};
+
+}  // namespace
+
+std::unique_ptr<ImpairmentBackend> make_netem_backend(const Topology& topo, const ImpairmentSpec& spec,
+                                                      const std::vector<std::string>& ifaces) {
+  return std::make_unique<NetemBackend>(topo, spec, ifaces);
+}
+
+}  // namespace retx::lab

@@ -1,0 +1,274 @@
+#include "traffic.h"
+
+#include "traffic_socket.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+namespace retx::lab {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr std::size_t kMaxMessages = 20;
+
+double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+// Shared state of one run; every worker reports into it under the mutex.
+struct Run {
+  const TrafficSpec& spec;
+  Clock::time_point start = Clock::now();
+  Clock::time_point deadline;
+  std::mutex mu;
+  TrafficResult res;
+  std::atomic<std::uint64_t> accepted{0};
+  std::atomic<bool> clients_done{false};
+
+  explicit Run(const TrafficSpec& s) : spec(s) {
+    deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s.max_seconds));
+  }
+  sock::Limits limits() const { return {spec.io_timeout_s, deadline}; }
+  bool past_deadline() const { return Clock::now() >= deadline; }
+  void error(const std::string& where, const std::exception& e) {
+    std::lock_guard lk(mu);
+    ++res.errors;
+    if (res.error_messages.size() < kMaxMessages) res.error_messages.push_back(where + ": " + e.what());
+  }
+  void record(const SocketInfo& si, std::uint64_t received) {
+    std::lock_guard lk(mu);
+    res.sockets.push_back(si);
+    res.bytes += received;
+  }
+  void connected(double secs) {
+    std::lock_guard lk(mu);
+    res.connect_seconds.push_back(secs);
+    ++res.connections;
+  }
+};
+
+// Bulk sender: by bytes, or for duration_s from this connection's start (a
+// slow connect must not eat the transfer).
+std::uint64_t send_bulk(Run& run, int fd) {
+  const auto& s = run.spec;
+  if (s.bytes > 0) {
+    sock::send_all(fd, s.bytes, run.limits());
+    return s.bytes;
+  }
+  auto end = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s.duration_s));
+  std::uint64_t sent = 0;
+  while (Clock::now() < end) {
+    sock::send_all(fd, 65536, run.limits());
+    sent += 65536;
+  }
+  return sent;
+}
+
+// The sender closes its half first and waits for the peer's EOF: by then all
+// data is acknowledged, so TCP_INFO holds the socket's final retransmissions.
+SocketInfo finish_as_sender(Run& run, int fd, SocketInfo id, std::uint64_t sent) {
+  shutdown(fd, SHUT_WR);
+  std::uint64_t extra = sock::drain_to_eof(fd, run.limits());
+  SocketInfo si = sock::snapshot(fd, id);
+  si.bytes_sent = sent;
+  si.bytes_received = extra;
+  return si;
+}
+
+// A failed socket's retransmissions happened all the same: its TCP_INFO is
+// kept, marked incomplete, so per-socket sums still cover every socket.
+void record_failed(Run& run, const sock::Fd& fd, const SocketInfo& id) {
+  if (fd.get() < 0) return;
+  try {
+    SocketInfo si = sock::snapshot(fd.get(), id);
+    si.completed = false;
+    run.record(si, 0);
+  } catch (...) {
+  }
+}
+
+void client_connection(Run& run, int worker, std::uint32_t conn, std::uint16_t port, const std::string& addr) {
+  const auto& s = run.spec;
+  std::string where = "client flow " + std::to_string(worker) + " conn " + std::to_string(conn);
+  sock::Fd fd;
+  SocketInfo id;
+  try {
+    auto t0 = Clock::now();
+    double left = std::chrono::duration<double>(run.deadline - t0).count();
+    if (left <= 0) throw std::runtime_error("connect: run time cap reached");
+    fd = sock::connect_to(s.family, addr, port, std::min(s.connect_timeout_s, left));
+    run.connected(since(t0));
+    id = sock::identify(fd.get(), SocketRole::Client, s.family);
+    SocketInfo si;
+    if (s.mode == TrafficMode::Bulk && s.transfer == Transfer::Download) {
+      std::uint64_t received = sock::drain_to_eof(fd.get(), run.limits());
+      si = sock::snapshot(fd.get(), id);
+      si.bytes_received = received;
+    } else if (s.mode == TrafficMode::Bulk) {
+      sock::set_pacing(fd.get(), s.pacing_bytes_per_s);
+      si = finish_as_sender(run, fd.get(), id, send_bulk(run, fd.get()));
+    } else {
+      std::uint32_t n = s.mode == TrafficMode::Storm ? 1 : s.transactions;
+      sock::set_pacing(fd.get(), s.pacing_bytes_per_s);
+      std::uint64_t received = 0;
+      for (std::uint32_t i = 0; i < n; ++i) {
+        sock::send_all(fd.get(), s.request_bytes, run.limits());
+        if (!sock::recv_exact(fd.get(), s.response_bytes, run.limits())) {
+          throw std::runtime_error("server closed early");
+        }
+        received += s.response_bytes;
+      }
+      si = finish_as_sender(run, fd.get(), id, std::uint64_t{n} * s.request_bytes);
+      si.bytes_received += received;
+    }
+    run.record(si, si.bytes_received);
+  } catch (const std::exception& e) {
+    run.error(where, e);
+    record_failed(run, fd, id);
+  }
+}
+
+void server_connection(Run& run, sock::Fd fd) {
+  const auto& s = run.spec;
+  SocketInfo id = sock::identify(fd.get(), SocketRole::Server, s.family);
+  try {
+    SocketInfo si;
+    if (s.mode == TrafficMode::Bulk && s.transfer == Transfer::Download) {
+      sock::set_pacing(fd.get(), s.pacing_bytes_per_s);
+      si = finish_as_sender(run, fd.get(), id, send_bulk(run, fd.get()));
+    } else if (s.mode == TrafficMode::Bulk) {
+      std::uint64_t got = sock::drain_to_eof(fd.get(), run.limits());
+      si = sock::snapshot(fd.get(), id);
+      si.bytes_received = got;
+    } else {
+      sock::set_pacing(fd.get(), s.pacing_bytes_per_s);
+      std::uint64_t got = 0, sent = 0;
+      while (sock::recv_exact(fd.get(), s.request_bytes, run.limits())) {
+        got += s.request_bytes;
+        sock::send_all(fd.get(), s.response_bytes, run.limits());
+        sent += s.response_bytes;
+      }
+      si = sock::snapshot(fd.get(), id);
+      si.bytes_received = got;
+      si.bytes_sent = sent;
+    }
+    run.record(si, si.bytes_received);
+  } catch (const std::exception& e) {
+    run.error("server", e);
+    record_failed(run, fd, id);
+  }
+}
+
+// Accepts until `expected` connections were taken, the clients gave up, or
+// the run's deadline passed. Polling in short steps keeps every exit prompt.
+void server_worker(Run& run, int listen_fd, std::uint64_t expected) {
+  while (!run.past_deadline()) {
+    if (run.accepted.load() >= expected) return;
+    pollfd pf{listen_fd, POLLIN, 0};
+    int pr = poll(&pf, 1, 50);
+    if (pr <= 0) {
+      if (run.clients_done.load()) return;
+      continue;
+    }
+    int c = accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
+    if (c < 0) continue;  // another worker took it
+    run.accepted.fetch_add(1);
+    server_connection(run, sock::Fd(c));
+  }
+}
+
+}  // namespace
+
+std::string traffic_spec_error(const TrafficSpec& s, int clients) {
+  if (s.flows < 1 || s.flows > 1024) return "traffic.flows = " + std::to_string(s.flows) + ": must be 1..1024";
+  if (s.family != AF_INET && s.family != AF_INET6) return "traffic.family: must be AF_INET or AF_INET6";
+  if (s.client_index < 0 || s.client_index >= clients) {
+    return "traffic.client_index = " + std::to_string(s.client_index) + ": topology has " + std::to_string(clients) +
+           " client(s)";
+  }
+  if (!(s.max_seconds > 0) || !(s.io_timeout_s > 0) || !(s.connect_timeout_s > 0)) {
+    return "traffic timeouts (max_seconds, io_timeout_s, connect_timeout_s) must be > 0";
+  }
+  switch (s.mode) {
+    case TrafficMode::Bulk:
+      if (s.bytes == 0 && !(s.duration_s > 0)) return "traffic: bulk needs bytes > 0 or duration_s > 0";
+      if (s.duration_s >= s.max_seconds) return "traffic.duration_s must be below max_seconds";
+      break;
+    case TrafficMode::RequestResponse:
+      if (s.transactions == 0) return "traffic.transactions must be > 0";
+      [[fallthrough]];
+    case TrafficMode::Storm:
+      if (s.request_bytes == 0 || s.response_bytes == 0) return "traffic: request_bytes and response_bytes must be > 0";
+      if (s.mode == TrafficMode::Storm && s.connections == 0) return "traffic.connections must be > 0";
+      break;
+  }
+  return {};
+}
+
+TrafficResult run_traffic(const Topology& topo, const TrafficSpec& spec) {
+  if (auto err = traffic_spec_error(spec, static_cast<int>(topo.clients().size())); !err.empty()) {
+    throw std::invalid_argument(err);
+  }
+  Run run(spec);
+  std::uint16_t port = 0;
+  sock::Fd listener;
+  {
+    std::exception_ptr ex;
+    std::thread t([&] {
+      try {
+        sock::enter_netns(topo.server().path);
+        listener = sock::listen_on(spec.family, Topology::server_addr(spec.family), port);
+      } catch (...) {
+        ex = std::current_exception();
+      }
+    });
+    t.join();
+    if (ex) std::rethrow_exception(ex);
+  }
+  std::uint64_t expected = spec.mode == TrafficMode::Storm ? spec.connections : static_cast<std::uint64_t>(spec.flows);
+  std::vector<std::thread> servers, clients;
+  for (int i = 0; i < spec.flows; ++i) servers.emplace_back(server_worker, std::ref(run), listener.get(), expected);
+
+  std::string addr = Topology::server_addr(spec.family);
+  std::string client_ns = topo.client(spec.client_index).path;
+  std::atomic<std::uint32_t> next_conn{0};
+  for (int w = 0; w < spec.flows; ++w) {
+    clients.emplace_back([&, w] {
+      try {
+        sock::enter_netns(client_ns);
+      } catch (const std::exception& e) {
+        run.error("client flow " + std::to_string(w), e);
+        return;
+      }
+      if (spec.mode != TrafficMode::Storm) {
+        client_connection(run, w, 0, port, addr);
+        return;
+      }
+      for (;;) {
+        std::uint32_t c = next_conn.fetch_add(1);
+        if (c >= spec.connections || run.past_deadline()) return;
+        client_connection(run, w, c, port, addr);
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  run.clients_done.store(true);
+  for (auto& t : servers) t.join();
+  run.res.seconds = since(run.start);
+  return std::move(run.res);
+}
+
+std::uint64_t total_retrans(const TrafficResult& r, SocketRole role) {
+  std::uint64_t sum = 0;
+  for (const auto& s : r.sockets) {
+    if (s.role == role) sum += s.tcpi_total_retrans;
+  }
+  return sum;
+}
+
+}  // namespace retx::lab

@@ -1,0 +1,72 @@
+// Socket plumbing for the traffic driver: blocking sockets whose every wait is
+// bounded by SO_RCVTIMEO/SO_SNDTIMEO, and TCP_INFO snapshots.
+#pragma once
+
+#include "traffic.h"
+
+#include <chrono>
+#include <string>
+
+namespace retx::lab::sock {
+
+class Fd {
+ public:
+  Fd() = default;
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() { reset(); }
+  Fd(Fd&& o) noexcept : fd_(o.release()) {}
+  Fd& operator=(Fd&& o) noexcept {
+    if (this != &o) {
+      reset();
+      fd_ = o.release();
+    }
+    return *this;
+  }
+  int get() const { return fd_; }
+  int release() {
+    int f = fd_;
+    fd_ = -1;
+    return f;
+  }
+  void reset();
+
+ private:
+  int fd_ = -1;
+};
+
+// Moves the calling thread into the network namespace at `path` for good:
+// only for the driver's own worker threads.
+void enter_netns(const std::string& path);
+
+// Listening socket on addr:0 (kernel picks the port), non-blocking.
+Fd listen_on(int family, const std::string& addr, std::uint16_t& port_out);
+
+void set_timeouts(int fd, double seconds);
+void set_pacing(int fd, std::uint64_t bytes_per_s);
+
+// Blocking connect bounded by timeout_s; throws std::runtime_error("connect: ...").
+Fd connect_to(int family, const std::string& addr, std::uint16_t port, double timeout_s);
+
+// Every blocking call below waits at most `io_timeout_s` for progress and
+// never past `deadline` (the run's hard cap); either throws "send: timeout" /
+// "recv: timeout" or "...: run time cap reached".
+struct Limits {
+  double io_timeout_s;
+  std::chrono::steady_clock::time_point deadline;
+};
+
+// Sends all of n bytes (zeros).
+void send_all(int fd, std::uint64_t n, const Limits& lim);
+// Receives exactly n bytes; returns false on EOF before the first byte
+// (clean end), throws on error, timeout or a partial message.
+bool recv_exact(int fd, std::uint64_t n, const Limits& lim);
+// Reads until EOF, returning the bytes read.
+std::uint64_t drain_to_eof(int fd, const Limits& lim);
+
+// Role, family and ports, taken while the connection is up (getpeername
+// fails once the peer has reset or closed).
+SocketInfo identify(int fd, SocketRole role, int family);
+// Adds TCP_INFO to `base`.
+SocketInfo snapshot(int fd, SocketInfo base);
+
+}  // namespace retx::lab::sock

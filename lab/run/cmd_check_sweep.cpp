@@ -1,0 +1,60 @@
+#include <filesystem>
+#include <iostream>
+
+#include "cleanup.h"
+#include "commands.h"
+#include "environment.h"
+#include "input_error.h"
+#include "scenario_parse.h"
+
+#ifndef RETX_LAB_SCENARIO_DIR
+#define RETX_LAB_SCENARIO_DIR "scenarios"
+#endif
+
+namespace retx::lab {
+
+std::string resolve_suite_file(const std::string& name) {
+  std::vector<std::string> tried;
+  for (std::string dir : {std::string(RETX_LAB_SCENARIO_DIR), std::string("scenarios")}) {
+    auto p = std::filesystem::path(dir) / (name + ".json");
+    tried.push_back(p.string());
+    if (std::filesystem::exists(p)) return p.string();
+  }
+  throw InputError("retx-lab: no suite named \"" + name + "\" (looked for " + tried[0] + " and " + tried[1] + ")");
+}
+
+int cmd_check(const CliOptions& o) {
+  auto files = o.files;
+  if (!o.suite.empty()) files.push_back(resolve_suite_file(o.suite));
+  int total = 0;
+  for (const auto& f : files) {
+    Suite s = load_suite_file(f);
+    total += static_cast<int>(s.scenarios.size());
+    std::cout << f << ": suite \"" << s.name << "\", " << s.scenarios.size() << " scenario(s) valid\n";
+    for (const auto& sc : s.scenarios) {
+      std::cout << "  " << sc.name << ": " << sc.impairment.kind << ", " << sc.checks.size() << " check(s)";
+      auto netem = sc.needs_netem();
+      if (!netem.empty()) {
+        std::cout << ", needs netem for";
+        for (const auto& x : netem) std::cout << " " << x;
+      }
+      std::cout << "\n";
+    }
+  }
+  load_suites(files);  // names must also be unique across files
+  std::cout << "ok: " << total << " scenario(s) in " << files.size() << " file(s)\n";
+  return kExitPass;
+}
+
+int cmd_sweep(const CliOptions&) {
+  if (auto p = environment_problem()) {
+    std::cerr << "retx-lab sweep: " << *p << "\n";
+    return kExitEnvironment;
+  }
+  auto r = sweep_stale("rxl");
+  for (const auto& n : r.removed) std::cout << "removed stale namespace " << n << "\n";
+  std::cout << "sweep: " << r.removed.size() << " stale namespace(s) removed\n";
+  return kExitPass;
+}
+
+}  // namespace retx::lab

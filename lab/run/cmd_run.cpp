@@ -1,0 +1,147 @@
+#include <ctime>
+#include <iostream>
+#include <memory>
+#include <set>
+
+#include "cleanup.h"
+#include "commands.h"
+#include "compare.h"
+#include "environment.h"
+#include "exporter_process.h"
+#include "impairment.h"
+#include "input_error.h"
+#include "json_reader.h"
+#include "scenario_parse.h"
+#include "suite_runner.h"
+
+#ifndef RETX_VERSION
+#define RETX_VERSION "0.0.0"
+#endif
+
+namespace retx::lab {
+
+namespace {
+
+std::string normalise_url(std::string u) {
+  while (!u.empty() && u.back() == '/') u.pop_back();
+  const std::string m = "/metrics";
+  if (u.size() > m.size() && u.compare(u.size() - m.size(), m.size(), m) == 0) u.resize(u.size() - m.size());
+  return u;
+}
+
+nlohmann::json probe_facts(const PromScrape& s) {
+  nlohmann::json attach = nlohmann::json::array(), build = nlohmann::json::object();
+  for (const auto* x : s.find("retx_exporter_probe_info")) attach.push_back(x->labels);
+  for (const auto* x : s.find("retx_exporter_build_info")) build = x->labels;
+  return {{"probe_info", attach}, {"build_info", build}};
+}
+
+}  // namespace
+
+int cmd_run(const CliOptions& o) {
+  // Everything that can be wrong with the input is found before anything is created.
+  std::vector<std::string> files = o.files;
+  if (!o.suite.empty()) files.push_back(resolve_suite_file(o.suite));
+  Suite suite = load_suites(files);
+  if (!o.only.empty()) {
+    std::vector<Scenario> keep;
+    for (const auto& name : o.only) {
+      auto it = std::find_if(suite.scenarios.begin(), suite.scenarios.end(), [&](const Scenario& s) { return s.name == name; });
+      if (it == suite.scenarios.end()) throw InputError("retx-lab: --scenario " + name + ": no such scenario in " + files[0]);
+      keep.push_back(*it);
+    }
+    suite.scenarios = std::move(keep);
+  }
+  nlohmann::json old_report;
+  if (!o.compare_path.empty()) {
+    old_report = read_json_file(o.compare_path);
+    compare_reports(old_report, o.compare_path, old_report, o.compare_path);  // validates its shape
+  }
+
+  if (auto p = environment_problem()) {
+    std::cerr << "retx-lab run: " << *p << "\n";
+    return kExitEnvironment;
+  }
+  RunContext ctx;
+  ctx.repeat_override = o.repeat;
+  ctx.verbose = o.verbose;
+  if (o.exporter_url.empty()) {
+    ctx.exporter_bin = o.exporter_bin.empty() ? default_exporter_path() : o.exporter_bin;
+    if (find_executable(ctx.exporter_bin).empty()) {
+      std::cerr << "retx-lab run: exporter binary not found or not executable: " << ctx.exporter_bin
+                << " (build it, or pass --exporter-bin PATH or --exporter-url URL)\n";
+      return kExitEnvironment;
+    }
+  } else {
+    ctx.exporter_url = normalise_url(o.exporter_url);
+    if (!exporter_healthy(ctx.exporter_url)) {
+      std::cerr << "retx-lab run: no healthy exporter at " << ctx.exporter_url << " (GET /healthz did not answer 200)\n";
+      return kExitEnvironment;
+    }
+  }
+
+  install_signal_cleanup();
+  for (const auto& n : sweep_stale("rxl").removed) std::cout << "swept stale namespace " << n << " (left by a killed run)\n";
+
+  RunReport report;
+  report.tool_version = RETX_VERSION;
+  report.suite = suite.name;
+  report.files = files;
+  const std::time_t t_start = std::time(nullptr);
+  report.started_utc = utc_iso(t_start);
+  report.host = host_facts();
+  report.options = {{"parallel", o.parallel}, {"repeat", o.repeat}, {"scenarios", o.only}};
+  const auto wall0 = std::chrono::steady_clock::now();
+
+  std::unique_ptr<ExporterProcess> exporter;
+  try {
+    report.backends_available = available_backends();
+    if (!ctx.exporter_bin.empty()) {
+      exporter = std::make_unique<ExporterProcess>(ctx.exporter_bin, std::vector<std::string>{});
+      ctx.exporter_url = exporter->url();
+    }
+    report.exporter = {{"mode", exporter ? "started" : "url"}, {"url", ctx.exporter_url}, {"binary", ctx.exporter_bin}};
+    report.exporter.update(probe_facts(scrape_metrics(ctx.exporter_url)));
+  } catch (const std::exception& e) {
+    std::cerr << "retx-lab run: " << e.what() << "\n";
+    return kExitEnvironment;
+  }
+  ctx.backends = report.backends_available;
+
+  std::cout << "retx-lab " << RETX_VERSION << ": suite " << suite.name << ", " << suite.scenarios.size()
+            << " scenario(s), kernel " << report.host["kernel_release"].get<std::string>() << ", backends";
+  for (const auto& b : ctx.backends) std::cout << " " << b;
+  std::cout << ", exporter " << ctx.exporter_url;
+  for (const auto& pi : report.exporter["probe_info"])
+    std::cout << " [" << pi.value("tracepoint", "?") << ": " << pi.value("attach", "?") << ", err_field " << pi.value("err_field", "?") << "]";
+  std::cout << "\n";
+
+  report.scenarios = run_suite(suite, ctx, o.parallel, std::cout);
+  exporter.reset();
+
+  report.finished_utc = utc_iso(std::time(nullptr));
+  report.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+  print_summary(report, std::cout);
+
+  std::vector<std::string> paths = {default_report_path(o.reports_dir, suite.name, utc_compact(t_start))};
+  if (!o.report_path.empty()) paths.push_back(o.report_path);
+  for (const auto& p : paths) {
+    try {
+      write_report(report, p);
+      std::cout << "report: " << p << "\n";
+    } catch (const std::exception& e) {
+      std::cerr << "retx-lab run: " << e.what() << "\n";
+      return kExitEnvironment;
+    }
+  }
+
+  int code = report.verdict() == Verdict::Fail ? kExitCheckFailed : kExitPass;
+  if (!o.compare_path.empty()) {
+    auto cmp = compare_reports(old_report, o.compare_path, to_json(report), paths[0]);
+    std::cout << format_compare(cmp, o.compare_path);
+    if (cmp.regressed()) code = kExitCheckFailed;
+  }
+  return code;
+}
+
+}  // namespace retx::lab

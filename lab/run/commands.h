@@ -1,0 +1,16 @@
+// The retx-lab subcommands; each returns the process exit code (cli_options.h).
+#pragma once
+
+#include "cli_options.h"
+
+namespace retx::lab {
+
+int cmd_check(const CliOptions& o);
+int cmd_sweep(const CliOptions& o);
+int cmd_run(const CliOptions& o);
+
+// scenarios/<name>.json: beside the source tree this binary was built from,
+// then ./scenarios. Throws InputError when no such suite exists.
+std::string resolve_suite_file(const std::string& name);
+
+}  // namespace retx::lab

@@ -1,0 +1,46 @@
+// The exporter under test, either started by the lab (and killed again at the
+// end, registered with the cleanup registry so a signal kills it too) or an
+// already running one reached by URL.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+#include "prom_text.h"
+
+namespace retx::lab {
+
+// retx-exporter next to this binary: <dir of /proc/self/exe>/../exporter/retx-exporter.
+std::string default_exporter_path();
+
+class ExporterProcess {
+ public:
+  // Starts `bin --listen 127.0.0.1:<free port> args...` and waits until
+  // GET /healthz answers 200. Throws std::runtime_error naming the binary and
+  // quoting the end of its log if it exits or stays unhealthy.
+  ExporterProcess(const std::string& bin, const std::vector<std::string>& args,
+                  std::chrono::seconds ready_timeout = std::chrono::seconds(30));
+  ~ExporterProcess();
+  ExporterProcess(const ExporterProcess&) = delete;
+  ExporterProcess& operator=(const ExporterProcess&) = delete;
+
+  const std::string& url() const { return url_; }  // http://127.0.0.1:PORT
+  pid_t pid() const { return pid_; }
+
+ private:
+  std::string log_tail() const;
+  void stop() noexcept;
+
+  pid_t pid_ = -1;
+  std::string url_;
+  std::string log_path_;
+};
+
+// GET url/metrics and parse it. Throws std::runtime_error on HTTP or format errors.
+PromScrape scrape_metrics(const std::string& base_url);
+// GET url/healthz == 200.
+bool exporter_healthy(const std::string& base_url);
+
+}  // namespace retx::lab

@@ -1,0 +1,24 @@
+// Runs one scenario (all its attempts) against the real kernel: topology,
+// quiet-point readings, impairment, traffic, quiescence, readings again,
+// checks, teardown. Everything it creates is gone when it returns or throws.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "report.h"
+#include "scenario.h"
+
+namespace retx::lab {
+
+struct RunContext {
+  std::string exporter_url;  // the run-wide exporter
+  std::string exporter_bin;  // set when the lab starts exporters itself
+  std::vector<std::string> backends;  // available_backends()
+  int repeat_override = 0;            // --repeat
+  bool verbose = false;
+};
+
+ScenarioRecord run_scenario(const Scenario& s, const RunContext& ctx);
+
+}  // namespace retx::lab

@@ -1,0 +1,284 @@
+// Every expectation kind, evaluated on hand-made measurements: one case that
+// passes and one that must not.
+#include <gtest/gtest.h>
+
+#include "check_eval.h"
+#include "scenario_parse.h"
+
+using namespace retx::lab;
+using nlohmann::json;
+
+namespace {
+
+// A scenario with the given impairment/topology and a single check.
+Scenario scenario_with(const json& check, const json& impairment = {{"kind", "none"}}, int clients = 1) {
+  json d = {{"suite", "t"},
+            {"scenarios",
+             {{{"name", "s"},
+               {"topology", {{"clients", clients}}},
+               {"impairment", impairment},
+               {"traffic", {{"mode", "bulk"}, {"bytes", 1000}}},
+               {"expect", {check}}}}}};
+  return parse_suite(d, "t.json").scenarios.at(0);
+}
+
+PromScrape prom(const std::string& text) { return parse_prom_text(text); }
+
+NamespaceMeasure ns(const std::string& role, std::uint64_t inode, CounterDeltas kernel,
+                    const std::string& exporter_after_text = "") {
+  NamespaceMeasure n;
+  n.role = role;
+  n.name = "x-" + role;
+  n.inode = inode;
+  n.kernel = std::move(kernel);
+  n.exporter_after = prom(exporter_after_text);
+  n.exporter = exporter_ns_delta(n.exporter_before, n.exporter_after);
+  return n;
+}
+
+CheckResult eval(const Scenario& s, const ScenarioMeasurements& m) { return evaluate_check(s.checks.at(0), s, m); }
+
+const json kRandom1 = {{"kind", "random"}, {"loss", 0.01}};
+
+}  // namespace
+
+TEST(LabCoreChecks, ExporterExactUsesTheIdentity) {
+  auto s = scenario_with({{"check", "exporter_exact"}});
+  ScenarioMeasurements m;
+  m.exporter.err_field = true;
+  m.namespaces.push_back(ns("client1", 7, {{"Tcp.RetransSegs", 12}, {"TcpExt.TCPRetransFail", 2}},
+                            "tcp_retransmissions_total{netns=\"7\",cause=\"fast\"} 10\n"
+                            "tcp_retransmit_failures_total{netns=\"7\",cause=\"fast\",stage=\"xmit\",errno=\"ENOBUFS\"} 2\n"
+                            "tcp_retransmit_failures_total{netns=\"7\",cause=\"fast\",stage=\"early\",errno=\"EBUSY\"} 5\n"));
+  m.namespaces.push_back(ns("server", 8, {{"Tcp.RetransSegs", 0}}));
+  auto r = eval(s, m);
+  EXPECT_EQ(r.verdict, Verdict::Pass) << r.reason;
+  // One segment too few in the exporter must fail.
+  m.namespaces[0].exporter.retransmissions = 9;
+  r = eval(s, m);
+  EXPECT_EQ(r.verdict, Verdict::Fail);
+  EXPECT_NE(r.reason.find("client1: MISMATCH RetransSegs +12 vs exporter 9 + xmit failures 2"), std::string::npos) << r.reason;
+}
+
+// Without the err field the tracepoint never sees a failed retransmit, so the
+// kernel's own TCPRetransFail completes the identity; with it, the exporter's
+// xmit failures must match TCPRetransFail.
+TEST(LabCoreChecks, ExporterExactIdentityDependsOnErrField) {
+  auto s = scenario_with({{"check", "exporter_exact"}});
+  ScenarioMeasurements m;
+  m.namespaces.push_back(ns("client1", 7, {{"Tcp.RetransSegs", 5}, {"TcpExt.TCPRetransFail", 1}},
+                            "tcp_retransmissions_total{netns=\"7\",cause=\"rto\"} 4\n"));
+  m.exporter.err_field = false;
+  auto r = eval(s, m);
+  EXPECT_EQ(r.verdict, Verdict::Pass) << r.reason;
+  m.exporter.err_field = true;  // the exporter should have seen the failure itself
+  EXPECT_EQ(eval(s, m).verdict, Verdict::Fail);
+  m.exporter.err_field = false;
+  m.namespaces[0].exporter.retransmissions = 5;  // one too many on an old kernel
+  EXPECT_EQ(eval(s, m).verdict, Verdict::Fail);
+}
+
+TEST(LabCoreChecks, SynCausesExact) {
+  auto s = scenario_with({{"check", "syn_causes_exact"}});
+  ScenarioMeasurements m;
+  m.namespaces.push_back(ns("server", 3, {{"TcpExt.TCPSynRetrans", 2}},
+                            "tcp_retransmissions_total{netns=\"3\",cause=\"synack\"} 2\n"
+                            "tcp_retransmissions_total{netns=\"3\",cause=\"fast\"} 40\n"));
+  EXPECT_EQ(eval(s, m).verdict, Verdict::Pass);
+  m.namespaces[0].kernel["TcpExt.TCPSynRetrans"] = 3;
+  EXPECT_EQ(eval(s, m).verdict, Verdict::Fail);
+}
+
+TEST(LabCoreChecks, SocketTotalsWithSynackExclusionAndTolerance) {
+  auto s = scenario_with({{"check", "socket_totals"}, {"namespace", "server"}, {"exclude_synack", true}});
+  ScenarioMeasurements m;
+  m.namespaces.push_back(ns("server", 3, {{"Tcp.RetransSegs", 5}}, "tcp_retransmissions_total{netns=\"3\",cause=\"synack\"} 2\n"));
+  m.namespaces[0].sockets.sockets = 2;
+  m.namespaces[0].sockets.total_retrans = 3;
+  EXPECT_EQ(eval(s, m).verdict, Verdict::Pass);
+  m.namespaces[0].sockets.total_retrans = 5;
+  EXPECT_EQ(eval(s, m).verdict, Verdict::Fail);
+  auto tol = scenario_with({{"check", "socket_totals"}, {"namespace", "server"}, {"exclude_synack", true}, {"tolerance", 2}});
+  EXPECT_EQ(eval(tol, m).verdict, Verdict::Pass);
+  m.namespaces[0].sockets.sockets = 0;  // no sockets there: nothing to compare
+  EXPECT_EQ(eval(s, m).verdict, Verdict::Skipped);
+}
+
+TEST(LabCoreChecks, DropRateWilsonMissIsInconclusiveNotFail) {
+  auto s = scenario_with({{"check", "drop_rate_wilson"}}, kRandom1);
+  ScenarioMeasurements m;
+  m.impairment = {true, "nft", 10000, 100, 100};
+  auto r = eval(s, m);
+  EXPECT_EQ(r.verdict, Verdict::Pass) << r.reason;
+  m.impairment.packets_dropped = 200;  // 2 % realised: 1 % is far outside
+  r = eval(s, m);
+  EXPECT_EQ(r.verdict, Verdict::Inconclusive);
+  EXPECT_NE(r.reason.find("not an exporter fault"), std::string::npos);
+  m.impairment.candidates = 0;
+  EXPECT_EQ(eval(s, m).verdict, Verdict::Inconclusive);
+  m.impairment.active = false;
+  EXPECT_EQ(eval(s, m).verdict, Verdict::Skipped);
+}
+
+TEST(LabCoreChecks, DropRateUsesDecisionsAsEffectiveSampleSize) {
+  // GSO: 200 decisions, 4 dropped skbs of 40 segments each. Over segments
+  // (8000 trials) 2 % would be "certain"; over 200 decisions it is not.
+  auto s = scenario_with({{"check", "drop_rate_wilson"}}, {{"kind", "random"}, {"loss", 0.02}});
+  ScenarioMeasurements m;
+  m.impairment = {true, "nft", 200, 4, 160};
+  auto r = eval(s, m);
+  EXPECT_EQ(r.verdict, Verdict::Pass);
+  EXPECT_DOUBLE_EQ(r.measured["decisions"].get<double>(), 200);
+  EXPECT_DOUBLE_EQ(r.measured["segments_per_drop"].get<double>(), 40);
+}
+
+TEST(LabCoreChecks, ClosureBound) {
+  auto s = scenario_with({{"check", "closure_bound"}}, kRandom1);
+  ScenarioMeasurements m;
+  m.impairment = {true, "nft", 1000, 10, 10};
+  m.namespaces.push_back(ns("client1", 1, {{"Tcp.RetransSegs", 12}}));
+  m.namespaces.push_back(ns("server", 2, {{"Tcp.RetransSegs", 0}}));
+  EXPECT_EQ(eval(s, m).verdict, Verdict::Pass);
+  m.namespaces[0].kernel["Tcp.RetransSegs"] = 9;
+  EXPECT_EQ(eval(s, m).verdict, Verdict::Fail);
+  auto ack = scenario_with({{"check", "closure_bound"}}, {{"kind", "random"}, {"loss", 0.01}, {"direction", "ack"}});
+  EXPECT_EQ(eval(ack, m).verdict, Verdict::Skipped);
+}
+
+TEST(LabCoreChecks, RatioModelSubtractsDsackByDefault) {
+  auto s = scenario_with({{"check", "ratio_model"}, {"tolerance", 0.2}}, {{"kind", "random"}, {"loss", 0.05}});
+  ScenarioMeasurements m;
+  m.impairment = {true, "nft", 10000, 500, 500};  // realised 5 %: model 0.0526
+  m.namespaces.push_back(ns("client1", 1, {{"Tcp.RetransSegs", 1026}, {"TcpExt.TCPDSACKRecvSegs", 500}, {"TcpExt.TCPOrigDataSent", 10000}}));
+  auto r = eval(s, m);
+  EXPECT_EQ(r.verdict, Verdict::Pass) << r.reason;
+  auto raw = scenario_with({{"check", "ratio_model"}, {"tolerance", 0.2}, {"subtract_dsack", false}}, {{"kind", "random"}, {"loss", 0.05}});
+  EXPECT_EQ(eval(raw, m).verdict, Verdict::Fail);  // 0.1026 is twice the model
+}
+
+TEST(LabCoreChecks, BaselineZeroOrDsackExplained) {
+  auto none = scenario_with({{"check", "baseline"}, {"allow", "none"}});
+  auto dsack = scenario_with({{"check", "baseline"}, {"allow", "dsack"}});
+  ScenarioMeasurements m;
+  m.namespaces.push_back(ns("client1", 1, {{"Tcp.RetransSegs", 0}}));
+  EXPECT_EQ(eval(none, m).verdict, Verdict::Pass);
+  m.namespaces[0].kernel = {{"Tcp.RetransSegs", 30}, {"TcpExt.TCPDSACKRecvSegs", 30}};
+  EXPECT_EQ(eval(none, m).verdict, Verdict::Fail);
+  auto r = eval(dsack, m);
+  EXPECT_EQ(r.verdict, Verdict::Pass);
+  EXPECT_NE(r.reason.find("unpaced"), std::string::npos);
+  m.namespaces[0].kernel["TcpExt.TCPDSACKRecvSegs"] = 29;
+  EXPECT_EQ(eval(dsack, m).verdict, Verdict::Fail);
+}
+
+TEST(LabCoreChecks, CounterAndExporterDeltaBounds) {
+  auto c = scenario_with({{"check", "counter_delta"}, {"namespace", "client"}, {"counter", "TcpExt.TCPSynRetrans"}, {"min", 1}, {"max", 1}});
+  auto e = scenario_with({{"check", "exporter_delta"}, {"namespace", "client"}, {"metric", "tcp_retransmissions_total"},
+                          {"labels", {{"cause", "syn"}}}, {"min", 1}});
+  ScenarioMeasurements m;
+  m.namespaces.push_back(ns("client1", 1, {{"TcpExt.TCPSynRetrans", 1}},
+                            "tcp_retransmissions_total{netns=\"1\",cause=\"syn\"} 1\ntcp_retransmissions_total{netns=\"1\",cause=\"rto\"} 4\n"));
+  EXPECT_EQ(eval(c, m).verdict, Verdict::Pass);
+  EXPECT_EQ(eval(e, m).verdict, Verdict::Pass);
+  m.namespaces[0].kernel["TcpExt.TCPSynRetrans"] = 2;
+  m.namespaces[0].exporter_after = prom("tcp_retransmissions_total{netns=\"1\",cause=\"rto\"} 4\n");
+  EXPECT_EQ(eval(c, m).verdict, Verdict::Fail);
+  EXPECT_EQ(eval(e, m).verdict, Verdict::Fail);
+}
+
+TEST(LabCoreChecks, RolesFollowTrafficDirectionAndClients) {
+  auto s = scenario_with({{"check", "counter_delta"}, {"namespace", "sender"}, {"counter", "Tcp.RetransSegs"}, {"max", 0}}, {{"kind", "none"}}, 2);
+  ScenarioMeasurements m;
+  m.namespaces.push_back(ns("client1", 1, {{"Tcp.RetransSegs", 0}}));
+  m.namespaces.push_back(ns("client2", 2, {{"Tcp.RetransSegs", 0}}));
+  m.namespaces.push_back(ns("server", 3, {{"Tcp.RetransSegs", 9}}));
+  EXPECT_EQ(eval(s, m).verdict, Verdict::Pass);  // upload: the clients send
+  s.traffic[0].direction = "download";
+  EXPECT_EQ(eval(s, m).verdict, Verdict::Fail);  // now the server is the sender
+  s.traffic[0].direction = "upload";
+  s.traffic[0].clients = {2};
+  EXPECT_EQ(resolve_role("sender", s, m).size(), 1u);
+  EXPECT_EQ(resolve_role("sender", s, m)[0]->role, "client2");
+}
+
+TEST(LabCoreChecks, TrafficHealthAndPeerBudget) {
+  auto t = scenario_with({{"check", "traffic"}, {"field", "connect_seconds_max"}, {"min", 0.9}});
+  ScenarioMeasurements m;
+  m.traffic.connect_seconds_max = 1.02;
+  EXPECT_EQ(eval(t, m).verdict, Verdict::Pass);
+  m.traffic.connect_seconds_max = 0.001;
+  EXPECT_EQ(eval(t, m).verdict, Verdict::Fail);
+
+  auto h = scenario_with({{"check", "exporter_health"}});
+  m.exporter.probe_misses = 3;  // exporter-wide, judged by exporter_exact instead
+  EXPECT_EQ(eval(h, m).verdict, Verdict::Pass);
+  m.exporter.lost_hits = 1;
+  EXPECT_EQ(eval(h, m).verdict, Verdict::Fail);
+
+  json d = {{"suite", "t"}, {"scenarios", {{{"name", "p"}, {"exporter", {{"args", {"--peer-labels", "--series-budget", "4"}}}},
+                                           {"traffic", {{"mode", "storm"}, {"connections", 10}}},
+                                           {"expect", {{{"check", "peer_budget"}}}}}}}};
+  auto p = parse_suite(d, "t.json").scenarios[0];
+  m.exporter.peer_series = 4;
+  m.exporter.peer_series_budget = 4;
+  m.exporter.folded_hits = 3;
+  EXPECT_EQ(eval(p, m).verdict, Verdict::Pass);
+  m.exporter.folded_hits = 0;
+  EXPECT_EQ(eval(p, m).verdict, Verdict::Fail);
+}
+
+TEST(LabCoreChecks, CombineAttemptsExactVsQuorum) {
+  CheckResult pass{"c", "k", Verdict::Pass, "ok"}, fail{"c", "k", Verdict::Fail, "bad"};
+  CheckResult inc{"c", "k", Verdict::Inconclusive, "miss"};
+  EXPECT_EQ(combine_attempts({pass, fail, pass}, false, 2).verdict, Verdict::Fail);
+  EXPECT_EQ(combine_attempts({pass, fail, pass}, true, 2).verdict, Verdict::Pass);
+  EXPECT_EQ(combine_attempts({pass, fail, inc}, true, 2).verdict, Verdict::Fail);
+  EXPECT_EQ(combine_attempts({pass, inc, inc}, true, 2).verdict, Verdict::Inconclusive);
+  EXPECT_NE(combine_attempts({pass, fail, pass}, false, 2).reason.find("2/3 attempts passed"), std::string::npos);
+}
+
+TEST(LabCoreChecks, VerdictCombination) {
+  EXPECT_EQ(combine({Verdict::Pass, Verdict::Skipped}), Verdict::Pass);
+  EXPECT_EQ(combine({Verdict::Skipped, Verdict::Skipped}), Verdict::Skipped);
+  EXPECT_EQ(combine({Verdict::Pass, Verdict::Inconclusive}), Verdict::Inconclusive);
+  EXPECT_EQ(combine({Verdict::Inconclusive, Verdict::Fail}), Verdict::Fail);
+  EXPECT_EQ(combine({}), Verdict::Skipped);
+}
+
+TEST(LabCoreChecks, ClosureAgainstAnEstimateIsInconclusiveNotFail) {
+  auto s = scenario_with({{"check", "closure_bound"}}, kRandom1);
+  ScenarioMeasurements m;
+  m.impairment = {true, "nft", 100, 2, 90, false};
+  m.namespaces.push_back(ns("client1", 1, {{"Tcp.RetransSegs", 80}}));
+  EXPECT_EQ(eval(s, m).verdict, Verdict::Inconclusive);
+  m.impairment.segments_exact = true;
+  EXPECT_EQ(eval(s, m).verdict, Verdict::Fail);
+}
+
+TEST(LabCoreChecks, DenominatorExact) {
+  auto s = scenario_with({{"check", "denominator_exact"}});
+  ScenarioMeasurements m;
+  m.namespaces.push_back(ns("client1", 1, {{"Tcp.OutSegs", 100}, {"TcpExt.TCPOrigDataSent", 90}},
+                            "tcp_segments_sent_total{netns=\"1\"} 100\ntcp_data_segments_sent_total{netns=\"1\"} 90\n"));
+  EXPECT_EQ(eval(s, m).verdict, Verdict::Pass);
+  m.namespaces[0].kernel["Tcp.OutSegs"] = 101;
+  EXPECT_EQ(eval(s, m).verdict, Verdict::Fail);
+  m.namespaces[0].kernel["Tcp.OutSegs"] = 0;
+  m.namespaces[0].kernel["TcpExt.TCPOrigDataSent"] = 0;
+  m.namespaces[0].exporter_after = prom("");  // no series at all is a failure, not a silent 0 = 0
+  m.namespaces[0].exporter = exporter_ns_delta(m.namespaces[0].exporter_before, m.namespaces[0].exporter_after);
+  EXPECT_EQ(eval(s, m).verdict, Verdict::Fail);
+}
+
+// The probe recovers skipped hits from the socket's total_retrans, so a
+// shortfall is a failure even when the kernel reported probe misses.
+TEST(LabCoreChecks, ProbeMissesNeverExcuseAShortfall) {
+  auto s = scenario_with({{"check", "exporter_exact"}});
+  ScenarioMeasurements m;
+  m.exporter.err_field = true;
+  m.namespaces.push_back(ns("client1", 7, {{"Tcp.RetransSegs", 12}}, "tcp_retransmissions_total{netns=\"7\",cause=\"fast\"} 10\n"));
+  m.exporter.probe_misses = 2;
+  auto r = eval(s, m);
+  EXPECT_EQ(r.verdict, Verdict::Fail);
+  EXPECT_NE(r.reason.find("probe_misses 2"), std::string::npos) << r.reason;
+}
