@@ -324,8 +324,23 @@ static __always_inline int handle_skb(const struct sock *sk, const struct sk_buf
 	} else if (err == 0) {
 		key.outcome = RETX_OUTCOME_SENT;
 		segs = growth;
+	} else if (growth > 0 && err == -E_BUSY) {
+		/* The kernel never counts -EBUSY in TCPRetransFail: what the socket
+		 * added to RetransSegs was, for the kernel, sent. */
+		key.outcome = RETX_OUTCOME_SENT;
+		segs = growth;
 	} else if (growth > 0) {
-		/* Failed after the kernel counted it: tcp_transmit_skb failed. */
+		/* tcp_transmit_skb failed after this skb's pcount was counted, in
+		 * RetransSegs and TCPRetransFail alike. Growth beyond that pcount
+		 * came from earlier retransmits of the socket that were sent. */
+		if (growth > pcount) {
+			struct retx_key sent = key;
+
+			sent.outcome = RETX_OUTCOME_SENT;
+			sent.err = 0;
+			count(&sent, sk, growth - pcount, direct);
+			growth = pcount;
+		}
 		key.outcome = RETX_OUTCOME_FAILED_XMIT;
 		segs = growth;
 	} else {

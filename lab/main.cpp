@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
     if (o.command == "version") { std::cout << "retx-lab " << RETX_VERSION << "\n"; return kExitPass; }
     if (o.command == "check") return cmd_check(o);
     if (o.command == "sweep") return cmd_sweep(o);
+    if (o.command == "report") return cmd_report(o);
     return cmd_run(o);
   } catch (const InputError& e) {
     std::cerr << e.what() << "\n";

@@ -25,8 +25,15 @@ CliOptions parse_cli(const std::vector<std::string>& args) {
   const std::string& first = args[0];
   if (first == "--help" || first == "-h" || first == "help") { o.command = "help"; return o; }
   if (first == "--version" || first == "version") { o.command = "version"; return o; }
-  if (first != "run" && first != "check" && first != "sweep") bad("unknown command \"" + first + "\"");
+  if (first != "run" && first != "check" && first != "sweep" && first != "report")
+    bad("unknown command \"" + first + "\"");
   o.command = first;
+  // report hands its arguments to the renderer untouched (lab/report/README.md).
+  if (first == "report") {
+    o.files.assign(args.begin() + 1, args.end());
+    if (o.files.empty()) bad("report needs at least one report JSON");
+    return o;
+  }
   for (i = 1; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&](const std::string& flag) -> std::string {
@@ -68,6 +75,9 @@ usage:
                [--reports-dir DIR] [--compare OLD.json] [--repeat K] [--verbose]
   retx-lab check FILE...     validate scenario files; creates nothing
   retx-lab sweep             remove namespaces left by runs that were SIGKILLed
+  retx-lab report REPORT.json [MORE.json...] [--bench BENCH.json] [-o OUT.html]
+                             one self-contained HTML page (gnuplot SVG, works
+                             offline); several reports make a kernel matrix
   retx-lab --help | --version
 
 run starts <build>/exporter/retx-exporter on 127.0.0.1:<free port> unless
