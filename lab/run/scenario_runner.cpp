@@ -161,8 +161,9 @@ AttemptRecord run_attempt(const Scenario& s, int index, const std::string& backe
 
   auto t1 = Clock::now();
   std::unique_ptr<Impairment> imp;
-  if (s.impairment.kind != "none")
-    imp = std::make_unique<Impairment>(topo, to_impairment_spec(imc), to_transfer(s.primary_traffic()), backend);
+  // kind "none" with netem extras (delay, reorder, duplicate, corrupt, rate) is still an impairment.
+  if (const auto spec = to_impairment_spec(imc); s.impairment.kind != "none" || needs_netem_extras(spec))
+    imp = std::make_unique<Impairment>(topo, spec, to_transfer(s.primary_traffic()), backend);
   a.timings["impairment_s"] = since(t1);
 
   auto t2 = Clock::now();

@@ -116,6 +116,11 @@ TEST(LabCoreChecks, DropRateWilsonMissIsInconclusiveNotFail) {
   EXPECT_NE(r.reason.find("not an exporter fault"), std::string::npos);
   m.impairment.candidates = 0;
   EXPECT_EQ(eval(s, m).verdict, Verdict::Inconclusive);
+  // netem under GSO: sent counted in segments, drops in skbs: no sample at all.
+  m.impairment = {true, "netem", 10000, 100, 100, false};
+  r = eval(s, m);
+  EXPECT_EQ(r.verdict, Verdict::Skipped);
+  EXPECT_NE(r.reason.find("per GSO segment"), std::string::npos) << r.reason;
   m.impairment.active = false;
   EXPECT_EQ(eval(s, m).verdict, Verdict::Skipped);
 }
