@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* Bench-only: splits the exporter's per-event cost into its parts, to say
+ * *why* it costs what bench/overhead/run-probe-cost.sh measures. Each program
+ * is one part of what retx.bpf.c does per hit, attached alone:
+ *   parts_reads   the socket/skb fields it reads, through BPF_CORE_READ
+ *                 (one bpf_probe_read_kernel helper call per field: what its
+ *                 raw_tp and tracepoint flavours do)
+ *   parts_direct  the same fields through direct BTF-typed loads (what its
+ *                 tp_btf flavour does)
+ *   parts_map     the map work: a per-CPU stats slot, then lookup/insert/
+ *                 update of a 32-byte retx_key in a per-CPU hash
+ *   parts_sk      the per-socket state: bpf_sk_storage_get (create) and an
+ *                 update of one counter in it
+ * The sum is kept in a global so the compiler cannot drop the reads. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include "retx_abi.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+__u64 sink = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, RETX_AGG_MAX_ENTRIES);
+	__type(key, struct retx_key);
+	__type(value, struct retx_value);
+} parts_agg SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} parts_stat SEC(".maps");
+
+struct parts_sk_state {
+	__u32 total;
+	__u32 seen;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct parts_sk_state);
+} parts_sk_store SEC(".maps");
+
+SEC("tp_btf/tcp_retransmit_skb")
+int BPF_PROG(parts_sk, struct sock *sk, const struct sk_buff *skb)
+{
+	struct parts_sk_state *st = bpf_sk_storage_get(&parts_sk_store, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+
+	if (st) {
+		st->total += 1;
+		st->seen = 1;
+	}
+	return 0;
+}
+
+SEC("tp_btf/tcp_retransmit_skb")
+int BPF_PROG(parts_reads, const struct sock *sk, const struct sk_buff *skb)
+{
+	const struct inet_connection_sock *icsk = (const void *)sk;
+	__u8 raddr[16];
+	__u64 s = 0;
+
+	s += BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	s += BPF_CORE_READ(sk, __sk_common.skc_family);
+	s += BPF_CORE_READ(sk, __sk_common.skc_state);
+	s += BPF_CORE_READ_BITFIELD_PROBED(icsk, icsk_ca_state);
+	s += BPF_CORE_READ(icsk, icsk_pending);
+	s += BPF_CORE_READ((struct tcp_skb_cb *)&skb->cb[0], tcp_gso_segs);
+	s += BPF_CORE_READ(sk, __sk_common.skc_num);
+	s += BPF_CORE_READ(sk, __sk_common.skc_dport);
+	BPF_CORE_READ_INTO(&raddr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+	s += raddr[0];
+	sink += s;
+	return 0;
+}
+
+SEC("tp_btf/tcp_retransmit_skb")
+int BPF_PROG(parts_direct, const struct sock *sk, const struct sk_buff *skb)
+{
+	/* A cast would keep the verifier's type "sock" and refuse loads past
+	 * it; this helper returns a pointer typed as tcp_sock (NULL if not TCP). */
+	struct tcp_sock *tp = bpf_skc_to_tcp_sock((void *)sk);
+	/* tcp_skb_cb overlays skb->cb; a 2-byte load inside that char array is a
+	 * plain BTF access once CO-RE has fixed the field's offset. */
+	const __u16 *segs = (const void *)((const char *)skb->cb +
+					   bpf_core_field_offset(struct tcp_skb_cb, tcp_gso_segs));
+	__u64 s = 0;
+
+	s += sk->__sk_common.skc_net.net->ns.inum;
+	s += sk->__sk_common.skc_family;
+	s += sk->__sk_common.skc_state;
+	if (tp) {
+		s += BPF_CORE_READ_BITFIELD(&tp->inet_conn, icsk_ca_state);
+		s += tp->inet_conn.icsk_pending;
+	}
+	s += *segs;
+	s += sk->__sk_common.skc_num;
+	s += sk->__sk_common.skc_dport;
+	s += sk->__sk_common.skc_v6_daddr.in6_u.u6_addr8[0];
+	sink += s;
+	return 0;
+}
+
+SEC("tp_btf/tcp_retransmit_skb")
+int BPF_PROG(parts_map, const struct sock *sk, const struct sk_buff *skb)
+{
+	struct retx_key key;
+	struct retx_value *v;
+	__u32 zero = 0;
+	__u64 *st;
+
+	st = bpf_map_lookup_elem(&parts_stat, &zero);
+	if (st)
+		(*st)++;
+	__builtin_memset(&key, 0, sizeof(key));
+	/* One key, no socket reads: the aggregate map's usual case (one netns,
+	 * one cause) with only the map's own work left. */
+	key.netns = 4026531840u;
+	key.family = 2;
+	key.cause = 2;
+	v = bpf_map_lookup_elem(&parts_agg, &key);
+	if (!v) {
+		struct retx_value init = {};
+
+		bpf_map_update_elem(&parts_agg, &key, &init, BPF_NOEXIST);
+		v = bpf_map_lookup_elem(&parts_agg, &key);
+		if (!v)
+			return 0;
+	}
+	v->segs += 1;
+	v->skbs += 1;
+	return 0;
+}

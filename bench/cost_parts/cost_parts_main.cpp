@@ -1,0 +1,42 @@
+// retx-bench-cost-parts --part reads|direct|map|sk: attaches one part of the
+// exporter's per-event work (cost_parts.bpf.c) to tcp_retransmit_skb until
+// SIGINT/SIGTERM. run-probe-cost.sh reads its bpf_stats from /proc/PID/fdinfo
+// like every other variant, so this loader prints nothing but "ready".
+#include <bpf/libbpf.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "../loader_util.h"
+#include "retx_cost_parts.skel.h"
+
+int main(int argc, char** argv) {
+  const std::string part = argc == 3 && std::string(argv[1]) == "--part" ? argv[2] : "";
+  if (part != "reads" && part != "direct" && part != "map" && part != "sk") {
+    std::fprintf(stderr, "usage: %s --part reads|direct|map|sk\n", argv[0]);
+    return 2;
+  }
+  sigset_t stop = retx::bench::block_stop_signals();
+  libbpf_set_print([](enum libbpf_print_level, const char*, va_list) { return 0; });
+  retx_cost_parts* skel = retx_cost_parts__open();
+  if (!skel) {
+    std::fprintf(stderr, "cost-parts: open skeleton: %s\n", std::strerror(errno));
+    return 1;
+  }
+  bpf_program__set_autoload(skel->progs.parts_reads, part == "reads");
+  bpf_program__set_autoload(skel->progs.parts_direct, part == "direct");
+  bpf_program__set_autoload(skel->progs.parts_map, part == "map");
+  bpf_program__set_autoload(skel->progs.parts_sk, part == "sk");
+  if (retx_cost_parts__load(skel) != 0 || retx_cost_parts__attach(skel) != 0) {
+    std::fprintf(stderr, "cost-parts: load/attach %s: %s\n", part.c_str(), std::strerror(errno));
+    retx_cost_parts__destroy(skel);
+    return 1;
+  }
+  std::fprintf(stderr, "cost-parts: ready (%s)\n", part.c_str());
+  int sig = 0;
+  sigwait(&stop, &sig);
+  retx_cost_parts__destroy(skel);
+  return 0;
+}

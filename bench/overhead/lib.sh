@@ -1,0 +1,233 @@
+# Shared by the bench/overhead scripts (sourced, not run). Everything created
+# here is registered for cleanup: namespaces are named rxlb-$$-*, processes are
+# remembered by pid, and rxlb_cleanup (installed on EXIT/INT/TERM) undoes both,
+# so an interrupted run leaves `ip netns list` as it found it.
+
+RXLB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+RXLB_BUILD=${RXLB_BUILD:-$RXLB_ROOT/build-bench}
+RXLB_EXPORTER=$RXLB_BUILD/exporter/retx-exporter
+RXLB_EMPTY=$RXLB_BUILD/bench/retx-bench-empty-probe
+RXLB_PER_EVENT=$RXLB_BUILD/bench/retx-bench-per-event
+RXLB_STORM=$RXLB_BUILD/bench/retx-bench-syn-storm
+RXLB_PARTS=$RXLB_BUILD/bench/retx-bench-cost-parts
+RXLB_BT=$RXLB_ROOT/bench/overhead/tcpretrans_tp.bt
+RXLB_NS_PREFIX="rxlb-$$-"
+RXLB_PIDS=()
+RXLB_UNDO=()  # shell commands run at cleanup, last first
+RXLB_TMP=$(mktemp -d /tmp/rxlb-$$.XXXXXX)
+
+log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+rxlb_cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  set +e  # undo everything even if one step fails
+  local pid i
+  # Pids come from the file too: a spawn inside a subshell cannot add to the array.
+  for pid in "${RXLB_PIDS[@]}" $(cat "$RXLB_TMP/pids" 2>/dev/null); do
+    kill -TERM "$pid" 2>/dev/null || continue
+    for i in $(seq 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+    kill -KILL "$pid" 2>/dev/null
+  done
+  wait 2>/dev/null
+  for ((i = ${#RXLB_UNDO[@]} - 1; i >= 0; i--)); do eval "${RXLB_UNDO[i]}"; done
+  for ns in $(ip netns list | awk '{print $1}' | grep "^${RXLB_NS_PREFIX}" || true); do
+    ip netns del "$ns" 2>/dev/null
+  done
+  rm -rf "$RXLB_TMP"
+  exit "$rc"
+}
+trap rxlb_cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Runs a command in the background and remembers its pid for cleanup.
+# `ip netns exec` execs its command, so the pid is the program's own.
+spawn() {  # spawn OUTFILE ERRFILE cmd...
+  local out=$1 err=$2; shift 2
+  "$@" >"$out" 2>"$err" &
+  RXLB_PIDS+=($!)
+  echo $! >>"$RXLB_TMP/pids"
+  SPAWNED=$!
+}
+
+# iperf3's server refuses a client while it is still tearing down the previous
+# test ("the server is busy"); retry that case only, briefly.
+iperf_client() {  # iperf_client NS OUTFILE iperf3-client-args...
+  local ns=$1 out=$2 i; shift 2
+  for i in 1 2 3 4 5 6; do
+    ip netns exec "$ns" iperf3 "$@" >"$out" 2>&1 && return 0
+    grep -q "server is busy" "$out" || return 1
+    sleep 0.5
+  done
+  return 1
+}
+
+# Stops a spawned process and waits for it (its stdout is then complete).
+stop_pid() {
+  local pid=$1 i
+  kill -INT "$pid" 2>/dev/null || return 0
+  for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+wait_for_line() {  # wait_for_line FILE REGEX TIMEOUT_S
+  local i
+  for i in $(seq $(($3 * 20))); do
+    grep -qE "$2" "$1" 2>/dev/null && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+wait_for_http() {  # wait_for_http URL TIMEOUT_S
+  local i
+  for i in $(seq $(($2 * 20))); do
+    curl -sf -o /dev/null "$1" && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+free_port() {  # a loopback TCP port nobody listens on right now
+  local p
+  for _ in $(seq 50); do
+    p=$((20000 + RANDOM % 20000))
+    ss -Htln "sport = :$p" | grep -q . || { echo "$p"; return 0; }
+  done
+  die "no free port"
+}
+
+# Two namespaces joined by a veth: S (sender, 192.168.77.1) and R (receiver,
+# 192.168.77.2). LOSS_PCT of the packets S sends to R are dropped by nft in R's
+# prerouting (random, counted). OFFLOAD=gso keeps GSO/TSO (many segments per
+# skb, as a host would); OFFLOAD=segment sets gso_max_segs 1 so every skb is one
+# segment and every tracepoint hit one retransmitted segment.
+make_pair() {  # make_pair TAG LOSS_PCT [gso|segment]; sets NS_S NS_R
+  local tag=$1 loss=$2 offload=${3:-gso}
+  NS_S="${RXLB_NS_PREFIX}${tag}-s"
+  NS_R="${RXLB_NS_PREFIX}${tag}-r"
+  ip netns add "$NS_S"
+  ip netns add "$NS_R"
+  ip -n "$NS_S" link add veth0 type veth peer name veth1 netns "$NS_R"
+  if [[ $offload == segment ]]; then
+    ip -n "$NS_S" link set veth0 gso_max_segs 1
+    ip -n "$NS_R" link set veth1 gso_max_segs 1
+  fi
+  ip -n "$NS_S" addr add 192.168.77.1/24 dev veth0
+  ip -n "$NS_R" addr add 192.168.77.2/24 dev veth1
+  ip -n "$NS_S" link set lo up
+  ip -n "$NS_R" link set lo up
+  ip -n "$NS_S" link set veth0 up
+  ip -n "$NS_R" link set veth1 up
+  ip netns exec "$NS_R" nft -f - <<NFT
+table inet rxlb {
+  chain pre {
+    type filter hook prerouting priority -300; policy accept;
+    ip saddr 192.168.77.1 tcp dport 5201 numgen random mod 100 < $loss counter drop
+    ip saddr 192.168.77.1 tcp dport 9-19 tcp flags & (syn | ack) == syn counter drop
+  }
+}
+NFT
+}
+
+netns_inode() { stat -L -c %i "/run/netns/$1"; }
+
+# One counter of a namespace's /proc/net/snmp or /proc/net/netstat (they are
+# per netns: read from inside), e.g. `ns_counter NS Tcp RetransSegs`,
+# `ns_counter NS TcpExt TCPRetransFail`.
+ns_counter() {  # ns_counter NS GROUP NAME
+  ip netns exec "$1" awk -v g="$2:" -v n="$3" '
+    $1 == g { if (!(g in hdr)) { hdr[g] = 1; for (i = 2; i <= NF; i++) c[$i] = i } else print $c[n] }' \
+    /proc/net/snmp /proc/net/netstat
+}
+retrans_segs() { ns_counter "$1" Tcp RetransSegs; }
+
+# The counters the retransmission identities use, as one JSON object.
+ns_counters_json() {  # ns_counters_json NS
+  local out="{" sep="" k
+  for k in "Tcp RetransSegs" "TcpExt TCPRetransFail" "TcpExt TCPSynRetrans" "TcpExt TCPLossProbes" \
+    "TcpExt TCPTimeouts" "TcpExt TCPFastRetrans"; do
+    out+="$sep\"${k#* }\":$(ns_counter "$1" $k)"
+    sep=,
+  done
+  echo "$out}"
+}
+
+# Busy jiffies of the whole machine (everything but idle and iowait).
+cpu_busy_jiffies() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
+CLK_TCK=$(getconf CLK_TCK)
+
+# Sum of a metric's samples in a Prometheus text body, keeping only samples
+# whose line contains every FILTER (e.g. 'netns="4026532"' 'stage="xmit"').
+prom_sum() {  # prom_sum FILE METRIC [FILTER...]
+  local file=$1 metric=$2; shift 2
+  awk -v m="$metric" -v fs="$(printf '%s\037' "$@")" '
+    BEGIN { nf = split(fs, f, "\037") - 1 }
+    $0 !~ /^#/ && (index($0, m "{") == 1 || index($0, m " ") == 1) {
+      for (i = 1; i <= nf; i++) if (index($0, f[i]) == 0) next
+      s += $NF
+    }
+    END { printf "%.0f\n", s }' "$file"
+}
+
+# bpf_stats of a process's programs on tcp_retransmit_skb, read from its
+# /proc/PID/fdinfo: the same numbers for every tool (exporter, loaders,
+# bpftrace), without trusting each tool to report itself. Programs attached
+# through a link (tp_btf, raw_tp) are found by the link's tp_name; bpftrace
+# attaches through perf events (no link), so there every classic tracepoint
+# program (prog_type 5) of the process counts. recursion_misses are hits the
+# kernel skipped because the program was already running on that CPU (a
+# softirq retransmit interrupting it): events the tool never saw.
+prog_stats_json() {  # prog_stats_json PID
+  local f ids="" t
+  for f in /proc/"$1"/fdinfo/*; do
+    t=$(awk '$1 == "tp_name:" && $2 == "tcp_retransmit_skb" { found = 1 } $1 == "prog_id:" { id = $2 }
+             END { if (found) print id }' "$f" 2>/dev/null)
+    [[ -n $t ]] && ids+=" $t"
+  done
+  for f in /proc/"$1"/fdinfo/*; do cat "$f" 2>/dev/null; echo; done | awk -v ids="$ids" '
+    BEGIN { n = split(ids, a, " "); for (i = 1; i <= n; i++) want[a[i]] = 1 }
+    /^$/ { flush() ; next }
+    { v[$1] = $2 }
+    function flush() {
+      if ("run_cnt:" in v && !("link_id:" in v) && !(v["prog_id:"] in seen) &&
+          ((n > 0 && v["prog_id:"] in want) || (n == 0 && v["prog_type:"] == 5))) {
+        seen[v["prog_id:"]] = 1
+        c += v["run_cnt:"]; t += v["run_time_ns:"]; m += v["recursion_misses:"]; p++
+      }
+      delete v
+    }
+    END { flush(); printf "{\"programs\":%d,\"run_cnt\":%d,\"run_time_ns\":%d,\"recursion_misses\":%d}\n", p, c, t, m }'
+}
+
+# Starts the exporter on a free loopback port; sets EXP_PID and EXP_URL.
+start_exporter() {  # start_exporter NAME extra-args...
+  local name=$1; shift
+  local port; port=$(free_port)
+  spawn "$RXLB_TMP/$name.out" "$RXLB_TMP/$name.err" "$RXLB_EXPORTER" --listen "127.0.0.1:$port" "$@"
+  EXP_PID=$SPAWNED
+  EXP_URL="http://127.0.0.1:$port/metrics"
+  wait_for_http "http://127.0.0.1:$port/healthz" 20 || die "exporter did not start: $(cat "$RXLB_TMP/$name.err")"
+}
+
+# kernel.bpf_stats_enabled=1 for the whole run, restored at exit. The sysctl
+# and the loaders' bpf_enable_stats() fds are separate references to the same
+# kernel switch, so restoring ours never turns off someone else's.
+enable_bpf_stats() {
+  local old
+  old=$(sysctl -n kernel.bpf_stats_enabled)
+  RXLB_UNDO+=("sysctl -qw kernel.bpf_stats_enabled=$old")
+  sysctl -qw kernel.bpf_stats_enabled=1
+}
+
+need_root() { [[ $(id -u) -eq 0 ]] || die "needs root (namespaces, BPF)"; }
+need_bins() {
+  local b
+  for b in "$RXLB_EXPORTER" "$RXLB_EMPTY" "$RXLB_PER_EVENT" "$RXLB_STORM" "$RXLB_PARTS"; do
+    [[ -x $b ]] || die "$b missing: make -C $RXLB_BUILD bench_all"
+  done
+  for b in iperf3 bpftrace nft jq curl; do command -v "$b" >/dev/null || die "$b missing: scripts/setup.sh"; done
+}

@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# The benchmark suite in one command: builds, runs the Google Benchmark
+# programs and the system-level runs in bench/overhead/, and writes
+# reports/bench-<UTC timestamp>.json (every figure, every run) and .txt (the
+# readable table against the goals). See bench/README.md.
+#
+#   bench/run-all.sh            full suite (~6 min on 2 cores)
+#   bench/run-all.sh --quick    fewer rounds and smaller transfers (~3 min)
+#   bench/run-all.sh --smoke    everything once, tiny (< 60 s): proves the suite runs
+# Options: --no-build (use build-bench as is), --reports DIR.
+# Needs root for the system-level parts (namespaces, BPF); without root only
+# the in-process benchmarks run and the rest is reported as skipped.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${RXLB_BUILD:-$ROOT/build-bench}
+REPORTS=$ROOT/reports
+MODE=full BUILD_FIRST=1
+while (($#)); do
+  case $1 in
+    --quick) MODE=quick; shift ;;
+    --smoke) MODE=smoke; shift ;;
+    --no-build) BUILD_FIRST=0; shift ;;
+    --reports) REPORTS=$2; shift 2 ;;
+    -h | --help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "run-all.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+# Per mode: Google Benchmark min time, then each script's arguments.
+case $MODE in
+  full)
+    GB_MIN=0.2 GB_REPS=3
+    OVERHEAD=(--rounds 5 --bytes 2G --flows 4 --loss "2 5")
+    COST=(--rounds 3 --bytes 1G --loss 5)
+    SCRAPE=(--scrapes 100 --stages "10 1000 10000")
+    LOST=(--seconds 5 --flows 8 --loss 10 --syns 15000) ;;
+  quick)
+    GB_MIN=0.1 GB_REPS=1
+    OVERHEAD=(--rounds 3 --bytes 1G --flows 4 --loss "2 5")
+    COST=(--rounds 2 --bytes 512M --loss 5)
+    SCRAPE=(--scrapes 50 --stages "10 1000 10000")
+    LOST=(--seconds 3 --flows 8 --loss 10 --syns 10000) ;;
+  smoke)
+    GB_MIN=0.001 GB_REPS=1
+    OVERHEAD=(--rounds 1 --bytes 64M --flows 4 --loss 2)
+    COST=(--rounds 1 --bytes 32M --loss 5)
+    SCRAPE=(--scrapes 10 --stages "10 100")
+    LOST=(--seconds 1 --flows 2 --loss 10 --syns 200) ;;
+esac
+
+log() { echo "[$(date -u +%H:%M:%S)] run-all: $*" >&2; }
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+WORK=$(mktemp -d /tmp/rxlb-all-$$.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+# The overhead scripts in the same process group get the signal too and undo
+# their own namespaces; here only the work directory is left to remove.
+trap 'exit 130' INT
+trap 'exit 143' TERM
+mkdir -p "$REPORTS"
+
+if ((BUILD_FIRST)); then
+  log "building in $BUILD"
+  cmake -S "$ROOT" -B "$BUILD" -G 'Unix Makefiles' >"$WORK/cmake.log" || { cat "$WORK/cmake.log" >&2; exit 1; }
+  make -C "$BUILD" bench_all -j2 >"$WORK/make.log" 2>&1 || { tail -30 "$WORK/make.log" >&2; exit 1; }
+fi
+
+# A part that fails is recorded in the report and the suite goes on; the exit
+# status says whether everything ran (what `ctest -L bench` checks).
+FAILED=()
+
+# --- in-process benchmarks -------------------------------------------------
+for b in bench_metrics bench_map_read bench_expectations; do
+  bin=$BUILD/bench/$b
+  if [[ ! -x $bin ]]; then
+    echo '{"skipped": "not built"}' >"$WORK/gb-$b.json"
+    continue
+  fi
+  log "$b"
+  # Repetitions: the report keeps the median of each, less sensitive to other
+  # load on the machine than a single pass.
+  if ! "$bin" --benchmark_min_time="$GB_MIN" --benchmark_repetitions="$GB_REPS" --benchmark_report_aggregates_only=true \
+    --benchmark_format=json --benchmark_out_format=json --benchmark_out="$WORK/gb-$b.json" >/dev/null 2>"$WORK/$b.log"; then
+    FAILED+=("$b")
+    jq -n --arg e "$(tail -3 "$WORK/$b.log")" '{failed: $e}' >"$WORK/gb-$b.json"
+  fi
+done
+
+# --- system level ------------------------------------------------------------
+OV=$ROOT/bench/overhead
+run_part() {  # run_part NAME SCRIPT ARGS...
+  local name=$1 script=$2; shift 2
+  if [[ $(id -u) -ne 0 ]]; then
+    echo '{"skipped": "needs root"}' >"$WORK/$name.json"
+    return
+  fi
+  log "$name: $script $*"
+  if ! RXLB_BUILD=$BUILD "$OV/$script" "$@" --out "$WORK/$name.json" 2>"$WORK/$name.log"; then
+    tail -5 "$WORK/$name.log" >&2
+    FAILED+=("$name")
+    jq -n --arg e "$(tail -3 "$WORK/$name.log")" '{failed: $e}' >"$WORK/$name.json"
+  fi
+}
+run_part probe_cost run-probe-cost.sh "${COST[@]}"
+run_part overhead run-overhead.sh "${OVERHEAD[@]}"
+run_part scrape run-scrape.sh "${SCRAPE[@]}"
+run_part lost run-lost.sh "${LOST[@]}"
+
+# --- report ------------------------------------------------------------------
+JSON=$REPORTS/bench-$STAMP.json
+TXT=$REPORTS/bench-$STAMP.txt
+jq -n --arg stamp "$STAMP" --arg mode "$MODE" --arg kernel "$(uname -r)" --argjson cpus "$(nproc)" \
+  --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" --arg commit "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo none)" \
+  --arg overhead_args "$(printf "%q " "${OVERHEAD[@]}")" --arg cost_args "$(printf "%q " "${COST[@]}")" \
+  --arg scrape_args "$(printf "%q " "${SCRAPE[@]}")" --arg lost_args "$(printf "%q " "${LOST[@]}")" \
+  --arg gb_min "$GB_MIN" --arg gb_reps "$GB_REPS" \
+  --slurpfile gm "$WORK/gb-bench_metrics.json" --slurpfile gr "$WORK/gb-bench_map_read.json" \
+  --slurpfile ge "$WORK/gb-bench_expectations.json" \
+  --slurpfile pc "$WORK/probe_cost.json" --slurpfile ov "$WORK/overhead.json" \
+  --slurpfile sc "$WORK/scrape.json" --slurpfile lo "$WORK/lost.json" \
+  '{ timestamp: $stamp, mode: $mode, commit: $commit,
+     host: {kernel: $kernel, cpus: $cpus, loadavg_at_end: $load},
+     commands: {
+       bench_metrics: "build-bench/bench/bench_metrics --benchmark_min_time=\($gb_min) --benchmark_repetitions=\($gb_reps)",
+       bench_map_read: "build-bench/bench/bench_map_read --benchmark_min_time=\($gb_min) --benchmark_repetitions=\($gb_reps)",
+       bench_expectations: "build-bench/bench/bench_expectations --benchmark_min_time=\($gb_min) --benchmark_repetitions=\($gb_reps)",
+       probe_cost: "bench/overhead/run-probe-cost.sh \($cost_args)",
+       overhead: "bench/overhead/run-overhead.sh \($overhead_args)",
+       scrape: "bench/overhead/run-scrape.sh \($scrape_args)",
+       lost: "bench/overhead/run-lost.sh \($lost_args)" },
+     google_benchmark: {metrics: $gm[0], map_read: $gr[0], expectations: $ge[0]},
+     probe_cost: $pc[0], overhead: $ov[0], scrape: $sc[0], lost: $lo[0] }' >"$JSON"
+jq -r -L "$ROOT/bench" 'include "report_table"; table' "$JSON" >"$TXT"
+cat "$TXT"
+log "wrote $JSON and $TXT"
+if ((${#FAILED[@]})); then
+  log "failed parts: ${FAILED[*]}"
+  exit 1
+fi
