@@ -39,7 +39,7 @@ Snapshot RetxCollector::snapshot() const {
       s.netns.push_back({ns.inode, ns.name, false, 0, 0});
     }
   }
-  for (const auto& p : probe_.program_stats()) s.programs.push_back({p.name, p.run_cnt, p.run_time_ns, p.recursion_misses});
+  s.programs = probe_.program_stats();
   s.scrape_errors = errors_;
   return s;
 }

@@ -4,6 +4,7 @@
 #include <bpf/bpf.h>
 #include <unistd.h>
 #include <prometheus/exposer.h>
+#include <malloc.h>
 #include <signal.h>
 
 #include <cstdarg>
@@ -134,6 +135,11 @@ int run(const retx::Options& opt) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A scrape of many series builds a multi-megabyte body and family vectors
+  // that are freed right after: give blocks this large their own mappings so
+  // they go back to the kernel instead of staying in the heap (RSS).
+  mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+  mallopt(M_TRIM_THRESHOLD, 512 * 1024);
   retx::Options opt;
   try {
     opt = retx::parse_options(std::vector<std::string>(argv + 1, argv + argc));

@@ -138,8 +138,8 @@ int Probe::agg_map_fd() const { return bpf_map__fd(skel_->maps.retx_agg); }
 int Probe::peer_map_fd() const { return bpf_map__fd(skel_->maps.retx_peer); }
 int Probe::stats_map_fd() const { return bpf_map__fd(skel_->maps.retx_stats); }
 
-std::vector<ProgramStats> Probe::program_stats() const {
-  std::vector<ProgramStats> out;
+std::vector<ProgramRun> Probe::program_stats() const {
+  std::vector<ProgramRun> out;
   struct bpf_program* p;
   bpf_object__for_each_program(p, skel_->obj) {
     if (!bpf_program__autoload(p)) continue;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "options.h"
+#include "snapshot.h"
 
 struct retx_bpf;  // generated skeleton
 struct bpf_link;
@@ -32,14 +33,6 @@ struct KernelFeatures {
 // Reads the features from the kernel's BTF (or btf_path). Throws StartupError.
 KernelFeatures detect_features(const std::string& btf_path);
 
-struct ProgramStats {
-  std::string name;
-  std::uint64_t run_cnt = 0;
-  std::uint64_t run_time_ns = 0;
-  // Runs the kernel skipped because the program was already running on that
-  // CPU (a softirq interrupting a process-context run): counts lost to exactness.
-  std::uint64_t recursion_misses = 0;
-};
 
 struct ProbeConfig {
   AttachMode attach = AttachMode::Auto;
@@ -64,7 +57,7 @@ class Probe {
   int agg_map_fd() const;
   int peer_map_fd() const;
   int stats_map_fd() const;
-  std::vector<ProgramStats> program_stats() const;
+  std::vector<ProgramRun> program_stats() const;
 
  private:
   bool try_load(AttachMode mode, const ProbeConfig& cfg, std::string& why);

@@ -35,6 +35,8 @@ struct ProgramRun {
   std::string program;
   std::uint64_t run_cnt = 0;
   std::uint64_t run_time_ns = 0;
+  // Runs the kernel skipped because the program was already running on that
+  // CPU (a softirq interrupting a process-context run).
   std::uint64_t recursion_misses = 0;
 };
 
