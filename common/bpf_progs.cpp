@@ -2,6 +2,8 @@
 
 #include <bpf/bpf.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 
 namespace retx {
@@ -12,6 +14,19 @@ std::vector<std::uint32_t> loaded_bpf_prog_ids() {
   while (bpf_prog_get_next_id(id, &id) == 0) ids.push_back(id);
   std::sort(ids.begin(), ids.end());
   return ids;
+}
+
+std::size_t count_bpf_progs_named(const std::string& prefix) {
+  std::size_t n = 0;
+  for (__u32 id : loaded_bpf_prog_ids()) {
+    int fd = bpf_prog_get_fd_by_id(id);
+    if (fd < 0) continue;  // unloaded meanwhile
+    struct bpf_prog_info info {};
+    __u32 len = sizeof(info);
+    if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0 && std::string(info.name).rfind(prefix, 0) == 0) ++n;
+    close(fd);
+  }
+  return n;
 }
 
 }  // namespace retx

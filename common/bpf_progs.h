@@ -7,12 +7,18 @@
 // the lab and the tests record it.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace retx {
 
 // Sorted program ids; empty if the kernel refuses (no privilege).
 std::vector<std::uint32_t> loaded_bpf_prog_ids();
+
+// How many loaded programs have a name starting with `prefix` (names are
+// truncated to 15 characters by the kernel).
+std::size_t count_bpf_progs_named(const std::string& prefix);
 
 }  // namespace retx
