@@ -91,6 +91,13 @@ void expect_identity(const Window& w, const lab::Namespace& ns, size_t probe) {
                         : "");
   EXPECT_EQ(e.xmit, w.kernel(ns, "TcpExt.TCPRetransFail")) << ns.name;
   std::uint64_t syn = e.sent_by_cause["syn"] + e.sent_by_cause["synack"];
+  // The figures, for the log and for issue notes: one line per namespace.
+  if (w.kernel(ns, "Tcp.RetransSegs") + e.sent + e.early > 0) {
+    std::cout << "  " << ns.name << ": kernel RetransSegs +" << w.kernel(ns, "Tcp.RetransSegs") << " TCPRetransFail +"
+              << w.kernel(ns, "TcpExt.TCPRetransFail") << " TCPSynRetrans +" << w.kernel(ns, "TcpExt.TCPSynRetrans")
+              << " | exporter sent " << e.sent << " xmit " << e.xmit << " early " << e.early << " syn+synack " << syn
+              << "\n";
+  }
   EXPECT_EQ(syn, w.kernel(ns, "TcpExt.TCPSynRetrans")) << ns.name << ": syn + synack vs TCPSynRetrans";
 }
 

@@ -119,6 +119,26 @@ TEST_F(ExporterIdentity, OtherNamespaceShowsZero) {
   }
 }
 
+// Retransmits that fail inside tcp_transmit_skb: an nft rule in the sender's
+// own output path drops one in twenty of its data packets, which the stack reports
+// to TCP as -EPERM after RetransSegs was counted. The exporter must put them
+// in stage "xmit", matching TcpExt TCPRetransFail exactly.
+TEST_F(ExporterIdentity, TransmitFailuresMatchTCPRetransFail) {
+  Topology topo(spec(Offload::SegmentExact));
+  Impairment imp(topo, random_loss(0.03), Transfer::Upload, "nft");
+  const auto& c = topo.client(0);
+  std::string rule = "ip netns exec " + c.name +
+                     " nft 'add table inet rxlfail; add chain inet rxlfail out { type filter hook output priority 0; };"
+                     " add rule inet rxlfail out meta l4proto tcp meta length > 200 numgen random mod 100 < 5 drop'";
+  ASSERT_EQ(std::system(rule.c_str()), 0) << rule;  // removed with the namespace
+  Window w({probe_}, topo.all());
+  run_traffic(topo, bulk(AF_INET, 1.5));
+  w.close();
+  EXPECT_GT(w.kernel(c, "TcpExt.TCPRetransFail"), 0u) << "no retransmit failed: the test proves nothing";
+  EXPECT_GT(w.exporter(c).xmit, 0u);
+  for (const auto& ns : topo.all()) expect_identity(w, ns);
+}
+
 ImpairmentSpec targeted(ImpairKind k) {
   ImpairmentSpec i;
   i.kind = k;
