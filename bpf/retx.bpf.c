@@ -293,6 +293,39 @@ static __always_inline __u64 rtx_growth(const struct sock *sk, bool direct, bool
 	return delta;
 }
 
+/* Records a new connection's starting total_retrans, so that even its first
+ * retransmit hit counts by growth: on kernels whose tracepoint misses some
+ * counted attempts (before 6.17 a transmit failure fires nothing), a first
+ * hit that fell back to pcount would miss them. Active opens start at
+ * SYN_SENT with 0; an accepted child reaches ESTABLISHED from SYN_RECV with
+ * its request's SYN-ACK retransmits already in total_retrans (counted by the
+ * synack tracepoint, so they must not count again). */
+static __always_inline int handle_state(const struct sock *sk, int oldstate, int newstate, bool direct)
+{
+	struct retx_sk_last *last;
+	__u32 now;
+
+	if (!sk || !(newstate == TCP_SYN_SENT || (newstate == TCP_ESTABLISHED && oldstate == TCP_SYN_RECV)))
+		return 0;
+	if (direct) {
+		struct tcp_sock *tp = bpf_skc_to_tcp_sock((void *)sk);
+
+		if (!tp)
+			return 0;
+		now = tp->total_retrans;
+	} else {
+		if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
+			return 0;
+		now = BPF_CORE_READ((struct tcp_sock *)sk, total_retrans);
+	}
+	last = sk_last(sk, direct);
+	if (last) {
+		last->total_retrans = now;
+		last->seen = 1;
+	}
+	return 0;
+}
+
 static __always_inline int handle_skb(const struct sock *sk, const struct sk_buff *skb, int err, bool direct)
 {
 	struct retx_key key;
@@ -394,6 +427,12 @@ int retx_synack_btf(u64 *ctx)
 	return handle_synack((const struct sock *)ctx[0], (const void *)ctx[1], true);
 }
 
+SEC("tp_btf/inet_sock_set_state")
+int retx_state_btf(u64 *ctx)
+{
+	return handle_state((const struct sock *)ctx[0], (int)ctx[1], (int)ctx[2], true);
+}
+
 SEC("raw_tp/tcp_retransmit_skb")
 int retx_skb_raw(struct bpf_raw_tracepoint_args *ctx)
 {
@@ -406,6 +445,12 @@ SEC("raw_tp/tcp_retransmit_synack")
 int retx_synack_raw(struct bpf_raw_tracepoint_args *ctx)
 {
 	return handle_synack((const struct sock *)ctx->args[0], (const void *)ctx->args[1], false);
+}
+
+SEC("raw_tp/inet_sock_set_state")
+int retx_state_raw(struct bpf_raw_tracepoint_args *ctx)
+{
+	return handle_state((const struct sock *)ctx->args[0], (int)ctx->args[1], (int)ctx->args[2], false);
 }
 
 SEC("tp/tcp/tcp_retransmit_skb")
@@ -422,4 +467,14 @@ SEC("tp/tcp/tcp_retransmit_synack")
 int retx_synack_tp(struct retx_tp_synack_record *rec)
 {
 	return handle_synack(rec->skaddr, rec->req, false);
+}
+
+/* The record of sock:inet_sock_set_state has kept this layout and name since
+ * the event appeared (4.16). */
+SEC("tp/sock/inet_sock_set_state")
+int retx_state_tp(struct trace_event_raw_inet_sock_set_state *rec)
+{
+	if (rec->protocol != IPPROTO_TCP)
+		return 0;
+	return handle_state(rec->skaddr, rec->oldstate, rec->newstate, false);
 }

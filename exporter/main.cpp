@@ -92,7 +92,8 @@ int run(const retx::Options& opt) {
     if (stats_fd < 0) std::cerr << "retx-exporter: warning: --bpf-stats: " << std::strerror(errno) << "\n";
   }
   std::cerr << "retx-exporter: attached tcp_retransmit_skb"
-            << (probe->features().has_synack_tracepoint ? " and tcp_retransmit_synack" : "") << " via "
+            << (probe->features().has_synack_tracepoint ? ", tcp_retransmit_synack" : "")
+            << (probe->features().has_state_tracepoint ? ", inet_sock_set_state" : "") << " via "
             << retx::attach_mode_name(probe->attach_mode())
             << (probe->features().skb_has_err ? " (err field: failures counted apart)" : " (no err field)") << "\n";
   for (const auto& n : probe->fallback_notes()) std::cerr << "retx-exporter:   skipped " << n << "\n";

@@ -28,15 +28,22 @@ int tracepoint_arg_count(const struct btf* btf, const char* tp) {
   return static_cast<int>(btf_vlen(t)) - 1;
 }
 
-struct bpf_program* const* programs_for(struct ::retx_bpf* s, AttachMode m, int which) {
-  static struct bpf_program* none = nullptr;
+// The programs of one flavour: [0] tcp_retransmit_skb, [1]
+// tcp_retransmit_synack, [2] sock:inet_sock_set_state (seeds per-socket
+// baselines, bpf/README.md).
+constexpr int kPrograms = 3;
+
+struct bpf_program* program_for(struct ::retx_bpf* s, AttachMode m, int which) {
+  struct bpf_program* btf[] = {s->progs.retx_skb_btf, s->progs.retx_synack_btf, s->progs.retx_state_btf};
+  struct bpf_program* raw[] = {s->progs.retx_skb_raw, s->progs.retx_synack_raw, s->progs.retx_state_raw};
+  struct bpf_program* tp[] = {s->progs.retx_skb_tp, s->progs.retx_synack_tp, s->progs.retx_state_tp};
   switch (m) {
-    case AttachMode::TpBtf: return which == 0 ? &s->progs.retx_skb_btf : &s->progs.retx_synack_btf;
-    case AttachMode::RawTp: return which == 0 ? &s->progs.retx_skb_raw : &s->progs.retx_synack_raw;
-    case AttachMode::Tracepoint: return which == 0 ? &s->progs.retx_skb_tp : &s->progs.retx_synack_tp;
+    case AttachMode::TpBtf: return btf[which];
+    case AttachMode::RawTp: return raw[which];
+    case AttachMode::Tracepoint: return tp[which];
     case AttachMode::Auto: break;
   }
-  return &none;
+  return nullptr;
 }
 
 }  // namespace
@@ -51,9 +58,11 @@ KernelFeatures detect_features(const std::string& btf_path) {
   KernelFeatures f;
   int skb_args = tracepoint_arg_count(btf, "tcp_retransmit_skb");
   int synack_args = tracepoint_arg_count(btf, "tcp_retransmit_synack");
+  int state_args = tracepoint_arg_count(btf, "inet_sock_set_state");
   btf__free(btf);
   f.has_skb_tracepoint = skb_args >= 2;
   f.has_synack_tracepoint = synack_args >= 2;
+  f.has_state_tracepoint = state_args >= 3;
   f.skb_has_err = skb_args >= 3;
   if (!f.has_skb_tracepoint) {
     throw StartupError(5, "tracepoint tcp:tcp_retransmit_skb is absent from this kernel's BTF");
@@ -95,11 +104,11 @@ bool Probe::try_load(AttachMode mode, const ProbeConfig& cfg, std::string& why) 
   s->rodata->targ_filter_netns = !cfg.netns_filter.empty();
   bpf_map__set_max_entries(s->maps.retx_peer, cfg.peer_labels ? cfg.series_budget : 1);
 
-  struct bpf_program* all[] = {s->progs.retx_skb_btf, s->progs.retx_synack_btf, s->progs.retx_skb_raw,
-                               s->progs.retx_synack_raw, s->progs.retx_skb_tp, s->progs.retx_synack_tp};
-  for (auto* p : all) bpf_program__set_autoload(p, false);
-  bpf_program__set_autoload(*programs_for(s, mode, 0), true);
-  if (features_.has_synack_tracepoint) bpf_program__set_autoload(*programs_for(s, mode, 1), true);
+  struct bpf_program* p;
+  bpf_object__for_each_program(p, s->obj) bpf_program__set_autoload(p, false);
+  bpf_program__set_autoload(program_for(s, mode, 0), true);
+  if (features_.has_synack_tracepoint) bpf_program__set_autoload(program_for(s, mode, 1), true);
+  if (features_.has_state_tracepoint) bpf_program__set_autoload(program_for(s, mode, 2), true);
 
   int err = retx_bpf__load(s);
   if (err) {
@@ -112,8 +121,8 @@ bool Probe::try_load(AttachMode mode, const ProbeConfig& cfg, std::string& why) 
     bpf_map__update_elem(s->maps.netns_allow, &ns, sizeof(ns), &one, sizeof(one), BPF_ANY);
   }
   std::vector<struct bpf_link*> links;
-  for (int which = 0; which < 2; ++which) {
-    struct bpf_program* p = *programs_for(s, mode, which);
+  for (int which = 0; which < kPrograms; ++which) {
+    struct bpf_program* p = program_for(s, mode, which);
     if (!bpf_program__autoload(p)) continue;
     struct bpf_link* link = bpf_program__attach(p);
     if (!link) {

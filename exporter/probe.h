@@ -28,6 +28,7 @@ struct KernelFeatures {
   bool has_skb_tracepoint = false;
   bool has_synack_tracepoint = false;
   bool skb_has_err = false;  // tcp_retransmit_skb carries int err (6.17+)
+  bool has_state_tracepoint = false;  // sock:inet_sock_set_state (4.16+)
 };
 
 // Reads the features from the kernel's BTF (or btf_path). Throws StartupError.

@@ -117,7 +117,7 @@ TEST(ExporterCli, SigtermDetachesEverything) {
     health.assign(buf, n);
   }
   EXPECT_EQ(health, "ok\n");
-  EXPECT_EQ(retx::count_bpf_progs_named("retx_"), 2u) << "serving: skb and synack programs loaded";
+  EXPECT_EQ(retx::count_bpf_progs_named("retx_"), 3u) << "serving: skb, synack and state programs loaded";
   kill(pid, SIGTERM);
   int st = 0;
   waitpid(pid, &st, 0);
