@@ -251,6 +251,18 @@ TEST(LabCoreChecks, VerdictCombination) {
   EXPECT_EQ(combine({}), Verdict::Skipped);
 }
 
+TEST(LabCoreChecks, ClosureAgainstNetemCountsIsInconclusiveNotFail) {
+  auto s = scenario_with({{"check", "closure_bound"}}, kRandom1);
+  ScenarioMeasurements m;
+  m.namespaces.push_back(ns("client1", 7, {{"Tcp.RetransSegs", 443}}));
+  m.impairment = {true, "nft", 10000, 444, 444, true};
+  EXPECT_EQ(eval(s, m).verdict, Verdict::Fail);  // nft judges data segments only: a real violation
+  m.impairment.backend = "netem";
+  auto r = eval(s, m);
+  EXPECT_EQ(r.verdict, Verdict::Inconclusive);
+  EXPECT_NE(r.reason.find("pure ACKs"), std::string::npos) << r.reason;
+}
+
 TEST(LabCoreChecks, ClosureAgainstAnEstimateIsInconclusiveNotFail) {
   auto s = scenario_with({{"check", "closure_bound"}}, kRandom1);
   ScenarioMeasurements m;
