@@ -27,8 +27,8 @@ step "smoke suite inside Debian's 6.1 kernel (qemu TCG)"
   "$lab" run --suite smoke --reports-dir "$out" --report "$out/smoke-6.1.json"
 
 # The scenarios that need netem (impossible on this host), plus the stochastic ones that
-# netem seeds, run for real on 6.1. queue-overflow is left to the full suite: on 6.1 about one
-# run in four counts one segment fewer than RetransSegs (an open finding, see bpf/README.md),
+# netem seeds, run for real on 6.1. queue-overflow is left to the full suite: on 6.1 2 runs
+# of 6 counted one segment fewer than RetransSegs (an open finding, see bpf/README.md),
 # and CI must not flake on it.
 step "netem scenarios of the full suite inside 6.1"
 "$src/lab/vm/run-in-vm.sh" --timeout 900 -- \
