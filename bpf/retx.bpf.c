@@ -260,6 +260,23 @@ static __always_inline struct retx_sk_last *sk_last(const struct sock *sk, bool 
 	return v;
 }
 
+/* tp->total_retrans of a TCP socket; false if sk is not one. */
+static __always_inline bool total_retrans_of(const struct sock *sk, bool direct, __u32 *out)
+{
+	if (direct) {
+		struct tcp_sock *tp = bpf_skc_to_tcp_sock((void *)sk);
+
+		if (!tp)
+			return false;
+		*out = tp->total_retrans;
+		return true;
+	}
+	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
+		return false;
+	*out = BPF_CORE_READ((struct tcp_sock *)sk, total_retrans);
+	return true;
+}
+
 /* Segments this hit's socket added to RetransSegs since its previous hit.
  * *known is false on a socket's first hit (it predates the probe, or its
  * storage was evicted): then only this hit's own pcount is known. */
@@ -269,15 +286,8 @@ static __always_inline __u64 rtx_growth(const struct sock *sk, bool direct, bool
 	__u32 now, delta;
 
 	*known = false;
-	if (direct) {
-		struct tcp_sock *tp = bpf_skc_to_tcp_sock((void *)sk);
-
-		if (!tp)
-			return 0;
-		now = tp->total_retrans;
-	} else {
-		now = BPF_CORE_READ((struct tcp_sock *)sk, total_retrans);
-	}
+	if (!total_retrans_of(sk, direct, &now))
+		return 0;
 	last = sk_last(sk, direct);
 	if (!last)
 		return 0;
@@ -307,17 +317,8 @@ static __always_inline int handle_state(const struct sock *sk, int oldstate, int
 
 	if (!sk || !(newstate == TCP_SYN_SENT || (newstate == TCP_ESTABLISHED && oldstate == TCP_SYN_RECV)))
 		return 0;
-	if (direct) {
-		struct tcp_sock *tp = bpf_skc_to_tcp_sock((void *)sk);
-
-		if (!tp)
-			return 0;
-		now = tp->total_retrans;
-	} else {
-		if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
-			return 0;
-		now = BPF_CORE_READ((struct tcp_sock *)sk, total_retrans);
-	}
+	if (!total_retrans_of(sk, direct, &now))
+		return 0;
 	last = sk_last(sk, direct);
 	if (last) {
 		last->total_retrans = now;
