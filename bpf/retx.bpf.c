@@ -132,9 +132,9 @@ static __always_inline __u8 outcome_of(int err)
 
 /* Order matters: a loss-probe timer can still be armed when SACK recovery
  * starts, so the congestion state is checked before icsk_pending. */
-static __always_inline __u8 cause_of(const struct sock *sk, bool direct)
+static __always_inline __u8 cause_of(const struct sock *sk, const struct tcp_sock *tp, bool direct)
 {
-	const struct inet_connection_sock *icsk = (const void *)sk;
+	const struct inet_connection_sock *icsk = &tp->inet_conn;
 	__u8 state = direct ? sk->__sk_common.skc_state : BPF_CORE_READ(sk, __sk_common.skc_state);
 	__u8 ca_state, pending;
 
@@ -142,18 +142,8 @@ static __always_inline __u8 cause_of(const struct sock *sk, bool direct)
 		return RETX_CAUSE_SYN;
 	if (state == TCP_SYN_RECV)
 		return RETX_CAUSE_SYNACK;
-	if (direct) {
-		/* A BTF 'struct sock *' may not be read past struct sock: the
-		 * helper hands back the same socket typed as tcp_sock. */
-		struct tcp_sock *tp = bpf_skc_to_tcp_sock((void *)sk);
-
-		if (!tp)
-			return RETX_CAUSE_OTHER;
-		icsk = &tp->inet_conn;
-		ca_state = BPF_CORE_READ_BITFIELD(icsk, icsk_ca_state);
-	} else {
-		ca_state = BPF_CORE_READ_BITFIELD_PROBED(icsk, icsk_ca_state);
-	}
+	ca_state = direct ? BPF_CORE_READ_BITFIELD(icsk, icsk_ca_state)
+			  : BPF_CORE_READ_BITFIELD_PROBED(icsk, icsk_ca_state);
 	if (ca_state == TCP_CA_Loss)
 		return RETX_CAUSE_RTO;
 	if (ca_state == TCP_CA_Recovery)
@@ -260,34 +250,29 @@ static __always_inline struct retx_sk_last *sk_last(const struct sock *sk, bool 
 	return v;
 }
 
-/* tp->total_retrans of a TCP socket; false if sk is not one. */
-static __always_inline bool total_retrans_of(const struct sock *sk, bool direct, __u32 *out)
+/* The socket as a tcp_sock. A BTF 'struct sock *' may not be read past
+ * struct sock, so tp_btf asks the helper, which also checks the protocol;
+ * elsewhere the pointer is only probe-read, and the caller knows it is TCP
+ * (or, on the state tracepoint, checks sk_protocol first). */
+static __always_inline const struct tcp_sock *tcp_sock_of(const struct sock *sk, bool direct)
 {
-	if (direct) {
-		struct tcp_sock *tp = bpf_skc_to_tcp_sock((void *)sk);
+	return direct ? bpf_skc_to_tcp_sock((void *)sk) : (const struct tcp_sock *)sk;
+}
 
-		if (!tp)
-			return false;
-		*out = tp->total_retrans;
-		return true;
-	}
-	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
-		return false;
-	*out = BPF_CORE_READ((struct tcp_sock *)sk, total_retrans);
-	return true;
+static __always_inline __u32 total_retrans_of(const struct tcp_sock *tp, bool direct)
+{
+	return direct ? tp->total_retrans : BPF_CORE_READ(tp, total_retrans);
 }
 
 /* Segments this hit's socket added to RetransSegs since its previous hit.
  * *known is false on a socket's first hit (it predates the probe, or its
  * storage was evicted): then only this hit's own pcount is known. */
-static __always_inline __u64 rtx_growth(const struct sock *sk, bool direct, bool *known)
+static __always_inline __u64 rtx_growth(const struct sock *sk, const struct tcp_sock *tp, bool direct, bool *known)
 {
 	struct retx_sk_last *last;
-	__u32 now, delta;
+	__u32 now = total_retrans_of(tp, direct), delta;
 
 	*known = false;
-	if (!total_retrans_of(sk, direct, &now))
-		return 0;
 	last = sk_last(sk, direct);
 	if (!last)
 		return 0;
@@ -312,16 +297,19 @@ static __always_inline __u64 rtx_growth(const struct sock *sk, bool direct, bool
  * synack tracepoint, so they must not count again). */
 static __always_inline int handle_state(const struct sock *sk, int oldstate, int newstate, bool direct)
 {
+	const struct tcp_sock *tp;
 	struct retx_sk_last *last;
-	__u32 now;
 
 	if (!sk || !(newstate == TCP_SYN_SENT || (newstate == TCP_ESTABLISHED && oldstate == TCP_SYN_RECV)))
 		return 0;
-	if (!total_retrans_of(sk, direct, &now))
+	if (!direct && BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
+		return 0;
+	tp = tcp_sock_of(sk, direct);
+	if (!tp)
 		return 0;
 	last = sk_last(sk, direct);
 	if (last) {
-		last->total_retrans = now;
+		last->total_retrans = total_retrans_of(tp, direct);
 		last->seen = 1;
 	}
 	return 0;
@@ -329,18 +317,22 @@ static __always_inline int handle_state(const struct sock *sk, int oldstate, int
 
 static __always_inline int handle_skb(const struct sock *sk, const struct sk_buff *skb, int err, bool direct)
 {
+	const struct tcp_sock *tp = NULL;
 	struct retx_key key;
 	__u64 segs, pcount, growth;
 	bool known;
 
 	stat_inc(RETX_STAT_SKB_HITS);
-	if (!sk || !skb) {
+	/* Resolved once: the cause and the growth both read the tcp_sock. */
+	if (sk)
+		tp = tcp_sock_of(sk, direct);
+	if (!tp || !skb) {
 		stat_inc(RETX_STAT_NO_SOCK);
 		return 0;
 	}
 	if (!fill_common(&key, sk, direct))
 		return 0;
-	key.cause = cause_of(sk, direct);
+	key.cause = cause_of(sk, tp, direct);
 	key.err = err;
 	/* tcp_skb_pcount(): TCP_SKB_CB(skb)->tcp_gso_segs, the segments this
 	 * skb holds. A GSO skb holds many. */
@@ -350,7 +342,7 @@ static __always_inline int handle_skb(const struct sock *sk, const struct sk_buf
 		pcount = BPF_CORE_READ((struct tcp_skb_cb *)&skb->cb[0], tcp_gso_segs);
 	if (pcount == 0)
 		pcount = 1;
-	growth = rtx_growth(sk, direct, &known);
+	growth = rtx_growth(sk, tp, direct, &known);
 	if (!known) {
 		/* First hit of this socket: classify by err alone. */
 		key.outcome = outcome_of(err);
