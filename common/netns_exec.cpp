@@ -21,13 +21,20 @@ ino_t netns_inode(const std::string& ns_path) {
   return st.st_ino;
 }
 
-void run_in_netns_fd(int ns_fd, const std::function<void()>& fn) {
+void enter_netns(const std::string& ns_path) {
+  int fd = open(ns_path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw std::runtime_error("open " + ns_path + ": " + std::strerror(errno));
+  int rc = setns(fd, CLONE_NEWNET);
+  int err = errno;
+  close(fd);
+  if (rc != 0) throw std::runtime_error("setns " + ns_path + ": " + std::strerror(err));
+}
+
+void run_in_netns(const std::string& ns_path, const std::function<void()>& fn) {
   std::exception_ptr err;
   std::thread t([&] {
     try {
-      if (setns(ns_fd, CLONE_NEWNET) != 0) {
-        throw std::runtime_error(std::string("setns(CLONE_NEWNET): ") + std::strerror(errno));
-      }
+      enter_netns(ns_path);
       fn();
     } catch (...) {
       err = std::current_exception();
@@ -35,18 +42,6 @@ void run_in_netns_fd(int ns_fd, const std::function<void()>& fn) {
   });
   t.join();
   if (err) std::rethrow_exception(err);
-}
-
-void run_in_netns(const std::string& ns_path, const std::function<void()>& fn) {
-  int fd = open(ns_path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw std::runtime_error("open " + ns_path + ": " + std::strerror(errno));
-  try {
-    run_in_netns_fd(fd, fn);
-  } catch (...) {
-    close(fd);
-    throw;
-  }
-  close(fd);
 }
 
 }  // namespace retx

@@ -16,11 +16,12 @@ namespace retx {
 // the number the exporter uses as its netns label. Throws on error.
 ino_t netns_inode(const std::string& ns_path);
 
+// Moves the calling thread into the namespace at ns_path, for threads that
+// live there (the lab's traffic workers). Throws naming the path.
+void enter_netns(const std::string& ns_path);
+
 // Runs fn on a thread inside the namespace at ns_path and waits for it.
 // Exceptions thrown by fn (or by entering the namespace) are rethrown here.
 void run_in_netns(const std::string& ns_path, const std::function<void()>& fn);
-
-// Like run_in_netns, but with an already opened namespace fd.
-void run_in_netns_fd(int ns_fd, const std::function<void()>& fn);
 
 }  // namespace retx

@@ -1,5 +1,6 @@
 #include "traffic.h"
 
+#include "netns_exec.h"
 #include "traffic_socket.h"
 
 #include <poll.h>
@@ -217,19 +218,9 @@ TrafficResult run_traffic(const Topology& topo, const TrafficSpec& spec) {
   Run run(spec);
   std::uint16_t port = 0;
   sock::Fd listener;
-  {
-    std::exception_ptr ex;
-    std::thread t([&] {
-      try {
-        sock::enter_netns(topo.server().path);
-        listener = sock::listen_on(spec.family, Topology::server_addr(spec.family), port);
-      } catch (...) {
-        ex = std::current_exception();
-      }
-    });
-    t.join();
-    if (ex) std::rethrow_exception(ex);
-  }
+  // The socket stays in the server's namespace after the thread that made it ends.
+  retx::run_in_netns(topo.server().path,
+                     [&] { listener = sock::listen_on(spec.family, Topology::server_addr(spec.family), port); });
   std::uint64_t expected = spec.mode == TrafficMode::Storm ? spec.connections : static_cast<std::uint64_t>(spec.flows);
   std::vector<std::thread> servers, clients;
   for (int i = 0; i < spec.flows; ++i) servers.emplace_back(server_worker, std::ref(run), listener.get(), expected);
@@ -240,7 +231,7 @@ TrafficResult run_traffic(const Topology& topo, const TrafficSpec& spec) {
   for (int w = 0; w < spec.flows; ++w) {
     clients.emplace_back([&, w] {
       try {
-        sock::enter_netns(client_ns);
+        retx::enter_netns(client_ns);
       } catch (const std::exception& e) {
         run.error("client flow " + std::to_string(w), e);
         return;

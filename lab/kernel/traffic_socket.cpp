@@ -1,10 +1,8 @@
 #include "traffic_socket.h"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <linux/tcp.h>
 #include <netinet/in.h>
-#include <sched.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -48,15 +46,6 @@ char g_zeros[65536];
 void Fd::reset() {
   if (fd_ >= 0) close(fd_);
   fd_ = -1;
-}
-
-void enter_netns(const std::string& path) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) fail("open " + path, errno);
-  int rc = setns(fd, CLONE_NEWNET);
-  int e = errno;
-  close(fd);
-  if (rc != 0) fail("setns " + path, e);
 }
 
 Fd listen_on(int family, const std::string& addr, std::uint16_t& port_out) {

@@ -34,10 +34,6 @@ class Fd {
   int fd_ = -1;
 };
 
-// Moves the calling thread into the network namespace at `path` for good:
-// only for the driver's own worker threads.
-void enter_netns(const std::string& path);
-
 // Listening socket on addr:0 (kernel picks the port), non-blocking.
 Fd listen_on(int family, const std::string& addr, std::uint16_t& port_out);
 
