@@ -1,9 +1,11 @@
 // Shared by the bench-only loaders (empty_probe, per_event): wait for the
-// overhead scripts to say "stop", and read a program's bpf_stats. Header-only
+// overhead scripts to say "stop", and read a program's bpf_stats (common/). Header-only
 // because each loader is one file and a library for two functions is noise.
 #pragma once
 
 #include <bpf/bpf.h>
+
+#include "bpf_progs.h"
 #include <signal.h>
 
 #include <cstdint>
@@ -11,22 +13,12 @@
 
 namespace retx::bench {
 
-struct RunStats {
-  std::uint64_t run_cnt = 0;
-  std::uint64_t run_time_ns = 0;
-};
-
-// run_cnt / run_time_ns are only accumulated while bpf stats are enabled
-// (kernel.bpf_stats_enabled=1 or an fd from bpf_enable_stats).
-inline RunStats prog_run_stats(int prog_fd) {
-  bpf_prog_info info{};
-  __u32 len = sizeof(info);
-  RunStats s;
-  if (bpf_obj_get_info_by_fd(prog_fd, &info, &len) == 0) {
-    s.run_cnt = info.run_cnt;
-    s.run_time_ns = info.run_time_ns;
-  }
-  return s;
+// run_cnt / run_time_ns of a program (only accumulated while bpf stats are
+// enabled); zeros if the kernel refuses.
+inline ProgramRun prog_run_stats(int prog_fd) {
+  ProgramRun r;
+  read_program_run(prog_fd, r);
+  return r;
 }
 
 // Blocks SIGINT/SIGTERM (call before any thread starts) so they can be taken

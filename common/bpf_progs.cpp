@@ -16,14 +16,21 @@ std::vector<std::uint32_t> loaded_bpf_prog_ids() {
   return ids;
 }
 
+bool read_program_run(int prog_fd, ProgramRun& out) {
+  struct bpf_prog_info info {};
+  __u32 len = sizeof(info);
+  if (bpf_obj_get_info_by_fd(prog_fd, &info, &len) != 0) return false;
+  out = {info.name, info.run_cnt, info.run_time_ns, info.recursion_misses};
+  return true;
+}
+
 std::size_t count_bpf_progs_named(const std::string& prefix) {
   std::size_t n = 0;
   for (__u32 id : loaded_bpf_prog_ids()) {
     int fd = bpf_prog_get_fd_by_id(id);
     if (fd < 0) continue;  // unloaded meanwhile
-    struct bpf_prog_info info {};
-    __u32 len = sizeof(info);
-    if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0 && std::string(info.name).rfind(prefix, 0) == 0) ++n;
+    ProgramRun p;
+    if (read_program_run(fd, p) && p.program.rfind(prefix, 0) == 0) ++n;
     close(fd);
   }
   return n;

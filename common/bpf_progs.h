@@ -14,6 +14,19 @@
 
 namespace retx {
 
+// A loaded program's name and bpf_stats, from BPF_OBJ_GET_INFO_BY_FD.
+struct ProgramRun {
+  std::string program;
+  std::uint64_t run_cnt = 0;      // accumulated only while bpf stats are enabled
+  std::uint64_t run_time_ns = 0;  // (kernel.bpf_stats_enabled=1 or a bpf_enable_stats fd)
+  // Runs the kernel skipped because the program was already running on that
+  // CPU (a softirq interrupting a process-context run).
+  std::uint64_t recursion_misses = 0;
+};
+
+// False when the kernel refuses (bad fd, no privilege).
+bool read_program_run(int prog_fd, ProgramRun& out);
+
 // Sorted program ids; empty if the kernel refuses (no privilege).
 std::vector<std::uint32_t> loaded_bpf_prog_ids();
 

@@ -152,10 +152,11 @@ std::vector<ProgramRun> Probe::program_stats() const {
   struct bpf_program* p;
   bpf_object__for_each_program(p, skel_->obj) {
     if (!bpf_program__autoload(p)) continue;
-    struct bpf_prog_info info {};
-    __u32 len = sizeof(info);
-    if (bpf_obj_get_info_by_fd(bpf_program__fd(p), &info, &len) != 0) continue;
-    out.push_back({bpf_program__name(p), info.run_cnt, info.run_time_ns, info.recursion_misses});
+    ProgramRun run;
+    // The kernel truncates names to 15 characters; libbpf has the full one.
+    if (!read_program_run(bpf_program__fd(p), run)) continue;
+    run.program = bpf_program__name(p);
+    out.push_back(run);
   }
   return out;
 }

@@ -10,6 +10,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "bpf_progs.h"
 #include "retx_abi.h"
 
 static_assert(sizeof(retx_key) == 32, "retx_key layout changed: update the BPF side and readers together");
@@ -31,14 +32,6 @@ struct NetnsCounters {
   std::uint64_t orig_data_sent = 0;   // TcpExt TCPOrigDataSent
 };
 
-struct ProgramRun {
-  std::string program;
-  std::uint64_t run_cnt = 0;
-  std::uint64_t run_time_ns = 0;
-  // Runs the kernel skipped because the program was already running on that
-  // CPU (a softirq interrupting a process-context run).
-  std::uint64_t recursion_misses = 0;
-};
 
 struct Snapshot {
   std::string attach;        // tp_btf | raw_tp | tracepoint
