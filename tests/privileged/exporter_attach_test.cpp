@@ -7,33 +7,12 @@
 
 #include "cleanup.h"
 #include "exporter_fixture.h"
-#include "impairment.h"
-#include "traffic.h"
 
 using namespace retx;
 using namespace retx::lab;
-using retx::test::AttachedProbe;
-using retx::test::expect_identity;
-using retx::test::Window;
+using namespace retx::test;
 
 namespace {
-
-struct LossyTopology {
-  LossyTopology() : topo(make()), imp(topo, loss(), Transfer::Upload, "nft") {}
-  static TopologySpec make() {
-    TopologySpec s;
-    s.prefix = make_run_prefix("rxl");
-    return s;
-  }
-  static ImpairmentSpec loss() {
-    ImpairmentSpec i;
-    i.kind = ImpairKind::Random;
-    i.loss = 0.03;
-    return i;
-  }
-  Topology topo;
-  Impairment imp;
-};
 
 TEST(ExporterAttach, AllFlavoursCountTheSameAtOnce) {
   ASSERT_EQ(geteuid(), 0u) << "privileged test: run as root";
@@ -44,9 +23,7 @@ TEST(ExporterAttach, AllFlavoursCountTheSameAtOnce) {
   EXPECT_EQ(tp.probe().attach_mode(), AttachMode::Tracepoint);
   LossyTopology l;
   Window w({&btf, &raw, &tp}, l.topo.all());
-  TrafficSpec t;
-  t.duration_s = 1.5;
-  run_traffic(l.topo, t);
+  run_traffic(l.topo, bulk(AF_INET, 1.5));
   w.close();
   const auto& c = l.topo.client(0);
   EXPECT_GT(w.exporter(c, 0).sent, 0u);
@@ -65,8 +42,7 @@ TEST(ExporterAttach, PeerBudgetFoldsWithoutLosingCounts) {
   AttachedProbe p(AttachMode::Auto, /*peer_labels=*/true, /*budget=*/1);
   LossyTopology l;
   Window w({&p}, l.topo.all());
-  TrafficSpec t;
-  t.duration_s = 1.5;
+  TrafficSpec t = bulk(AF_INET, 1.5);
   t.flows = 4;
   run_traffic(l.topo, t);
   w.close();
@@ -81,8 +57,7 @@ TEST(ExporterAttach, PeerBudgetFoldsWithoutLosingCounts) {
 TEST(ExporterAttach, PeerSeriesAreMonotonic) {
   AttachedProbe p(AttachMode::Auto, true, 1000);
   LossyTopology l;
-  TrafficSpec t;
-  t.duration_s = 0.7;
+  TrafficSpec t = bulk(AF_INET, 0.7);
   run_traffic(l.topo, t);
   auto s1 = p.snapshot();
   run_traffic(l.topo, t);

@@ -24,8 +24,10 @@ struct Result {
   std::string out;
 };
 
-Result run(const std::string& args) {
-  std::string cmd = std::string(RETX_EXPORTER_BIN) + " " + args + " 2>&1";
+// Runs the exporter with args (behind `prefix`, e.g. a privilege drop) and
+// returns its exit code and combined output.
+Result run(const std::string& args, const std::string& prefix = "") {
+  std::string cmd = prefix + RETX_EXPORTER_BIN + " " + args + " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   std::string out;
   char buf[4096];
@@ -57,16 +59,7 @@ TEST(ExporterCli, StartupFailuresHaveDistinctExitCodesAndOneLine) {
   EXPECT_EQ(no_btf.code, 4) << no_btf.out;
   EXPECT_NE(no_btf.out.find("no kernel BTF"), std::string::npos) << no_btf.out;
   // setpriv (util-linux) drops to nobody with no capabilities.
-  Result nobody;
-  {
-    std::string cmd = std::string("setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all ") +
-                      RETX_EXPORTER_BIN + " --once 0 2>&1";
-    FILE* p = popen(cmd.c_str(), "r");
-    char buf[4096];
-    while (size_t n = fread(buf, 1, sizeof buf, p)) nobody.out.append(buf, n);
-    int st = pclose(p);
-    nobody.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  }
+  auto nobody = run("--once 0", "setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all ");
   EXPECT_EQ(nobody.code, 3) << nobody.out;
   EXPECT_NE(nobody.out.find("missing privileges"), std::string::npos) << nobody.out;
 

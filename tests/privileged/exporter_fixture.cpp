@@ -1,9 +1,32 @@
 #include "exporter_fixture.h"
 
 #include "bpf_progs.h"
+#include "cleanup.h"
 #include "labels.h"
 
 namespace retx::test {
+
+lab::TopologySpec topology_spec(lab::Offload off, int clients) {
+  lab::TopologySpec s;
+  s.prefix = lab::make_run_prefix("rxl");
+  s.offload = off;
+  s.clients = clients;
+  return s;
+}
+
+lab::ImpairmentSpec random_loss(double p) {
+  lab::ImpairmentSpec i;
+  i.kind = lab::ImpairKind::Random;
+  i.loss = p;
+  return i;
+}
+
+lab::TrafficSpec bulk(int family, double seconds) {
+  lab::TrafficSpec t;
+  t.family = family;
+  t.duration_s = seconds;
+  return t;
+}
 
 NsCounts counts_for(const Snapshot& s, std::uint64_t netns) {
   NsCounts c;

@@ -13,8 +13,10 @@
 
 #include "collector.h"
 #include "counters.h"
+#include "impairment.h"
 #include "probe.h"
 #include "topology.h"
+#include "traffic.h"
 
 namespace retx::test {
 
@@ -62,6 +64,19 @@ class Window {
   std::map<std::string, ProcCounters> before_, after_;
   std::vector<Snapshot> snap_before_, snap_after_;
   std::vector<std::uint32_t> progs_before_, progs_after_;
+};
+
+// Scenario pieces the tests share: a fresh topology with a unique run prefix,
+// independent loss on the data path, a bulk upload for a duration.
+lab::TopologySpec topology_spec(lab::Offload off = lab::Offload::Gso, int clients = 1);
+lab::ImpairmentSpec random_loss(double p);
+lab::TrafficSpec bulk(int family, double seconds);
+
+// A topology with 3 % nft loss on its upload path, removed with the object.
+struct LossyTopology {
+  LossyTopology() : topo(topology_spec()), imp(topo, random_loss(0.03), lab::Transfer::Upload, "nft") {}
+  lab::Topology topo;
+  lab::Impairment imp;
 };
 
 // The exact identities of exporter/METRICS.md, asserted for one namespace.

@@ -5,14 +5,10 @@
 
 #include "cleanup.h"
 #include "exporter_fixture.h"
-#include "impairment.h"
-#include "traffic.h"
 
 using namespace retx;
 using namespace retx::lab;
-using retx::test::AttachedProbe;
-using retx::test::expect_identity;
-using retx::test::Window;
+using namespace retx::test;
 
 namespace {
 
@@ -31,32 +27,10 @@ class ExporterIdentity : public ::testing::Test {
 };
 AttachedProbe* ExporterIdentity::probe_ = nullptr;
 
-TopologySpec spec(Offload off, int clients = 1) {
-  TopologySpec s;
-  s.prefix = make_run_prefix("rxl");
-  s.offload = off;
-  s.clients = clients;
-  return s;
-}
-
-ImpairmentSpec random_loss(double p) {
-  ImpairmentSpec i;
-  i.kind = ImpairKind::Random;
-  i.loss = p;
-  return i;
-}
-
-TrafficSpec bulk(int family, double seconds) {
-  TrafficSpec t;
-  t.family = family;
-  t.duration_s = seconds;
-  return t;
-}
-
 // Loss on the data path: every namespace's count must match its kernel's,
 // the sender must have retransmitted, the others not at all.
 void run_loss_case(AttachedProbe& probe, Offload off, int family) {
-  Topology topo(spec(off));
+  Topology topo(topology_spec(off));
   Impairment imp(topo, random_loss(0.03), Transfer::Upload, "nft");
   Window w({&probe}, topo.all());
   auto r = run_traffic(topo, bulk(family, 1.5));
@@ -81,7 +55,7 @@ TEST_F(ExporterIdentity, SegmentExactIPv6) { run_loss_case(*probe_, Offload::Seg
 // GSO packs many segments per skb: segments must exceed hits, or the test
 // did not exercise the pcount path at all.
 TEST_F(ExporterIdentity, CountsSegmentsNotSkbs) {
-  Topology topo(spec(Offload::Gso));
+  Topology topo(topology_spec(Offload::Gso));
   Impairment imp(topo, random_loss(0.03), Transfer::Upload, "nft");
   auto before = probe_->snapshot();
   auto r = run_traffic(topo, bulk(AF_INET, 1.5));
@@ -103,8 +77,8 @@ TEST_F(ExporterIdentity, CountsSegmentsNotSkbs) {
 
 // A namespace with no traffic stays at zero while its neighbour loses packets.
 TEST_F(ExporterIdentity, OtherNamespaceShowsZero) {
-  Topology busy(spec(Offload::Gso));
-  Topology idle(spec(Offload::Gso));
+  Topology busy(topology_spec(Offload::Gso));
+  Topology idle(topology_spec(Offload::Gso));
   Impairment imp(busy, random_loss(0.05), Transfer::Upload, "nft");
   Window w({probe_}, idle.all());
   Window wb({probe_}, busy.all());
@@ -124,7 +98,7 @@ TEST_F(ExporterIdentity, OtherNamespaceShowsZero) {
 // to TCP as -EPERM after RetransSegs was counted. The exporter must put them
 // in stage "xmit", matching TcpExt TCPRetransFail exactly.
 TEST_F(ExporterIdentity, TransmitFailuresMatchTCPRetransFail) {
-  Topology topo(spec(Offload::SegmentExact));
+  Topology topo(topology_spec(Offload::SegmentExact));
   Impairment imp(topo, random_loss(0.03), Transfer::Upload, "nft");
   const auto& c = topo.client(0);
   std::string rule = "ip netns exec " + c.name +
@@ -154,7 +128,7 @@ TrafficSpec one_exchange(int family) {
 }
 
 void run_first_syn(AttachedProbe& probe, int family) {
-  Topology topo(spec(Offload::Gso));
+  Topology topo(topology_spec(Offload::Gso));
   Impairment imp(topo, targeted(ImpairKind::FirstSyn), Transfer::Upload, "nft");
   Window w({&probe}, topo.all());
   auto r = run_traffic(topo, one_exchange(family));
@@ -172,7 +146,7 @@ TEST_F(ExporterIdentity, FirstSynDropAddsOneSynIPv4) { run_first_syn(*probe_, AF
 TEST_F(ExporterIdentity, FirstSynDropAddsOneSynIPv6) { run_first_syn(*probe_, AF_INET6); }
 
 void run_first_synack(AttachedProbe& probe, int family) {
-  Topology topo(spec(Offload::Gso));
+  Topology topo(topology_spec(Offload::Gso));
   Impairment imp(topo, targeted(ImpairKind::FirstSynAck), Transfer::Upload, "nft");
   Window w({&probe}, topo.all());
   auto r = run_traffic(topo, one_exchange(family));
