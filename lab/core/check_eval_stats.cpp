@@ -51,12 +51,11 @@ CheckResult check_drop_rate_wilson(const CheckSpec& spec, const Scenario& s, con
     r.reason = "no impairment was installed";
     return r;
   }
-  if (m.impairment.backend == "netem" && !m.impairment.segments_exact) {
-    // tc's byte/packet counters add gso_segs per skb while netem decides and
-    // counts drops per skb: under GSO the two are in different units.
+  if (!m.impairment.candidates_are_decisions) {
     r.verdict = Verdict::Skipped;
-    r.reason = "netem counts sent packets per GSO segment but drops per skb, so under GSO its counters give "
-               "no per-decision sample; the segment_exact scenarios check the realised rate";
+    r.reason = m.impairment.backend + " counts what it let through in other units than what it dropped (netem under "
+               "GSO: sent counted per GSO segment, dropped per skb), so its counters give no per-decision sample; the "
+               "segment_exact scenarios check the realised rate";
     return r;
   }
   auto x = realised(m.impairment);
@@ -108,12 +107,11 @@ CheckResult check_closure_bound(const CheckSpec& spec, const Scenario& s, const 
     r.verdict = Verdict::Inconclusive;
     r.reason += ": the backend only estimates segments in GSO mode";
   }
-  // netem drops every packet on its egress at the same rate: the client's
-  // pure ACKs and FIN too, which nothing retransmits (nft and bpf only judge
-  // segments carrying data). Its count over-states the data dropped.
-  if (m.impairment.backend == "netem" && r.verdict == Verdict::Fail) {
+  // A count that includes packets TCP never resends (netem drops pure ACKs
+  // too) over-states what had to be retransmitted: it cannot convict either.
+  if (!m.impairment.drops_need_retransmit && r.verdict == Verdict::Fail) {
     r.verdict = Verdict::Inconclusive;
-    r.reason += ": netem's drop count includes packets whose loss needs no retransmission (pure ACKs, FIN)";
+    r.reason += ": " + m.impairment.backend + "'s drop count includes packets whose loss needs no retransmission (pure ACKs)";
   }
   return r;
 }

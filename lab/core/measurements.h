@@ -74,6 +74,8 @@ struct ImpairmentMeasure {
   std::uint64_t packets_dropped = 0;
   std::uint64_t segments_dropped = 0;  // weighted by gso_segs
   bool segments_exact = true;          // false: segments_dropped is an estimate (nft with GSO: bytes / MSS)
+  bool candidates_are_decisions = true;  // see lab/kernel/impairment.h ImpairmentStats
+  bool drops_need_retransmit = true;     // likewise
 };
 
 // Exporter-wide self metrics, deltas between the two scrapes.

@@ -109,6 +109,13 @@ struct ImpairmentStats {
   std::uint64_t segments_dropped = 0; // MSS segments dropped (see segments_exact)
   std::uint64_t bytes_dropped = 0;
   bool segments_exact = true;
+  // candidates and packets_dropped count the same unit, one drop decision each
+  // (false: netem under GSO, whose tc counters add sent packets per segment
+  // but drops per skb), so their ratio is a realised drop rate.
+  bool candidates_are_decisions = true;
+  // Every counted drop was a packet TCP has to send again: data, SYN or FIN
+  // (false: netem judges every packet on its egress, pure ACKs included).
+  bool drops_need_retransmit = true;
   std::uint64_t bad_state_candidates = 0;  // bpf gemodel: candidates met in the bad state
   std::string backend;
 };

@@ -40,6 +40,8 @@ class NetemBackend : public ImpairmentBackend {
     }
     st.segments_dropped = st.packets_dropped;
     st.segments_exact = exact_;
+    st.candidates_are_decisions = exact_;
+    st.drops_need_retransmit = false;
     return st;
   }
 

@@ -181,7 +181,7 @@ AttemptRecord run_attempt(const Scenario& s, int index, const std::string& backe
   if (imp) {
     auto st = imp->stats();
     m.impairment = {true, st.backend.empty() ? backend : st.backend, st.candidates, st.packets_dropped,
-                    st.segments_dropped, st.segments_exact};
+                    st.segments_dropped, st.segments_exact, st.candidates_are_decisions, st.drops_need_retransmit};
   }
   std::vector<retx::ProcCounters> after;
   for (const auto& r : nss) after.push_back(read_counters(r.ns));

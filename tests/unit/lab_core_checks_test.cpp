@@ -118,7 +118,7 @@ TEST(LabCoreChecks, DropRateWilsonMissIsInconclusiveNotFail) {
   m.impairment.candidates = 0;
   EXPECT_EQ(eval(s, m).verdict, Verdict::Inconclusive);
   // netem under GSO: sent counted in segments, drops in skbs: no sample at all.
-  m.impairment = {true, "netem", 10000, 100, 100, false};
+  m.impairment = {true, "netem", 10000, 100, 100, false, /*candidates_are_decisions=*/false, false};
   r = eval(s, m);
   EXPECT_EQ(r.verdict, Verdict::Skipped);
   EXPECT_NE(r.reason.find("per GSO segment"), std::string::npos) << r.reason;
@@ -258,6 +258,7 @@ TEST(LabCoreChecks, ClosureAgainstNetemCountsIsInconclusiveNotFail) {
   m.impairment = {true, "nft", 10000, 444, 444, true};
   EXPECT_EQ(eval(s, m).verdict, Verdict::Fail);  // nft judges data segments only: a real violation
   m.impairment.backend = "netem";
+  m.impairment.drops_need_retransmit = false;  // what the netem backend reports
   auto r = eval(s, m);
   EXPECT_EQ(r.verdict, Verdict::Inconclusive);
   EXPECT_NE(r.reason.find("pure ACKs"), std::string::npos) << r.reason;
