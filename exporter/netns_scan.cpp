@@ -79,16 +79,26 @@ std::vector<NetnsRef> list_namespaces(const std::string& proc_root, const std::s
 
 NetnsCounters read_netns_counters(const NetnsRef& ns) {
   ProcCounters c;
-  if (!ns.path.empty()) {
-    // Prefer the bind mount: a pid can exit and be reused between listing and reading.
-    run_in_netns(ns.path, [&] { c = read_proc_net("/proc/thread-self/net"); });
-  } else {
-    c = read_proc_net("/proc/" + std::to_string(ns.pid) + "/net");
-    // Re-check that the pid still lives in the same namespace after reading.
-    if (inode_of_link("/proc/" + std::to_string(ns.pid) + "/ns/net") != ns.inode) {
+  // Through a process when there is one: two file reads on the scrape thread.
+  // Entering a bind-mounted namespace costs a thread and a setns per scrape.
+  bool read = false;
+  if (ns.pid != 0) {
+    const std::string proc = "/proc/" + std::to_string(ns.pid);
+    try {
+      c = read_proc_net(proc + "/net");
+      // The pid may have exited (or been reused) between listing and reading.
+      read = inode_of_link(proc + "/ns/net") == ns.inode;
+    } catch (const std::exception&) {
+      if (ns.path.empty()) throw;
+    }
+    if (!read && ns.path.empty()) {
       throw std::runtime_error("netns " + std::to_string(ns.inode) + ": process " + std::to_string(ns.pid) +
                                " left it while being read");
     }
+  }
+  if (!read) {
+    c.clear();
+    run_in_netns(ns.path, [&] { c = read_proc_net("/proc/thread-self/net"); });
   }
   NetnsCounters n;
   n.inode = ns.inode;
