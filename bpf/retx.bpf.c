@@ -233,15 +233,15 @@ static __always_inline bool fill_common(struct retx_key *key, const struct sock 
 /* direct: the pointers are BTF-typed (tp_btf), so fields are plain loads the
  * verifier checks; otherwise each read goes through bpf_probe_read_kernel,
  * which costs a helper call per field. */
-static __always_inline struct retx_sk_last *sk_last(const struct sock *sk, bool direct)
+static __always_inline struct retx_sk_last *sk_last(const struct sock *sk, bool direct, bool create)
 {
 	struct retx_sk_last *v;
 	__u64 k = (__u64)sk;
 
 	if (direct)
-		return bpf_sk_storage_get(&retx_sk_btf, (void *)sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+		return bpf_sk_storage_get(&retx_sk_btf, (void *)sk, 0, create ? BPF_SK_STORAGE_GET_F_CREATE : 0);
 	v = bpf_map_lookup_elem(&retx_sk_ptr, &k);
-	if (!v) {
+	if (!v && create) {
 		struct retx_sk_last zero = {};
 
 		bpf_map_update_elem(&retx_sk_ptr, &k, &zero, BPF_NOEXIST);
@@ -273,7 +273,7 @@ static __always_inline __u64 rtx_growth(const struct sock *sk, const struct tcp_
 	__u32 now = total_retrans_of(tp, direct), delta;
 
 	*known = false;
-	last = sk_last(sk, direct);
+	last = sk_last(sk, direct, true);
 	if (!last)
 		return 0;
 	/* now < last: a new socket reused a freed pointer (LRU flavour only). */
@@ -288,30 +288,58 @@ static __always_inline __u64 rtx_growth(const struct sock *sk, const struct tcp_
 	return delta;
 }
 
-/* Records a new connection's starting total_retrans, so that even its first
- * retransmit hit counts by growth: on kernels whose tracepoint misses some
- * counted attempts (before 6.17 a transmit failure fires nothing), a first
- * hit that fell back to pcount would miss them. Active opens start at
- * SYN_SENT with 0; an accepted child reaches ESTABLISHED from SYN_RECV with
- * its request's SYN-ACK retransmits already in total_retrans (counted by the
- * synack tracepoint, so they must not count again). */
+/* Connection setup and teardown, from sock:inet_sock_set_state.
+ *
+ * Setup records a new connection's starting total_retrans, so that even its
+ * first retransmit hit counts by growth. Active opens start at SYN_SENT with
+ * 0; an accepted child reaches ESTABLISHED from SYN_RECV with its request's
+ * SYN-ACK retransmits already in total_retrans (counted by the synack
+ * tracepoint, so they must not count again).
+ *
+ * Teardown (CLOSE) counts whatever total_retrans grew since the socket's last
+ * hit. Growth is otherwise only seen at the next hit, and a counted attempt
+ * that fired no hit of its own (on 6.1 a failed transmit fires nothing; on
+ * 6.18 the lab saw such gaps too) would be lost if no hit followed. Its cause
+ * is unknown: "other". The LRU entry is dropped so that a socket reusing the
+ * pointer starts clean. */
 static __always_inline int handle_state(const struct sock *sk, int oldstate, int newstate, bool direct)
 {
+	bool setup = newstate == TCP_SYN_SENT || (newstate == TCP_ESTABLISHED && oldstate == TCP_SYN_RECV);
 	const struct tcp_sock *tp;
 	struct retx_sk_last *last;
+	struct retx_key key;
+	__u64 growth;
+	bool known;
 
-	if (!sk || !(newstate == TCP_SYN_SENT || (newstate == TCP_ESTABLISHED && oldstate == TCP_SYN_RECV)))
+	if (!sk || !(setup || newstate == TCP_CLOSE))
 		return 0;
 	if (!direct && BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
 		return 0;
 	tp = tcp_sock_of(sk, direct);
 	if (!tp)
 		return 0;
-	last = sk_last(sk, direct);
-	if (last) {
-		last->total_retrans = total_retrans_of(tp, direct);
-		last->seen = 1;
+	if (setup) {
+		last = sk_last(sk, direct, true);
+		if (last) {
+			last->total_retrans = total_retrans_of(tp, direct);
+			last->seen = 1;
+		}
+		return 0;
 	}
+	last = sk_last(sk, direct, false);
+	if (!last || !last->seen)
+		return 0;
+	growth = rtx_growth(sk, tp, direct, &known);
+	if (!direct) {
+		__u64 k = (__u64)sk;
+
+		bpf_map_delete_elem(&retx_sk_ptr, &k);
+	}
+	if (!known || growth == 0 || !fill_common(&key, sk, direct))
+		return 0;
+	key.cause = RETX_CAUSE_OTHER;
+	key.outcome = RETX_OUTCOME_SENT;
+	count(&key, sk, growth, direct);
 	return 0;
 }
 
@@ -397,7 +425,7 @@ static __always_inline int handle_synack(const struct sock *sk, const void *req,
 	 * also adds 1 to its total_retrans: move its baseline so that the
 	 * child's next data hit does not count this segment again. */
 	if ((direct ? sk->__sk_common.skc_state : BPF_CORE_READ(sk, __sk_common.skc_state)) == TCP_SYN_RECV) {
-		struct retx_sk_last *last = sk_last(sk, direct);
+		struct retx_sk_last *last = sk_last(sk, direct, false);
 
 		if (last && last->seen)
 			last->total_retrans += 1;
