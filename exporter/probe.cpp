@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "retx_bpf.skel.h"
+#include "tracefs.h"
 
 namespace retx {
 namespace {
@@ -121,17 +122,35 @@ bool Probe::try_load(AttachMode mode, const ProbeConfig& cfg, std::string& why) 
     bpf_map__update_elem(s->maps.netns_allow, &ns, sizeof(ns), &one, sizeof(one), BPF_ANY);
   }
   std::vector<struct bpf_link*> links;
-  for (int which = 0; which < kPrograms; ++which) {
-    struct bpf_program* p = program_for(s, mode, which);
-    if (!bpf_program__autoload(p)) continue;
-    struct bpf_link* link = bpf_program__attach(p);
-    if (!link) {
-      why = std::string("attach ") + bpf_program__name(p) + ": " + std::strerror(errno);
-      for (auto* l : links) bpf_link__destroy(l);
-      retx_bpf__destroy(s);
-      return false;
+  auto attach_all = [&] {
+    for (int which = 0; which < kPrograms; ++which) {
+      struct bpf_program* p = program_for(s, mode, which);
+      if (!bpf_program__autoload(p)) continue;
+      struct bpf_link* link = bpf_program__attach(p);
+      if (!link) {
+        why = std::string("attach ") + bpf_program__name(p) + ": " + std::strerror(errno);
+        return false;
+      }
+      links.push_back(link);
     }
-    links.push_back(link);
+    return true;
+  };
+  bool attached = false;
+  try {
+    // Only the classic flavour reads tracefs (for the event id); on a fresh
+    // machine it may not be mounted, and with_tracefs mounts it privately.
+    if (mode == AttachMode::Tracepoint) {
+      with_tracefs([&] { attached = attach_all(); });
+    } else {
+      attached = attach_all();
+    }
+  } catch (const std::exception& e) {
+    why = e.what();
+  }
+  if (!attached) {
+    for (auto* l : links) bpf_link__destroy(l);
+    retx_bpf__destroy(s);
+    return false;
   }
   links_ = std::move(links);
   skel_ = s;

@@ -11,6 +11,8 @@ RXLB_PER_EVENT=$RXLB_BUILD/bench/retx-bench-per-event
 RXLB_STORM=$RXLB_BUILD/bench/retx-bench-syn-storm
 RXLB_PARTS=$RXLB_BUILD/bench/retx-bench-cost-parts
 RXLB_BT=$RXLB_ROOT/bench/overhead/tcpretrans_tp.bt
+# bpftrace needs tracefs for the tracepoint's id and format; a fresh machine may not have it mounted.
+RXLB_BPFTRACE=("$RXLB_ROOT/scripts/with-tracefs.sh" bpftrace)
 RXLB_NS_PREFIX="rxlb-$$-"
 RXLB_PIDS=()
 RXLB_UNDO=()  # shell commands run at cleanup, last first

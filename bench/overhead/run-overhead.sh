@@ -45,7 +45,7 @@ start_probe() {
       start_exporter exporter
       PROBE_PID=$EXP_PID ;;
     bpftrace)
-      spawn "$RXLB_TMP/bt.out" "$RXLB_TMP/bt.err" bpftrace "$RXLB_BT"
+      spawn "$RXLB_TMP/bt.out" "$RXLB_TMP/bt.err" "${RXLB_BPFTRACE[@]}" "$RXLB_BT"
       PROBE_PID=$SPAWNED
       # The header is printed by BEGIN, which runs after every probe is attached.
       wait_for_line "$RXLB_TMP/bt.out" '^TIME' 30 || die "bpftrace did not start: $(cat "$RXLB_TMP/bt.err")" ;;

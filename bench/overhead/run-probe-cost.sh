@@ -57,7 +57,7 @@ measure() {  # measure VARIANT
       pid=$SPAWNED
       wait_for_line "$RXLB_TMP/cost.err" ready 20 || die "$1 did not start: $(cat "$RXLB_TMP/cost.err")" ;;
     bpftrace)
-      spawn "$RXLB_TMP/cost.out" "$RXLB_TMP/cost.err" bpftrace "$RXLB_BT"
+      spawn "$RXLB_TMP/cost.out" "$RXLB_TMP/cost.err" "${RXLB_BPFTRACE[@]}" "$RXLB_BT"
       pid=$SPAWNED
       wait_for_line "$RXLB_TMP/cost.out" '^TIME' 30 || die "bpftrace did not start: $(cat "$RXLB_TMP/cost.err")" ;;
   esac
