@@ -16,9 +16,9 @@ retx::Snapshot snapshot_with_series(std::int64_t series) {
   retx::Snapshot s;
   s.attach = "tp_btf";
   s.err_field = true;
-  s.peer_labels = true;
-  s.series_budget = 100000;
-  s.peer = retx::bench::synthetic_rows(static_cast<std::uint32_t>(std::max<std::int64_t>(1, series / 2)));
+  s.labels.peer = true;
+  s.labels.budget = 100000;
+  s.detail = retx::bench::synthetic_rows(static_cast<std::uint32_t>(std::max<std::int64_t>(1, series / 2)));
   for (std::uint32_t ns = 0; ns < 4; ++ns) {
     s.netns.push_back({4026532000u + ns, "rxlb-ns" + std::to_string(ns), true, 1000000, 900000});
   }
@@ -34,8 +34,8 @@ void BM_BuildFamilies(benchmark::State& state) {
     auto families = retx::build_metric_families(snap, kBuild);
     benchmark::DoNotOptimize(families.data());
   }
-  state.counters["series"] = static_cast<double>(snap.peer.size() * 2);
-  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(snap.peer.size() * 2));
+  state.counters["series"] = static_cast<double>(snap.detail.size() * 2);
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(snap.detail.size() * 2));
 }
 
 void BM_Serialize(benchmark::State& state) {
@@ -61,7 +61,7 @@ void BM_BuildAndSerialize(benchmark::State& state) {
     ser.Serialize(out, retx::build_metric_families(snap, kBuild));
     benchmark::DoNotOptimize(out.tellp());
   }
-  state.counters["series"] = static_cast<double>(snap.peer.size() * 2);
+  state.counters["series"] = static_cast<double>(snap.detail.size() * 2);
 }
 
 #define SERIES_ARGS Arg(10)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchmark::kMicrosecond)

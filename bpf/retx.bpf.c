@@ -13,6 +13,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_endian.h>
 #include "retx_abi.h"
+#include "netns_id.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -25,6 +26,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define E_AGAIN 11
 #define E_NOMEM 12
 #define E_BUSY 16
+#define E_EXIST 17
 #define E_INVAL 22
 #define E_HOSTUNREACH 113
 
@@ -32,6 +34,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
  * branches a kernel cannot take, e.g. reading the err argument on < 6.17). */
 const volatile bool targ_has_err = false;
 const volatile bool targ_peer_labels = false;
+const volatile bool targ_cgroup_labels = false;
 const volatile bool targ_filter_netns = false;
 
 struct {
@@ -41,13 +44,25 @@ struct {
 	__type(value, struct retx_value);
 } retx_agg SEC(".maps");
 
-/* Sized to the series budget by the exporter before load. */
+/* Keys with peer or cgroup labels. Sized to the series budget by the
+ * exporter before load. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, 1);
 	__type(key, struct retx_key);
 	__type(value, struct retx_value);
-} retx_peer SEC(".maps");
+} retx_detail SEC(".maps");
+
+/* Cgroup ids the exporter found removed (written by user space only). A
+ * socket can outlive its cgroup; its hits then fold into the aggregate map, so
+ * the exporter can delete the cgroup's detail rows a scrape later without a
+ * hit landing in a row being deleted. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, RETX_CGROUP_GONE_MAX);
+	__type(key, __u64);
+	__type(value, __u8);
+} cgroup_gone SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -186,7 +201,7 @@ static __always_inline bool add_to(void *map, const struct retx_key *key, __u64 
 		long r = bpf_map_update_elem(map, key, &zero, BPF_NOEXIST);
 
 		/* -EEXIST: another CPU inserted it first; anything else is a full map. */
-		if (r != 0 && r != -17)
+		if (r != 0 && r != -E_EXIST)
 			return false;
 		v = bpf_map_lookup_elem(map, key);
 		if (!v)
@@ -197,36 +212,70 @@ static __always_inline bool add_to(void *map, const struct retx_key *key, __u64 
 	return true;
 }
 
+/* Folded keys lose their detail: exported with the labels "overflow". */
+static __always_inline void fold(struct retx_key *key)
+{
+	key->cgroup = 0;
+	key->lport = 0;
+	key->rport = 0;
+	__builtin_memset(key->raddr, 0, sizeof(key->raddr));
+}
+
 static __always_inline void count(struct retx_key *key, const struct sock *peer, __u64 segs, bool direct)
 {
-	if (targ_peer_labels) {
+	if (targ_peer_labels)
 		fill_peer(key, peer, direct);
-		if (add_to(&retx_peer, key, segs))
+	if (targ_peer_labels || targ_cgroup_labels) {
+		if (key->cgroup && bpf_map_lookup_elem(&cgroup_gone, &key->cgroup)) {
+			fold(key);
+		} else if (add_to(&retx_detail, key, segs)) {
 			return;
-		/* Over budget: fold into the aggregate series so totals stay exact. */
-		stat_inc(RETX_STAT_FOLDED);
-		key->lport = 0;
-		key->rport = 0;
-		__builtin_memset(key->raddr, 0, sizeof(key->raddr));
+		} else {
+			/* Over budget: fold into the aggregate series so totals stay exact. */
+			stat_inc(RETX_STAT_FOLDED);
+			fold(key);
+		}
 	}
 	if (!add_to(&retx_agg, key, segs))
 		stat_inc(RETX_STAT_LOST);
 }
 
+/* The socket's cgroup v2 id, from the socket (sk_cgrp_data, 5.15+): the task
+ * that created it, or for an accepted socket its listener's. Retransmits run
+ * from timers and softirqs, where the current task is not the owner. */
+static __always_inline __u64 sk_cgroup_id(const struct sock *sk, bool direct)
+{
+	const struct cgroup *cg;
+
+	if (!bpf_core_field_exists(sk->sk_cgrp_data.cgroup))
+		return 0;
+	if (!direct)
+		return BPF_CORE_READ(sk, sk_cgrp_data.cgroup, kn, id);
+	cg = sk->sk_cgrp_data.cgroup;
+	return cg ? cg->kn->id : 0;
+}
+
 static __always_inline bool fill_common(struct retx_key *key, const struct sock *sk, bool direct)
 {
+	const struct net *net;
+
 	__builtin_memset(key, 0, sizeof(*key));
 	if (direct) {
-		key->netns = sk->__sk_common.skc_net.net->ns.inum;
+		net = sk->__sk_common.skc_net.net;
+		key->netns = net->ns.inum;
 		key->family = sk->__sk_common.skc_family;
 	} else {
-		key->netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+		net = BPF_CORE_READ(sk, __sk_common.skc_net.net);
+		key->netns = BPF_CORE_READ(net, ns.inum);
 		key->family = BPF_CORE_READ(sk, __sk_common.skc_family);
 	}
 	if (targ_filter_netns && !bpf_map_lookup_elem(&netns_allow, &key->netns)) {
 		stat_inc(RETX_STAT_FILTERED);
 		return false;
 	}
+	key->netns_cookie = netns_cookie_of(net, direct);
+	if (targ_cgroup_labels)
+		key->cgroup = sk_cgroup_id(sk, direct);
 	return true;
 }
 
@@ -244,7 +293,8 @@ static __always_inline struct retx_sk_last *sk_last(const struct sock *sk, bool 
 	if (!v && create) {
 		struct retx_sk_last zero = {};
 
-		bpf_map_update_elem(&retx_sk_ptr, &k, &zero, BPF_NOEXIST);
+		if (bpf_map_update_elem(&retx_sk_ptr, &k, &zero, BPF_NOEXIST) == 0)
+			stat_inc(RETX_STAT_SK_TRACKED);
 		v = bpf_map_lookup_elem(&retx_sk_ptr, &k);
 	}
 	return v;
@@ -333,7 +383,8 @@ static __always_inline int handle_state(const struct sock *sk, int oldstate, int
 	if (!direct) {
 		__u64 k = (__u64)sk;
 
-		bpf_map_delete_elem(&retx_sk_ptr, &k);
+		if (bpf_map_delete_elem(&retx_sk_ptr, &k) == 0)
+			stat_inc(RETX_STAT_SK_UNTRACKED);
 	}
 	if (!known || growth == 0 || !fill_common(&key, sk, direct))
 		return 0;
@@ -373,6 +424,7 @@ static __always_inline int handle_skb(const struct sock *sk, const struct sk_buf
 	growth = rtx_growth(sk, tp, direct, &known);
 	if (!known) {
 		/* First hit of this socket: classify by err alone. */
+		stat_inc(RETX_STAT_FIRST_HIT);
 		key.outcome = outcome_of(err);
 		segs = pcount;
 	} else if (err == 0) {

@@ -34,10 +34,13 @@ enum retx_outcome {
 	RETX_OUTCOME_COUNT = 3,
 };
 
-/* Key of both counting maps. Peer fields are zero unless peer labels are on.
- * raddr holds an IPv4 address in its first four bytes, network order. */
+/* Key of both counting maps. Peer and cgroup fields are zero unless their
+ * labels are on. raddr holds an IPv4 address in its first four bytes, network
+ * order. */
 struct retx_key {
-	__u32 netns;   /* inode of the socket's network namespace */
+	__u64 netns_cookie; /* the namespace's cookie (never reused), 0 where the kernel has none */
+	__u64 cgroup;  /* cgroup v2 id of the socket (kernfs id = inode in the cgroup2 mount) */
+	__u32 netns;   /* inode of the socket's network namespace: the user-facing label */
 	__u16 family;  /* AF_INET (2) or AF_INET6 (10) */
 	__u8 cause;    /* enum retx_cause */
 	__u8 outcome;  /* enum retx_outcome */
@@ -48,7 +51,7 @@ struct retx_key {
 };
 
 struct retx_value {
-	__u64 segs; /* tcp_skb_pcount(skb) summed: what Tcp RetransSegs counts */
+	__u64 segs; /* segments: the sockets' tp->total_retrans growth, what Tcp RetransSegs counts (bpf/README.md) */
 	__u64 skbs; /* tracepoint hits */
 };
 
@@ -56,16 +59,31 @@ struct retx_value {
 enum retx_stat {
 	RETX_STAT_SKB_HITS = 0,    /* tcp_retransmit_skb hits seen */
 	RETX_STAT_SYNACK_HITS = 1, /* tcp_retransmit_synack hits seen */
-	RETX_STAT_FOLDED = 2,      /* hits folded from the peer map (over budget) into the aggregate map */
+	RETX_STAT_FOLDED = 2,      /* hits folded from the detail map (over budget) into the aggregate map */
 	RETX_STAT_LOST = 3,        /* hits lost because even the aggregate map was full: must stay 0 */
 	RETX_STAT_FILTERED = 4,    /* hits in namespaces excluded by the netns filter */
 	RETX_STAT_NO_SOCK = 5,     /* hits without a readable socket */
-	RETX_STAT_COUNT = 6,
+	RETX_STAT_FIRST_HIT = 6,   /* hits counted by their own pcount: the socket had no baseline */
+	RETX_STAT_SK_TRACKED = 7,  /* baselines inserted into the LRU map (raw_tp, tracepoint) */
+	RETX_STAT_SK_UNTRACKED = 8, /* baselines deleted from it at CLOSE; the rest left by eviction */
+	RETX_STAT_COUNT = 9,
+};
+
+/* One record of the task iterator (netns_iter.bpf.c): a task and the
+ * namespace it is in, for telling a namespace's cookie from user space. */
+struct retx_netns_task {
+	__u64 netns_cookie;
+	__u32 netns;  /* inode */
+	__u32 tid;
 };
 
 /* Map sizes. The aggregate map is keyed by (netns, family, cause, outcome, err):
- * bounded by the number of namespaces, so 16k entries is generous. */
+ * bounded by the number of living namespaces (dead ones are deleted), so 16k
+ * entries is generous. */
 #define RETX_AGG_MAX_ENTRIES 16384
 #define RETX_NETNS_FILTER_MAX 1024
+/* Cgroups the exporter found removed; their sockets' hits fold into the
+ * aggregate map. LRU: an evicted id is found removed again and re-added. */
+#define RETX_CGROUP_GONE_MAX 4096
 
 #endif /* RETX_ABI_H */

@@ -1,44 +1,203 @@
 #include "collector.h"
 
 #include <algorithm>
+#include <chrono>
+#include <fstream>
 #include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <stdexcept>
 
 #include "map_reader.h"
 #include "netns_scan.h"
 
 namespace retx {
+namespace {
+
+// Gives each listed namespace the cookie the task iterator read for its
+// inode, adds the namespaces that only threads are in, and counts every
+// cookie a task is in as alive. An inode seen with two cookies (a namespace
+// died and its inode was reused while the iterator ran) gets none: unsure.
+void merge_tasks(std::vector<NetnsRef>& refs, const std::vector<retx_netns_task>& tasks, LiveNamespaces& live) {
+  std::map<std::uint32_t, retx_netns_task> by_inode;
+  std::set<std::uint32_t> ambiguous;
+  for (const auto& t : tasks) {
+    live.ids.insert(t.netns_cookie);
+    auto [it, fresh] = by_inode.try_emplace(t.netns, t);
+    if (!fresh && it->second.netns_cookie != t.netns_cookie) ambiguous.insert(t.netns);
+  }
+  for (auto& ref : refs) {
+    auto it = by_inode.find(ref.inode);
+    if (it == by_inode.end()) continue;
+    if (!ambiguous.count(ref.inode)) ref.cookie = it->second.netns_cookie;
+    by_inode.erase(it);
+  }
+  for (const auto& [ino, t] : by_inode) {
+    if (ambiguous.count(ino)) continue;
+    NetnsRef r;
+    r.inode = ino;
+    r.cookie = t.netns_cookie;
+    r.pid = static_cast<int>(t.tid);  // /proc/TID/net reads a thread's namespace
+    r.name = name_from_process(r.pid);
+    refs.push_back(std::move(r));
+  }
+}
+
+std::vector<CounterRow> merge_rows(const std::vector<CounterRow>& a, const std::vector<CounterRow>& b) {
+  if (b.empty()) return a;
+  std::map<retx_key, retx_value, KeyLess> sum;
+  for (const auto* rows : {&a, &b}) {
+    for (const auto& r : *rows) {
+      auto& v = sum[r.key];
+      v.segs += r.value.segs;
+      v.skbs += r.value.skbs;
+    }
+  }
+  std::vector<CounterRow> out;
+  out.reserve(sum.size());
+  for (const auto& [k, v] : sum) out.push_back({k, v});
+  return out;
+}
+
+double now_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+std::string find_cgroup2_mount() {
+  std::ifstream in("/proc/self/mountinfo");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return cgroup2_mount(text.str());
+}
 
 RetxCollector::RetxCollector(const Probe& probe, CollectorConfig cfg, BuildInfo build)
-    : probe_(probe), cfg_(std::move(cfg)), build_(std::move(build)) {}
+    : probe_(probe), cfg_(std::move(cfg)), build_(std::move(build)) {
+  if (cfg_.labels.cgroup) {
+    if (cfg_.cgroup_mount.empty()) {
+      throw std::invalid_argument("--cgroup-labels: no cgroup2 hierarchy is mounted (/proc/self/mountinfo)");
+    }
+    cgroup_paths_ = std::make_unique<CgroupPaths>(cfg_.cgroup_mount);
+  }
+  if (probe_.netns_by_cookie()) errors_["bpf_iter"] = 0;
+}
+
+void RetxCollector::count_error(const char* source, const std::exception& e) const {
+  ++errors_[source];
+  std::cerr << "retx-exporter: scrape: " << e.what() << "\n";
+}
+
+void RetxCollector::read_maps(Snapshot& s) const {
+  try {
+    s.agg = read_counter_map(probe_.agg_map_fd());
+    if (cfg_.labels.any()) s.detail = read_counter_map(probe_.detail_map_fd());
+    s.stats = read_stats_map(probe_.stats_map_fd());
+  } catch (const std::exception& e) {
+    count_error("bpf_map", e);
+  }
+}
+
+// After the maps: a namespace whose rows were read is dead if the listing,
+// which comes later, does not find it.
+LiveNamespaces RetxCollector::read_namespaces(Snapshot& s) const {
+  LiveNamespaces live;
+  live.by_cookie = probe_.netns_by_cookie();
+  std::vector<NetnsRef> refs = list_namespaces();
+  if (live.by_cookie) {
+    try {
+      merge_tasks(refs, probe_.netns_tasks(), live);
+    } catch (const std::exception& e) {
+      count_error("bpf_iter", e);
+      live.complete = false;  // threads-only namespaces are unknown: retire nothing this scrape
+    }
+  }
+  const auto& filter = cfg_.netns_filter;
+  for (auto& ref : refs) {
+    if (filter.empty() || std::find(filter.begin(), filter.end(), ref.inode) != filter.end()) {
+      try {
+        s.netns.push_back(read_netns_counters(ref));
+        ref.cookie = s.netns.back().cookie;
+      } catch (const std::exception&) {
+        // Namespaces come and go between listing and reading; count, don't log per scrape.
+        ++errors_["proc_net"];
+        s.netns.push_back({ref.inode, ref.name, false, 0, 0, ref.cookie});
+      }
+    }
+    if (!live.by_cookie) {
+      live.ids.insert(ref.inode);
+    } else if (ref.cookie != 0) {
+      live.ids.insert(ref.cookie);
+    } else {
+      live.unsure.insert(ref.inode);
+    }
+  }
+  return live;
+}
+
+void RetxCollector::retire_cgroups(Snapshot& s) const {
+  if (!cfg_.labels.cgroup) return;
+  cgroup_paths_->new_scrape();
+  auto exists = [&](std::uint64_t id) {
+    auto path = cgroup_paths_->path(id);
+    if (path) s.cgroup_paths[id] = *path;
+    return path.has_value();
+  };
+  auto plan = cgroups_.step(s.detail, exists, now_seconds());
+  try {
+    mark_cgroups_gone(probe_.cgroup_gone_map_fd(), plan.mark);
+    delete_keys(probe_.detail_map_fd(), plan.retire);
+  } catch (const std::exception& e) {
+    count_error("bpf_map", e);
+  }
+}
+
+void RetxCollector::retire_namespaces(Snapshot& s, const LiveNamespaces& live) const {
+  std::vector<CounterRow> carried = cgroups_.carried();
+  auto doomed = namespaces_.step({&s.agg, &s.detail, &carried}, live);
+  try {
+    delete_keys(probe_.agg_map_fd(), doomed[0]);
+    delete_keys(probe_.detail_map_fd(), doomed[1]);
+  } catch (const std::exception& e) {
+    count_error("bpf_map", e);
+  }
+  cgroups_.forget(doomed[2]);
+  s.agg = merge_rows(s.agg, carried);
+  s.namespaces_removed = namespaces_.removed_total();
+}
+
+// Every baseline leaves the LRU map by a delete at CLOSE or by eviction:
+// evicted = inserted - deleted - present. Counters read before and after the
+// count of entries make this a lower bound; the largest one seen is kept.
+void RetxCollector::count_evictions(Snapshot& s) const {
+  int fd = probe_.sk_baseline_map_fd();
+  if (fd >= 0) {
+    try {
+      std::uint64_t present = count_u64_keys(fd);
+      auto later = read_stats_map(probe_.stats_map_fd());
+      std::uint64_t inserted = s.stats[RETX_STAT_SK_TRACKED], deleted = later[RETX_STAT_SK_UNTRACKED];
+      if (inserted > deleted + present) evictions_ = std::max(evictions_, inserted - deleted - present);
+    } catch (const std::exception& e) {
+      count_error("bpf_map", e);
+    }
+  }
+  s.sk_baseline_evictions = evictions_;
+}
 
 Snapshot RetxCollector::snapshot() const {
   std::lock_guard<std::mutex> lock(mu_);
   Snapshot s;
   s.attach = attach_mode_name(probe_.attach_mode());
+  s.tracepoints = probe_.tracepoints();
   s.err_field = probe_.features().skb_has_err;
-  s.peer_labels = cfg_.peer_labels;
-  s.series_budget = cfg_.series_budget;
-  try {
-    s.agg = read_counter_map(probe_.agg_map_fd());
-    if (cfg_.peer_labels) s.peer = read_counter_map(probe_.peer_map_fd());
-    s.stats = read_stats_map(probe_.stats_map_fd());
-  } catch (const std::exception& e) {
-    ++errors_["bpf_map"];
-    std::cerr << "retx-exporter: scrape: " << e.what() << "\n";
-  }
-  for (const auto& ns : list_namespaces()) {
-    if (!cfg_.netns_filter.empty() &&
-        std::find(cfg_.netns_filter.begin(), cfg_.netns_filter.end(), ns.inode) == cfg_.netns_filter.end()) {
-      continue;
-    }
-    try {
-      s.netns.push_back(read_netns_counters(ns));
-    } catch (const std::exception&) {
-      // Namespaces come and go between listing and reading; count, don't log per scrape.
-      ++errors_["proc_net"];
-      s.netns.push_back({ns.inode, ns.name, false, 0, 0});
-    }
-  }
+  s.netns_identity = probe_.netns_by_cookie() ? "cookie" : "inode";
+  s.labels = cfg_.labels;
+  read_maps(s);
+  LiveNamespaces live = read_namespaces(s);
+  retire_cgroups(s);
+  retire_namespaces(s, live);
+  count_evictions(s);
   s.programs = probe_.program_stats();
   s.scrape_errors = errors_;
   return s;

@@ -2,42 +2,69 @@
 // counters on every scrape. A failed read is counted in
 // retx_exporter_scrape_errors_total{source} and the scrape still succeeds with
 // what could be read.
+//
+// Each scrape also retires what died since the last one: rows of dead
+// namespaces leave /metrics at once and the maps a scrape later
+// (netns_lifecycle.h); with cgroup labels, rows of removed cgroups fold into
+// "overflow" (cgroup_retirement.h).
 #pragma once
 
 #include <prometheus/collectable.h>
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <vector>
 
+#include "cgroup_paths.h"
+#include "cgroup_retirement.h"
 #include "metrics_builder.h"
+#include "netns_lifecycle.h"
 #include "probe.h"
+#include "series_labels.h"
 #include "snapshot.h"
 
 namespace retx {
 
 struct CollectorConfig {
-  bool peer_labels = false;
-  std::uint32_t series_budget = 0;
+  SeriesLabels labels;
   std::vector<std::uint32_t> netns_filter;  // empty = all
+  // The cgroup2 mount (cgroup2_mount()); needed when labels.cgroup is on.
+  std::string cgroup_mount;
 };
 
 class RetxCollector : public prometheus::Collectable {
  public:
+  // Throws std::invalid_argument when cgroup labels are on without a cgroup2 mount.
   RetxCollector(const Probe& probe, CollectorConfig cfg, BuildInfo build);
 
   std::vector<prometheus::MetricFamily> Collect() const override;
 
-  // The same data as plain values: for --once JSON and for tests.
+  // The same data as plain values: for --once JSON and for tests. Every call
+  // is a scrape: it advances the retirement of dead namespaces and cgroups.
   Snapshot snapshot() const;
 
  private:
+  void read_maps(Snapshot& s) const;
+  LiveNamespaces read_namespaces(Snapshot& s) const;
+  void retire_cgroups(Snapshot& s) const;
+  void retire_namespaces(Snapshot& s, const LiveNamespaces& live) const;
+  void count_evictions(Snapshot& s) const;
+  void count_error(const char* source, const std::exception& e) const;
+
   const Probe& probe_;
   CollectorConfig cfg_;
   BuildInfo build_;
-  mutable std::mutex mu_;  // serializes scrapes: the error counters are cumulative
+  mutable std::mutex mu_;  // serializes scrapes: the error counters and the retirements are cumulative
   mutable std::map<std::string, std::uint64_t> errors_{{"bpf_map", 0}, {"proc_net", 0}};
+  mutable NetnsLifecycle namespaces_;
+  mutable CgroupRetirement cgroups_;
+  mutable std::unique_ptr<CgroupPaths> cgroup_paths_;
+  mutable std::uint64_t evictions_ = 0;
 };
+
+// The cgroup2 mount of this machine, from /proc/self/mountinfo; empty when none.
+std::string find_cgroup2_mount();
 
 }  // namespace retx

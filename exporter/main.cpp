@@ -61,8 +61,7 @@ int run(const retx::Options& opt) {
 
   retx::ProbeConfig pc;
   pc.attach = opt.attach;
-  pc.peer_labels = opt.peer_labels;
-  pc.series_budget = opt.series_budget;
+  pc.labels = opt.series_labels();
   pc.btf_path = opt.btf_path;
   try {
     pc.netns_filter = retx::resolve_netns_filter(opt.netns);
@@ -97,9 +96,16 @@ int run(const retx::Options& opt) {
             << retx::attach_mode_name(probe->attach_mode())
             << (probe->features().skb_has_err ? " (err field: failures counted apart)" : " (no err field)") << "\n";
   for (const auto& n : probe->fallback_notes()) std::cerr << "retx-exporter:   skipped " << n << "\n";
+  std::cerr << "retx-exporter: namespaces told apart by " << probe->netns_identity_note() << "\n";
 
-  retx::CollectorConfig cc{opt.peer_labels, opt.series_budget, pc.netns_filter};
-  auto collector = std::make_shared<retx::RetxCollector>(*probe, cc, retx::BuildInfo{RETX_VERSION, libbpf_version()});
+  retx::CollectorConfig cc{pc.labels, pc.netns_filter, opt.cgroup_labels ? retx::find_cgroup2_mount() : ""};
+  std::shared_ptr<retx::RetxCollector> collector;
+  try {
+    collector = std::make_shared<retx::RetxCollector>(*probe, cc, retx::BuildInfo{RETX_VERSION, libbpf_version()});
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "retx-exporter: " << e.what() << "\n";
+    return 8;
+  }
 
   if (opt.once_seconds) {
     timespec ts{static_cast<time_t>(*opt.once_seconds),

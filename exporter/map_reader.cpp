@@ -66,7 +66,7 @@ void read_per_key(int fd, std::vector<CounterRow>& out) {
   while (bpf_map_get_next_key(fd, first ? nullptr : &key, &next) == 0) {
     if (bpf_map_lookup_elem(fd, &next, values.data()) == 0) {
       out.push_back({next, sum_cpus(values.data(), ncpu)});
-    } else if (errno != ENOENT) {  // ENOENT: deleted meanwhile; our maps never delete, but be safe
+    } else if (errno != ENOENT) {  // ENOENT: deleted meanwhile (a dead namespace's rows)
       throw map_error("lookup", errno, fd);
     }
     key = next;
@@ -86,6 +86,48 @@ std::vector<CounterRow> read_counter_map(int map_fd, ReadMethod method) {
   }
   read_per_key(map_fd, out);
   return out;
+}
+
+std::size_t delete_keys(int map_fd, const std::vector<retx_key>& keys) {
+  std::size_t deleted = 0;
+  for (const auto& k : keys) {
+    if (bpf_map_delete_elem(map_fd, &k) == 0) {
+      ++deleted;
+    } else if (errno != ENOENT) {
+      throw map_error("delete", errno, map_fd);
+    }
+  }
+  return deleted;
+}
+
+void mark_cgroups_gone(int map_fd, const std::vector<std::uint64_t>& ids) {
+  const std::uint8_t one = 1;
+  for (std::uint64_t id : ids) {
+    if (bpf_map_update_elem(map_fd, &id, &one, BPF_ANY) != 0) throw map_error("update cgroup_gone", errno, map_fd);
+  }
+}
+
+std::uint64_t count_u64_keys(int map_fd) {
+  struct bpf_map_info info {};
+  __u32 len = sizeof(info);
+  if (bpf_obj_get_info_by_fd(map_fd, &info, &len) != 0) throw map_error("get_info", errno, map_fd);
+  // Batches of keys (the values are read too and dropped): a few syscalls for
+  // a full 64k-entry map, where get_next_key would take one per entry.
+  constexpr __u32 kChunk = 4096;
+  std::vector<std::uint64_t> keys(kChunk);
+  std::vector<char> values(static_cast<std::size_t>(kChunk) * info.value_size);
+  std::uint64_t n = 0, in = 0, next = 0;
+  bool first = true;
+  for (;;) {
+    __u32 count = kChunk;
+    LIBBPF_OPTS(bpf_map_batch_opts, opts);
+    int r = bpf_map_lookup_batch(map_fd, first ? nullptr : &in, &next, keys.data(), values.data(), &count, &opts);
+    if (r < 0 && errno != ENOENT) throw map_error("lookup_batch", errno, map_fd);
+    n += count;
+    if (r < 0) return n;
+    in = next;
+    first = false;
+  }
 }
 
 std::array<std::uint64_t, RETX_STAT_COUNT> read_stats_map(int map_fd) {

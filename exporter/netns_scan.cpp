@@ -10,8 +10,13 @@
 #include <map>
 #include <stdexcept>
 
+#include <fstream>
+#include <sstream>
+
 #include "netns_exec.h"
+#include "netns_tasks.h"
 #include "proc_net.h"
+#include "workload.h"
 
 namespace retx {
 namespace {
@@ -73,8 +78,26 @@ std::vector<NetnsRef> list_namespaces(const std::string& proc_root, const std::s
   });
   std::vector<NetnsRef> out;
   out.reserve(by_inode.size());
-  for (auto& [ino, r] : by_inode) out.push_back(std::move(r));
+  for (auto& [ino, r] : by_inode) {
+    if (r.name.empty() && r.pid != 0) r.name = name_from_process(r.pid, proc_root);
+    out.push_back(std::move(r));
+  }
   return out;
+}
+
+std::string name_from_process(int pid, const std::string& proc_root) {
+  const std::string dir = proc_root + "/" + std::to_string(pid);
+  auto slurp = [](const std::string& path) {
+    std::ifstream in(path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+  };
+  Workload w = parse_workload(cgroup_v2_path(slurp(dir + "/cgroup")));
+  if (!w.container_id.empty()) return short_container_id(w.container_id);
+  std::string comm = slurp(dir + "/comm");
+  if (!comm.empty() && comm.back() == '\n') comm.pop_back();
+  return comm;
 }
 
 NetnsCounters read_netns_counters(const NetnsRef& ns) {
@@ -96,12 +119,17 @@ NetnsCounters read_netns_counters(const NetnsRef& ns) {
                                " left it while being read");
     }
   }
+  std::uint64_t cookie = ns.cookie;
   if (!read) {
     c.clear();
-    run_in_netns(ns.path, [&] { c = read_proc_net("/proc/thread-self/net"); });
+    run_in_netns(ns.path, [&] {
+      c = read_proc_net("/proc/thread-self/net");
+      if (cookie == 0) cookie = socket_netns_cookie();
+    });
   }
   NetnsCounters n;
   n.inode = ns.inode;
+  n.cookie = cookie;
   n.name = ns.name;
   n.readable = true;
   n.out_segs = counter_or_zero(c, "Tcp.OutSegs");

@@ -16,7 +16,8 @@ namespace retx {
 
 struct NetnsRef {
   std::uint32_t inode = 0;
-  std::string name;  // /run/netns name, if any
+  std::uint64_t cookie = 0;  // when known (Probe::netns_tasks, or read on entering it)
+  std::string name;  // /run/netns name, else named after its first process (name_from_process)
   int pid = 0;       // a process inside it, if any
   std::string path;  // /run/netns/NAME, if any
 };
@@ -24,7 +25,14 @@ struct NetnsRef {
 std::vector<NetnsRef> list_namespaces(const std::string& proc_root = "/proc",
                                       const std::string& run_netns = "/run/netns");
 
-// Throws std::runtime_error when the namespace cannot be read (vanished, no privilege).
+// A name for a namespace without a /run/netns name, from its process pid: the
+// short id of the container the process is in, else the process's comm.
+// Empty when the process is gone.
+std::string name_from_process(int pid, const std::string& proc_root = "/proc");
+
+// Throws std::runtime_error when the namespace cannot be read (vanished, no
+// privilege). A namespace entered through its bind mount also gets its cookie
+// (SO_NETNS_COOKIE) when ns.cookie is unknown.
 NetnsCounters read_netns_counters(const NetnsRef& ns);
 
 // Resolves --netns entries (inodes or /run/netns names) to inodes. Throws

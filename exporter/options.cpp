@@ -88,6 +88,9 @@ Options parse_options(const std::vector<std::string>& args) {
     } else if (a == "--peer-labels") {
       no_value();
       o.peer_labels = true;
+    } else if (a == "--cgroup-labels") {
+      no_value();
+      o.cgroup_labels = true;
     } else if (a == "--series-budget") {
       o.series_budget = static_cast<std::uint32_t>(parse_uint(a, need(), 1, 1000000));
     } else if (a == "--netns") {
@@ -125,8 +128,10 @@ Prometheus. Metrics are documented in exporter/METRICS.md.
 Flags:
   -l, --listen HOST:PORT   where to serve /metrics and /healthz (default 0.0.0.0:2112)
       --peer-labels        add remote_addr, remote_port, local_port labels
-      --series-budget N    at most N peer series; the rest fold into 'overflow' series
-                           whose totals stay exact (default 1000)
+      --cgroup-labels      add the socket's cgroup v2 path as a cgroup label, and
+                           tcp_workload_info naming its unit, pod and container
+      --series-budget N    at most N series with peer or cgroup labels; the rest fold
+                           into 'overflow' series whose totals stay exact (default 1000)
       --netns LIST         count only these namespaces: inodes or /run/netns names,
                            comma separated, repeatable (default: all)
       --attach MODE        auto|tp_btf|raw_tp|tracepoint (default auto: the first that
@@ -139,7 +144,8 @@ Flags:
   -h, --help               print this help and exit
 
 Exit codes: 0 ok, 1 runtime error, 2 bad flags, 3 missing privileges,
-4 no kernel BTF, 5 tracepoint absent, 6 listen address in use, 7 probe load failed.
+4 no kernel BTF, 5 tracepoint absent, 6 listen address in use, 7 probe load failed,
+8 --cgroup-labels unusable here (kernel before 5.15, or no cgroup2 mount).
 )";
 }
 

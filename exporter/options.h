@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "series_labels.h"
+
 namespace retx {
 
 enum class AttachMode { Auto, TpBtf, RawTp, Tracepoint };
@@ -15,7 +17,8 @@ enum class AttachMode { Auto, TpBtf, RawTp, Tracepoint };
 struct Options {
   std::string listen = "0.0.0.0:2112";  // the original Go tool's port: dashboards keep working
   bool peer_labels = false;
-  std::uint32_t series_budget = 1000;
+  bool cgroup_labels = false;
+  std::uint32_t series_budget = kDefaultSeriesBudget;
   std::vector<std::string> netns;  // inodes or /run/netns names; empty = all
   AttachMode attach = AttachMode::Auto;
   std::string btf_path;  // custom BTF for kernels without /sys/kernel/btf/vmlinux
@@ -24,6 +27,8 @@ struct Options {
   bool verbose = false;
   bool help = false;
   bool version = false;
+
+  SeriesLabels series_labels() const { return {peer_labels, cgroup_labels, series_budget}; }
 };
 
 struct ParseError : std::runtime_error {

@@ -5,6 +5,8 @@
 #include <bpf/libbpf.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cstring>
 
@@ -27,6 +29,28 @@ int tracepoint_arg_count(const struct btf* btf, const char* tp) {
   t = btf__type_by_id(btf, t->type);  // func proto
   if (!t || !btf_is_func_proto(t)) return -1;
   return static_cast<int>(btf_vlen(t)) - 1;
+}
+
+// Whether a struct or union has a member of that name, looking into
+// anonymous members too (ns_common keeps ns_id in an anonymous struct inside
+// an anonymous union).
+bool has_member_in(const struct btf* btf, const struct btf_type* t, const char* member) {
+  const struct btf_member* m = btf_members(t);
+  for (unsigned i = 0; i < btf_vlen(t); ++i, ++m) {
+    const char* name = btf__name_by_offset(btf, m->name_off);
+    if (name && std::strcmp(name, member) == 0) return true;
+    const struct btf_type* inner = btf__type_by_id(btf, m->type);
+    if (name && !*name && inner && (btf_is_struct(inner) || btf_is_union(inner)) &&
+        has_member_in(btf, inner, member)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool has_member(const struct btf* btf, const char* type, const char* member) {
+  int id = btf__find_by_name_kind(btf, type, BTF_KIND_STRUCT);
+  return id >= 0 && has_member_in(btf, btf__type_by_id(btf, id), member);
 }
 
 // The programs of one flavour: [0] tcp_retransmit_skb, [1]
@@ -60,6 +84,8 @@ KernelFeatures detect_features(const std::string& btf_path) {
   int skb_args = tracepoint_arg_count(btf, "tcp_retransmit_skb");
   int synack_args = tracepoint_arg_count(btf, "tcp_retransmit_synack");
   int state_args = tracepoint_arg_count(btf, "inet_sock_set_state");
+  f.has_netns_cookie = has_member(btf, "ns_common", "ns_id") || has_member(btf, "net", "net_cookie");
+  f.has_sk_cgroup = has_member(btf, "sock_cgroup_data", "cgroup");
   btf__free(btf);
   f.has_skb_tracepoint = skb_args >= 2;
   f.has_synack_tracepoint = synack_args >= 2;
@@ -79,10 +105,15 @@ Probe::Probe(const ProbeConfig& cfg) {
   } else {
     order = {cfg.attach};
   }
+  if (cfg.labels.cgroup && !features_.has_sk_cgroup) {
+    throw StartupError(8, "--cgroup-labels: this kernel's struct sock_cgroup_data has no cgroup pointer "
+                          "(needs 5.15 or later)");
+  }
   std::string why;
   for (AttachMode m : order) {
     if (try_load(m, cfg, why)) {
       mode_ = m;
+      start_netns_tasks();
       return;
     }
     notes_.push_back(std::string(attach_mode_name(m)) + ": " + why);
@@ -101,9 +132,10 @@ bool Probe::try_load(AttachMode mode, const ProbeConfig& cfg, std::string& why) 
     return false;
   }
   s->rodata->targ_has_err = features_.skb_has_err;
-  s->rodata->targ_peer_labels = cfg.peer_labels;
+  s->rodata->targ_peer_labels = cfg.labels.peer;
+  s->rodata->targ_cgroup_labels = cfg.labels.cgroup;
   s->rodata->targ_filter_netns = !cfg.netns_filter.empty();
-  bpf_map__set_max_entries(s->maps.retx_peer, cfg.peer_labels ? cfg.series_budget : 1);
+  bpf_map__set_max_entries(s->maps.retx_detail, cfg.labels.any() ? cfg.labels.budget : 1);
 
   struct bpf_program* p;
   bpf_object__for_each_program(p, s->obj) bpf_program__set_autoload(p, false);
@@ -162,9 +194,51 @@ Probe::~Probe() {
   if (skel_) retx_bpf__destroy(skel_);
 }
 
+// Cookie identity needs three things to agree: keys that carry a cookie, the
+// iterator that reads living namespaces' cookies, and SO_NETNS_COOKIE (for
+// namespaces that only a bind mount keeps) reporting the same number for our
+// own namespace as the iterator. Otherwise namespaces are told apart by inode.
+void Probe::start_netns_tasks() {
+  if (!features_.has_netns_cookie) {
+    identity_note_ = "inode: the kernel's struct net has no cookie (before 5.12)";
+    return;
+  }
+  try {
+    auto tasks = std::make_unique<NetnsTasks>();
+    struct stat st {};
+    if (stat("/proc/thread-self/ns/net", &st) != 0) throw std::runtime_error("stat /proc/thread-self/ns/net failed");
+    std::uint64_t own = 0;
+    for (const auto& t : tasks->read()) {
+      if (t.netns == st.st_ino) own = t.netns_cookie;
+    }
+    std::uint64_t sock = socket_netns_cookie();
+    if (own == 0 || own != sock) {
+      throw std::runtime_error("the iterator read cookie " + std::to_string(own) + " for our namespace, SO_NETNS_COOKIE " +
+                               std::to_string(sock));
+    }
+    tasks_ = std::move(tasks);
+    identity_note_ = "cookie";
+  } catch (const std::exception& e) {
+    identity_note_ = std::string("inode: ") + e.what();
+  }
+}
+
+std::vector<retx_netns_task> Probe::netns_tasks() const { return tasks_ ? tasks_->read() : std::vector<retx_netns_task>{}; }
+
+std::vector<std::string> Probe::tracepoints() const {
+  std::vector<std::string> out{"tcp_retransmit_skb"};
+  if (features_.has_synack_tracepoint) out.push_back("tcp_retransmit_synack");
+  if (features_.has_state_tracepoint) out.push_back("inet_sock_set_state");
+  return out;
+}
+
 int Probe::agg_map_fd() const { return bpf_map__fd(skel_->maps.retx_agg); }
-int Probe::peer_map_fd() const { return bpf_map__fd(skel_->maps.retx_peer); }
+int Probe::detail_map_fd() const { return bpf_map__fd(skel_->maps.retx_detail); }
 int Probe::stats_map_fd() const { return bpf_map__fd(skel_->maps.retx_stats); }
+int Probe::cgroup_gone_map_fd() const { return bpf_map__fd(skel_->maps.cgroup_gone); }
+int Probe::sk_baseline_map_fd() const {
+  return mode_ == AttachMode::TpBtf ? -1 : bpf_map__fd(skel_->maps.retx_sk_ptr);
+}
 
 std::vector<ProgramRun> Probe::program_stats() const {
   std::vector<ProgramRun> out;

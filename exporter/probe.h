@@ -10,7 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "netns_tasks.h"
 #include "options.h"
+#include "series_labels.h"
 #include "snapshot.h"
 
 struct retx_bpf;  // generated skeleton
@@ -29,16 +31,16 @@ struct KernelFeatures {
   bool has_synack_tracepoint = false;
   bool skb_has_err = false;  // tcp_retransmit_skb carries int err (6.17+)
   bool has_state_tracepoint = false;  // sock:inet_sock_set_state (4.16+)
+  bool has_netns_cookie = false;  // ns_common.ns_id (6.18+) or net.net_cookie (5.12+)
+  bool has_sk_cgroup = false;     // sock_cgroup_data.cgroup (5.15+): --cgroup-labels
 };
 
 // Reads the features from the kernel's BTF (or btf_path). Throws StartupError.
 KernelFeatures detect_features(const std::string& btf_path);
 
-
 struct ProbeConfig {
   AttachMode attach = AttachMode::Auto;
-  bool peer_labels = false;
-  std::uint32_t series_budget = 1000;
+  SeriesLabels labels;
   std::vector<std::uint32_t> netns_filter;  // empty = all
   std::string btf_path;
 };
@@ -54,20 +56,36 @@ class Probe {
   const KernelFeatures& features() const { return features_; }
   // Why earlier flavours were rejected, for the log and `--verbose`.
   const std::vector<std::string>& fallback_notes() const { return notes_; }
+  // The tracepoints whose programs are attached.
+  std::vector<std::string> tracepoints() const;
+
+  // How namespaces are told apart: by cookie when the keys carry one and
+  // user space can read the cookies of living namespaces (the task iterator);
+  // else by inode, where a namespace that reuses a dead one's inode between
+  // two scrapes inherits its rows. netns_identity_note() says why.
+  bool netns_by_cookie() const { return tasks_ != nullptr; }
+  const std::string& netns_identity_note() const { return identity_note_; }
+  // Every task's namespace (empty unless netns_by_cookie()). Throws on a read failure.
+  std::vector<retx_netns_task> netns_tasks() const;
 
   int agg_map_fd() const;
-  int peer_map_fd() const;
+  int detail_map_fd() const;  // keys with peer or cgroup labels
   int stats_map_fd() const;
+  int cgroup_gone_map_fd() const;
+  int sk_baseline_map_fd() const;  // LRU of per-socket baselines; -1 with tp_btf (socket storage)
   std::vector<ProgramRun> program_stats() const;
 
  private:
   bool try_load(AttachMode mode, const ProbeConfig& cfg, std::string& why);
+  void start_netns_tasks();
 
   struct ::retx_bpf* skel_ = nullptr;
   std::vector<struct bpf_link*> links_;
   AttachMode mode_ = AttachMode::Auto;
   KernelFeatures features_;
   std::vector<std::string> notes_;
+  std::unique_ptr<NetnsTasks> tasks_;
+  std::string identity_note_;
 };
 
 }  // namespace retx

@@ -5,15 +5,24 @@
 namespace retx {
 namespace {
 
-nlohmann::json row_json(const CounterRow& r, bool with_peer) {
+nlohmann::json row_json(const CounterRow& r, const Snapshot& s, bool overflow) {
   nlohmann::json j{{"netns", r.key.netns},
+                   {"netns_cookie", r.key.netns_cookie},
                    {"family", family_name(r.key.family)},
                    {"cause", cause_name(r.key.cause)},
                    {"outcome", stage_name(r.key.outcome)},
                    {"segments", r.value.segs},
                    {"skbs", r.value.skbs}};
   if (r.key.outcome != RETX_OUTCOME_SENT) j["errno"] = errno_name(r.key.err);
-  if (with_peer) {
+  if (overflow) {
+    j["overflow"] = true;
+    return j;
+  }
+  if (s.labels.cgroup) {
+    auto it = s.cgroup_paths.find(r.key.cgroup);
+    j["cgroup"] = it == s.cgroup_paths.end() ? "overflow" : it->second;
+  }
+  if (s.labels.peer) {
     j["remote_addr"] = format_addr(r.key.family, r.key.raddr);
     j["remote_port"] = r.key.rport;
     j["local_port"] = r.key.lport;
@@ -25,16 +34,13 @@ nlohmann::json row_json(const CounterRow& r, bool with_peer) {
 
 nlohmann::json snapshot_to_json(const Snapshot& s) {
   nlohmann::json rows = nlohmann::json::array();
-  for (const auto& r : s.agg) {
-    auto j = row_json(r, false);
-    if (s.peer_labels) j["overflow"] = true;
-    rows.push_back(std::move(j));
-  }
-  for (const auto& r : s.peer) rows.push_back(row_json(r, true));
+  for (const auto& r : s.agg) rows.push_back(row_json(r, s, s.labels.any()));
+  for (const auto& r : s.detail) rows.push_back(row_json(r, s, false));
 
   nlohmann::json netns = nlohmann::json::array();
   for (const auto& n : s.netns) {
     netns.push_back({{"inode", n.inode},
+                     {"cookie", n.cookie},
                      {"name", n.name},
                      {"readable", n.readable},
                      {"out_segs", n.out_segs},
@@ -45,9 +51,13 @@ nlohmann::json snapshot_to_json(const Snapshot& s) {
     progs.push_back({{"program", p.program}, {"run_cnt", p.run_cnt}, {"run_time_ns", p.run_time_ns}, {"recursion_misses", p.recursion_misses}});
   }
   return {{"attach", s.attach},
+          {"tracepoints", s.tracepoints},
           {"err_field", s.err_field},
-          {"peer_labels", s.peer_labels},
-          {"series_budget", s.series_budget},
+          {"netns_identity", s.netns_identity},
+          {"peer_labels", s.labels.peer},
+          {"cgroup_labels", s.labels.cgroup},
+          {"series_budget", s.labels.budget},
+          {"namespaces_removed", s.namespaces_removed},
           {"counters", rows},
           {"netns", netns},
           {"programs", progs},
@@ -57,7 +67,9 @@ nlohmann::json snapshot_to_json(const Snapshot& s) {
             {"folded", s.stats[RETX_STAT_FOLDED]},
             {"lost", s.stats[RETX_STAT_LOST]},
             {"filtered", s.stats[RETX_STAT_FILTERED]},
-            {"no_sock", s.stats[RETX_STAT_NO_SOCK]}}},
+            {"no_sock", s.stats[RETX_STAT_NO_SOCK]},
+            {"first_hit_fallbacks", s.stats[RETX_STAT_FIRST_HIT]},
+            {"socket_baseline_evictions", s.sk_baseline_evictions}}},
           {"scrape_errors", s.scrape_errors}};
 }
 

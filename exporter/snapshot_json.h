@@ -1,5 +1,5 @@
 // Snapshot → JSON, for `retx-exporter --once` (scripts, the lab, CI logs).
-// Field names are documented in exporter/README.md.
+// Field names are documented in exporter/METRICS.md ("--once JSON").
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -8,7 +8,7 @@
  *   parts_direct  the same fields through direct BTF-typed loads (what its
  *                 tp_btf flavour does)
  *   parts_map     the map work: a per-CPU stats slot, then lookup/insert/
- *                 update of a 32-byte retx_key in a per-CPU hash
+ *                 update of a 48-byte retx_key in a per-CPU hash
  *   parts_sk      the per-socket state: bpf_sk_storage_get (create) and an
  *                 update of one counter in it
  * The sum is kept in a global so the compiler cannot drop the reads. */

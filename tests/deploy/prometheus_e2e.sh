@@ -88,7 +88,8 @@ fcalc() { python3 -c "import sys; print($1)"; }
 # --- exporter and Prometheus on loopback ------------------------------------------
 EP=$(free_port); PP=$(free_port)
 PROM=http://127.0.0.1:$PP
-"$EXPORTER" --listen "127.0.0.1:$EP" >"$TMP/exporter.log" 2>&1 &
+# --cgroup-labels: the workload rules and panels then name only what a real scrape has.
+"$EXPORTER" --listen "127.0.0.1:$EP" --cgroup-labels >"$TMP/exporter.log" 2>&1 &
 EXPORTER_PID=$!; PIDS+=("$EXPORTER_PID")
 wait_http "http://127.0.0.1:$EP/healthz" 20
 

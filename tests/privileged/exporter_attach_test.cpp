@@ -39,7 +39,7 @@ TEST(ExporterAttach, AutoPrefersTpBtfHere) {
 // With a budget of 1 peer series, many flows must fold into the overflow
 // series; the total must still equal the kernel's.
 TEST(ExporterAttach, PeerBudgetFoldsWithoutLosingCounts) {
-  AttachedProbe p(AttachMode::Auto, /*peer_labels=*/true, /*budget=*/1);
+  AttachedProbe p(AttachMode::Auto, SeriesLabels{/*peer=*/true, /*cgroup=*/false, /*budget=*/1});
   LossyTopology l;
   Window w({&p}, l.topo.all());
   TrafficSpec t = bulk(AF_INET, 1.5);
@@ -47,7 +47,7 @@ TEST(ExporterAttach, PeerBudgetFoldsWithoutLosingCounts) {
   run_traffic(l.topo, t);
   w.close();
   auto snap = p.snapshot();
-  EXPECT_LE(snap.peer.size(), 1u);
+  EXPECT_LE(snap.detail.size(), 1u);
   EXPECT_GT(snap.stats[RETX_STAT_FOLDED], 0u) << "4 lossy flows over a budget of 1 must fold";
   EXPECT_EQ(snap.stats[RETX_STAT_LOST], 0u);
   for (const auto& ns : l.topo.all()) expect_identity(w, ns);
@@ -55,17 +55,17 @@ TEST(ExporterAttach, PeerBudgetFoldsWithoutLosingCounts) {
 
 // Once a series is admitted its counter only grows: read twice during traffic.
 TEST(ExporterAttach, PeerSeriesAreMonotonic) {
-  AttachedProbe p(AttachMode::Auto, true, 1000);
+  AttachedProbe p(AttachMode::Auto, SeriesLabels{true, false, 1000});
   LossyTopology l;
   TrafficSpec t = bulk(AF_INET, 0.7);
   run_traffic(l.topo, t);
   auto s1 = p.snapshot();
   run_traffic(l.topo, t);
   auto s2 = p.snapshot();
-  ASSERT_FALSE(s1.peer.empty());
-  for (const auto& r1 : s1.peer) {
+  ASSERT_FALSE(s1.detail.empty());
+  for (const auto& r1 : s1.detail) {
     bool found = false;
-    for (const auto& r2 : s2.peer) {
+    for (const auto& r2 : s2.detail) {
       if (std::memcmp(&r1.key, &r2.key, sizeof(r1.key)) != 0) continue;
       found = true;
       EXPECT_GE(r2.value.segs, r1.value.segs);

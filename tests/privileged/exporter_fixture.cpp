@@ -47,7 +47,7 @@ NsCounts counts_for(const Snapshot& s, std::uint64_t netns) {
     }
   };
   add(s.agg);
-  add(s.peer);
+  add(s.detail);
   return c;
 }
 
@@ -64,13 +64,12 @@ NsCounts delta(const NsCounts& b, const NsCounts& a) {
   return d;
 }
 
-AttachedProbe::AttachedProbe(AttachMode mode, bool peer_labels, std::uint32_t budget) {
+AttachedProbe::AttachedProbe(AttachMode mode, SeriesLabels labels) {
   ProbeConfig pc;
   pc.attach = mode;
-  pc.peer_labels = peer_labels;
-  pc.series_budget = budget;
+  pc.labels = labels;
   probe_ = std::make_unique<Probe>(pc);
-  collector_ = std::make_shared<RetxCollector>(*probe_, CollectorConfig{peer_labels, budget, {}},
+  collector_ = std::make_shared<RetxCollector>(*probe_, CollectorConfig{labels, {}, find_cgroup2_mount()},
                                                BuildInfo{"test", "test"});
 }
 

@@ -35,8 +35,9 @@ NsCounts delta(const NsCounts& before, const NsCounts& after);
 
 class AttachedProbe {
  public:
-  explicit AttachedProbe(AttachMode mode = AttachMode::Auto, bool peer_labels = false, std::uint32_t budget = 1000);
+  explicit AttachedProbe(AttachMode mode = AttachMode::Auto, SeriesLabels labels = {});
   Snapshot snapshot() const { return collector_->snapshot(); }
+  const RetxCollector& collector() const { return *collector_; }
   const Probe& probe() const { return *probe_; }
 
  private:

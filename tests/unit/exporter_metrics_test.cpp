@@ -2,6 +2,7 @@
 #include <prometheus/text_serializer.h>
 
 #include <cstring>
+#include <map>
 
 #include "labels.h"
 #include "metrics_builder.h"
@@ -85,8 +86,8 @@ TEST(ExporterMetrics, RowsWithTheSameLabelsAreMerged) {
 
 TEST(ExporterMetrics, PeerSeriesAndOverflowKeepTotalsExact) {
   retx::Snapshot s;
-  s.peer_labels = true;
-  s.series_budget = 2;
+  s.labels.peer = true;
+  s.labels.budget = 2;
   auto p1 = row(9, RETX_CAUSE_FAST, RETX_OUTCOME_SENT, 0, 10, 1);
   p1.key.rport = 5201;
   p1.key.lport = 40000;
@@ -95,7 +96,7 @@ TEST(ExporterMetrics, PeerSeriesAndOverflowKeepTotalsExact) {
   auto p2 = p1;
   p2.key.lport = 40001;
   p2.value.segs = 20;
-  s.peer = {p1, p2};
+  s.detail = {p1, p2};
   s.agg = {row(9, RETX_CAUSE_FAST, RETX_OUTCOME_SENT, 0, 70, 7)};  // folded over budget
   s.stats[RETX_STAT_FOLDED] = 7;
   auto fs = retx::build_metric_families(s, kBuild);
@@ -123,12 +124,12 @@ TEST(ExporterMetrics, PeerSeriesAndOverflowKeepTotalsExact) {
 // series: every counter is monotonic from one scrape to the next.
 TEST(ExporterMetrics, CountersStayMonotonicAcrossFolds) {
   retx::Snapshot before;
-  before.peer_labels = true;
+  before.labels.peer = true;
   auto p = row(9, RETX_CAUSE_RTO, RETX_OUTCOME_SENT, 0, 5, 1);
   p.key.rport = 1;
-  before.peer = {p};
+  before.detail = {p};
   retx::Snapshot after = before;
-  after.peer[0].value.segs = 6;
+  after.detail[0].value.segs = 6;
   after.agg = {row(9, RETX_CAUSE_RTO, RETX_OUTCOME_SENT, 0, 3, 3)};
   auto f0 = retx::build_metric_families(before, kBuild);
   auto f1 = retx::build_metric_families(after, kBuild);
@@ -163,6 +164,7 @@ TEST(ExporterMetrics, DenominatorPerNamespaceAndNamesEscaped) {
 TEST(ExporterMetrics, SelfMetricsReportAttachAndRunTime) {
   retx::Snapshot s;
   s.attach = "raw_tp";
+  s.tracepoints = {"tcp_retransmit_skb"};
   s.err_field = false;
   s.programs = {{"retx_skb_raw", 4, 2000000000}};
   s.scrape_errors = {{"bpf_map", 1}, {"proc_net", 0}};
@@ -174,6 +176,85 @@ TEST(ExporterMetrics, SelfMetricsReportAttachAndRunTime) {
   EXPECT_EQ(family(fs, "retx_exporter_probe_runs_total").metric[0].counter.value, 4);
   EXPECT_EQ(sum_counter(family(fs, "retx_exporter_scrape_errors_total")), 1);
   EXPECT_EQ(label(family(fs, "retx_exporter_build_info").metric[0], "version"), "1.2.3");
+}
+
+// Only tracepoints that were attached are reported, and only tcp_retransmit_skb has err.
+TEST(ExporterMetrics, ProbeInfoNamesOnlyAttachedTracepoints) {
+  retx::Snapshot s;
+  s.attach = "tp_btf";
+  s.err_field = true;
+  s.tracepoints = {"tcp_retransmit_skb", "inet_sock_set_state"};
+  auto fs = retx::build_metric_families(s, kBuild);
+  const auto& pi = family(fs, "retx_exporter_probe_info");
+  ASSERT_EQ(pi.metric.size(), 2u);
+  for (const auto& m : pi.metric) {
+    EXPECT_NE(label(m, "tracepoint"), "tcp_retransmit_synack");
+    EXPECT_EQ(label(m, "err_field"), label(m, "tracepoint") == "tcp_retransmit_skb" ? "true" : "false");
+  }
+}
+
+// With --cgroup-labels: detail rows carry their cgroup's path, rows folded
+// over the budget or out of a removed cgroup read "overflow", totals stay
+// exact, and every (cgroup, netns) with counters gets one workload series.
+TEST(ExporterMetrics, CgroupLabelsOverflowAndWorkloadInfo) {
+  retx::Snapshot s;
+  s.labels.cgroup = true;
+  s.labels.budget = 3;
+  auto a = row(9, RETX_CAUSE_FAST, RETX_OUTCOME_SENT, 0, 10, 1);
+  a.key.cgroup = 101;
+  auto a_rto = row(9, RETX_CAUSE_RTO, RETX_OUTCOME_SENT, 0, 1, 1);
+  a_rto.key.cgroup = 101;
+  auto b = row(9, RETX_CAUSE_FAST, RETX_OUTCOME_SENT, 0, 20, 2);
+  b.key.cgroup = 102;
+  auto gone = row(9, RETX_CAUSE_FAST, RETX_OUTCOME_SENT, 0, 5, 1);
+  gone.key.cgroup = 103;  // removed: not in cgroup_paths
+  s.detail = {a, a_rto, b, gone};
+  s.agg = {row(9, RETX_CAUSE_FAST, RETX_OUTCOME_SENT, 0, 70, 7)};
+  const std::string pod = "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod0f6b2d5c_1a2b_4c3d_8e9f_0123456789ab.slice/"
+                          "cri-containerd-" + std::string(64, 'a') + ".scope";
+  s.cgroup_paths = {{101, "/system.slice/nginx.service"}, {102, pod}};
+  auto fs = retx::build_metric_families(s, kBuild);
+  const auto& segs = family(fs, "tcp_retransmissions_total");
+  EXPECT_EQ(sum_counter(segs), 106);
+  std::map<std::string, double> fast_by_cgroup;
+  for (const auto& m : segs.metric) {
+    if (label(m, "cause") == "fast") fast_by_cgroup[label(m, "cgroup")] += m.counter.value;
+  }
+  EXPECT_EQ(fast_by_cgroup["/system.slice/nginx.service"], 10);
+  EXPECT_EQ(fast_by_cgroup[pod], 20);
+  EXPECT_EQ(fast_by_cgroup["overflow"], 75) << "folded rows and the removed cgroup's row share the overflow series";
+  const auto& wl = family(fs, "tcp_workload_info");
+  ASSERT_EQ(wl.metric.size(), 2u) << "one per (cgroup, netns), however many rows";
+  for (const auto& m : wl.metric) {
+    EXPECT_EQ(m.gauge.value, 1);
+    EXPECT_EQ(label(m, "netns"), "9");
+    if (label(m, "cgroup") == pod) {
+      EXPECT_EQ(label(m, "pod_uid"), "0f6b2d5c-1a2b-4c3d-8e9f-0123456789ab");
+      EXPECT_EQ(label(m, "container_id"), std::string(64, 'a'));
+      EXPECT_EQ(label(m, "runtime"), "containerd");
+    } else {
+      EXPECT_EQ(label(m, "unit"), "nginx.service");
+      EXPECT_EQ(label(m, "container_id"), "");
+    }
+  }
+  EXPECT_EQ(family(fs, "retx_exporter_peer_series_budget").metric[0].gauge.value, 3);
+}
+
+TEST(ExporterMetrics, NamespaceLifecycleAndProbeFallbacks) {
+  retx::Snapshot s;
+  s.netns_identity = "cookie";
+  s.netns = {{11, "a", true, 1, 1, 501}, {12, "b", true, 1, 1, 502}};
+  s.namespaces_removed = 7;
+  s.stats[RETX_STAT_FIRST_HIT] = 3;
+  s.sk_baseline_evictions = 2;
+  auto fs = retx::build_metric_families(s, kBuild);
+  const auto& alive = family(fs, "retx_exporter_namespaces");
+  EXPECT_EQ(alive.metric[0].gauge.value, 2);
+  EXPECT_EQ(label(alive.metric[0], "identity"), "cookie");
+  EXPECT_EQ(family(fs, "retx_exporter_namespaces_removed_total").metric[0].counter.value, 7);
+  EXPECT_EQ(family(fs, "retx_exporter_first_hit_fallbacks_total").metric[0].counter.value, 3);
+  EXPECT_EQ(family(fs, "retx_exporter_socket_baseline_evictions_total").metric[0].counter.value, 2);
+  for (const auto& f : fs) EXPECT_NE(f.name, "tcp_workload_info") << "only with --cgroup-labels";
 }
 
 TEST(ExporterLabels, ErrnoAndCauseNames) {
