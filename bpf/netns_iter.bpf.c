@@ -8,6 +8,9 @@
  * namespaces at that instant can yield a stale record. The exporter only adds
  * the cookies it reads here to the set it treats as alive, so a stale record
  * can keep a dead namespace's rows one scrape longer, never drop a living one's.
+ *
+ * The program is not named retx_*: that prefix marks the counting programs,
+ * which tests and operators count (bpftool prog list) to see a probe attached.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -21,7 +24,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 static const struct net *last_net;
 
 SEC("iter/task")
-int retx_netns_tasks(struct bpf_iter__task *ctx)
+int netns_tasks(struct bpf_iter__task *ctx)
 {
 	struct task_struct *task = ctx->task;
 	struct retx_netns_task rec;

@@ -1,6 +1,7 @@
 #include "netns_scan.h"
 
 #include <dirent.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include <cctype>
@@ -20,6 +21,8 @@
 
 namespace retx {
 namespace {
+
+constexpr long kNsfsMagic = 0x6e736673;  // NSFS_MAGIC, include/uapi/linux/magic.h
 
 bool all_digits(const char* s) {
   if (!*s) return false;
@@ -58,6 +61,10 @@ std::vector<NetnsRef> list_namespaces(const std::string& proc_root, const std::s
   std::map<std::uint32_t, NetnsRef> by_inode;
   for_each_entry(run_netns, [&](const char* name) {
     std::string path = run_netns + "/" + name;
+    // The mount point of a namespace that is being added, or the empty file a
+    // killed `ip netns add` or a deleted namespace's unmount left, is not one.
+    struct statfs fs {};
+    if (statfs(path.c_str(), &fs) != 0 || fs.f_type != kNsfsMagic) return;
     try {
       auto ino = static_cast<std::uint32_t>(netns_inode(path));
       auto& r = by_inode[ino];
@@ -65,7 +72,7 @@ std::vector<NetnsRef> list_namespaces(const std::string& proc_root, const std::s
       r.name = name;
       r.path = path;
     } catch (const std::exception&) {
-      // A stale file left by a killed `ip netns add` is not a namespace.
+      // Unmounted and deleted between statfs and stat: gone.
     }
   });
   for_each_entry(proc_root, [&](const char* pid) {

@@ -28,7 +28,7 @@ std::runtime_error iter_error(const char* step, int err) {
 NetnsTasks::NetnsTasks() {
   skel_ = retx_netns_iter__open_and_load();
   if (!skel_) throw iter_error("load", errno);
-  link_ = bpf_program__attach_iter(skel_->progs.retx_netns_tasks, nullptr);
+  link_ = bpf_program__attach_iter(skel_->progs.netns_tasks, nullptr);
   if (!link_) {
     int err = errno;
     retx_netns_iter__destroy(skel_);
