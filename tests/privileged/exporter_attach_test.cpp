@@ -1,9 +1,11 @@
-// Every attach flavour the kernel offers counts the same, and the peer-label
-// budget folds without losing a segment.
+// Every attach flavour the kernel offers counts the same, the peer-label
+// budget folds without losing a segment, and first-hit fallbacks are counted.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstring>
+#include <thread>
 
 #include "cleanup.h"
 #include "exporter_fixture.h"
@@ -35,6 +37,30 @@ TEST(ExporterAttach, AutoPrefersTpBtfHere) {
   EXPECT_EQ(p.probe().attach_mode(), AttachMode::TpBtf) << "this kernel has BTF and tp_btf";
   EXPECT_TRUE(p.probe().features().has_synack_tracepoint);
 }
+
+// A connection older than the probe has no baseline: its first hit counts its
+// own pcount once (a self-metric says how often), later hits count growth,
+// and the kernel's count is still met for the hits the probe saw. The LRU
+// flavour also reports its baselines, none of them evicted at this scale.
+void run_first_hits(AttachMode mode) {
+  LossyTopology l;
+  TrafficSpec t = bulk(AF_INET, 2.5);
+  std::thread traffic([&] { run_traffic(l.topo, t); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  AttachedProbe p(mode);
+  traffic.join();
+  auto s = p.snapshot();
+  EXPECT_GT(s.stats[RETX_STAT_FIRST_HIT], 0u) << "the connection predates the probe";
+  EXPECT_LE(s.stats[RETX_STAT_FIRST_HIT], 2u) << "once per socket that retransmitted, not per hit";
+  EXPECT_GT(counts_for(s, l.topo.client(0).inode).sent, s.stats[RETX_STAT_FIRST_HIT]);
+  if (mode != AttachMode::TpBtf) {
+    EXPECT_GT(s.stats[RETX_STAT_SK_TRACKED], 0u);
+  }
+  EXPECT_EQ(s.sk_baseline_evictions, 0u);
+}
+
+TEST(ExporterAttach, FirstHitFallbacksAreCountedTpBtf) { run_first_hits(AttachMode::TpBtf); }
+TEST(ExporterAttach, FirstHitFallbacksAreCountedRawTp) { run_first_hits(AttachMode::RawTp); }
 
 // With a budget of 1 peer series, many flows must fold into the overflow
 // series; the total must still equal the kernel's.
