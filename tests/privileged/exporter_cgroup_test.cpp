@@ -89,6 +89,20 @@ std::map<std::string, std::uint64_t> by_cgroup(const Snapshot& s, std::uint64_t 
   return out;
 }
 
+// A probe with cgroup labels and this budget, a lossy topology, and two
+// senders in two cgroups of its client namespace, measured over one window.
+struct CgroupRun {
+  explicit CgroupRun(std::uint32_t budget)
+      : probe(AttachMode::Auto, SeriesLabels{false, true, budget}), w({&probe}, {client()}), s(l.topo) {
+    w.close();
+  }
+  const Namespace& client() const { return l.topo.client(0); }
+  AttachedProbe probe;
+  LossyTopology l;
+  Window w;
+  TwoSenders s;
+};
+
 class ExporterCgroups : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -99,12 +113,9 @@ class ExporterCgroups : public ::testing::Test {
 };
 
 TEST_F(ExporterCgroups, TwoSendersInTwoCgroupsAreExactEach) {
-  AttachedProbe probe(AttachMode::Auto, SeriesLabels{false, true, 1000});
-  LossyTopology l;
-  const auto& c = l.topo.client(0);
-  Window w({&probe}, {c});
-  TwoSenders s(l.topo);
-  w.close();
+  CgroupRun run(1000);
+  auto& [probe, l, w, s] = run;
+  const auto& c = run.client();
   ASSERT_NE(s.retrans_a, ~0ull) << "sender a failed";
   ASSERT_NE(s.retrans_b, ~0ull) << "sender b failed";
   EXPECT_GT(s.retrans_a, 0u);
@@ -143,12 +154,9 @@ TEST_F(ExporterCgroups, TwoSendersInTwoCgroupsAreExactEach) {
 // A budget of one series: the rest folds into cgroup="overflow", the
 // namespace stays exact against its kernel.
 TEST_F(ExporterCgroups, OverBudgetFoldsIntoOverflowAndStaysExact) {
-  AttachedProbe probe(AttachMode::Auto, SeriesLabels{false, true, 1});
-  LossyTopology l;
-  const auto& c = l.topo.client(0);
-  Window w({&probe}, {c});
-  TwoSenders s(l.topo);
-  w.close();
+  CgroupRun run(1);
+  auto& [probe, l, w, s] = run;
+  const auto& c = run.client();
   auto snap = probe.snapshot();
   EXPECT_LE(snap.detail.size(), 1u);
   EXPECT_GT(snap.stats[RETX_STAT_FOLDED], 0u);

@@ -197,18 +197,16 @@ TEST(ExporterMetrics, ProbeInfoNamesOnlyAttachedTracepoints) {
 // over the budget or out of a removed cgroup read "overflow", totals stay
 // exact, and every (cgroup, netns) with counters gets one workload series.
 TEST(ExporterMetrics, CgroupLabelsOverflowAndWorkloadInfo) {
+  auto in_cgroup = [](std::uint64_t cgroup, std::uint8_t cause, std::uint64_t segs) {
+    auto r = row(9, cause, RETX_OUTCOME_SENT, 0, segs, 1);
+    r.key.cgroup = cgroup;
+    return r;
+  };
   retx::Snapshot s;
-  s.labels.cgroup = true;
-  s.labels.budget = 3;
-  auto a = row(9, RETX_CAUSE_FAST, RETX_OUTCOME_SENT, 0, 10, 1);
-  a.key.cgroup = 101;
-  auto a_rto = row(9, RETX_CAUSE_RTO, RETX_OUTCOME_SENT, 0, 1, 1);
-  a_rto.key.cgroup = 101;
-  auto b = row(9, RETX_CAUSE_FAST, RETX_OUTCOME_SENT, 0, 20, 2);
-  b.key.cgroup = 102;
-  auto gone = row(9, RETX_CAUSE_FAST, RETX_OUTCOME_SENT, 0, 5, 1);
-  gone.key.cgroup = 103;  // removed: not in cgroup_paths
-  s.detail = {a, a_rto, b, gone};
+  s.labels = {/*peer=*/false, /*cgroup=*/true, /*budget=*/3};
+  // 103 was removed: it is not in cgroup_paths.
+  s.detail = {in_cgroup(101, RETX_CAUSE_FAST, 10), in_cgroup(101, RETX_CAUSE_RTO, 1), in_cgroup(102, RETX_CAUSE_FAST, 20),
+              in_cgroup(103, RETX_CAUSE_FAST, 5)};
   s.agg = {row(9, RETX_CAUSE_FAST, RETX_OUTCOME_SENT, 0, 70, 7)};
   const std::string pod = "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod0f6b2d5c_1a2b_4c3d_8e9f_0123456789ab.slice/"
                           "cri-containerd-" + std::string(64, 'a') + ".scope";
