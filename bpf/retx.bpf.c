@@ -55,8 +55,8 @@ struct {
 
 /* Cgroup ids the exporter found removed (written by user space only). A
  * socket can outlive its cgroup; its hits then fold into the aggregate map, so
- * the exporter can delete the cgroup's detail rows a scrape later without a
- * hit landing in a row being deleted. */
+ * the exporter can delete the cgroup's detail rows at a later scrape (a second
+ * or more after the mark) without a hit landing in a row being deleted. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, RETX_CGROUP_GONE_MAX);

@@ -89,16 +89,24 @@ std::map<std::string, std::uint64_t> by_cgroup(const Snapshot& s, std::uint64_t 
   return out;
 }
 
-// A probe with cgroup labels and this budget, a lossy topology, and two
-// senders in two cgroups of its client namespace, measured over one window.
+// A probe with cgroup labels and this budget, a topology with 3 % loss, and
+// two senders in two cgroups of its client namespace, measured over one
+// window. One MSS per skb: loss decided per segment, so 2 MiB per sender
+// meet about 40 drops each (with GSO a 2 MiB upload is a few dozen skbs,
+// and a sender saw no drop at all in one run).
 struct CgroupRun {
   explicit CgroupRun(std::uint32_t budget)
-      : probe(AttachMode::Auto, SeriesLabels{false, true, budget}), w({&probe}, {client()}), s(l.topo) {
+      : probe(AttachMode::Auto, SeriesLabels{false, true, budget}),
+        topo(topology_spec(Offload::SegmentExact)),
+        imp(topo, random_loss(0.03), Transfer::Upload, "nft"),
+        w({&probe}, {client()}),
+        s(topo) {
     w.close();
   }
-  const Namespace& client() const { return l.topo.client(0); }
+  const Namespace& client() const { return topo.client(0); }
   AttachedProbe probe;
-  LossyTopology l;
+  Topology topo;
+  Impairment imp;
   Window w;
   TwoSenders s;
 };
@@ -114,7 +122,7 @@ class ExporterCgroups : public ::testing::Test {
 
 TEST_F(ExporterCgroups, TwoSendersInTwoCgroupsAreExactEach) {
   CgroupRun run(1000);
-  auto& [probe, l, w, s] = run;
+  auto& [probe, topo, imp, w, s] = run;
   const auto& c = run.client();
   ASSERT_NE(s.retrans_a, ~0ull) << "sender a failed";
   ASSERT_NE(s.retrans_b, ~0ull) << "sender b failed";
@@ -155,7 +163,7 @@ TEST_F(ExporterCgroups, TwoSendersInTwoCgroupsAreExactEach) {
 // namespace stays exact against its kernel.
 TEST_F(ExporterCgroups, OverBudgetFoldsIntoOverflowAndStaysExact) {
   CgroupRun run(1);
-  auto& [probe, l, w, s] = run;
+  auto& [probe, topo, imp, w, s] = run;
   const auto& c = run.client();
   auto snap = probe.snapshot();
   EXPECT_LE(snap.detail.size(), 1u);
