@@ -131,7 +131,8 @@ Flags:
       --cgroup-labels      add the socket's cgroup v2 path as a cgroup label, and
                            tcp_workload_info naming its unit, pod and container
       --series-budget N    at most N series with peer or cgroup labels; the rest fold
-                           into 'overflow' series whose totals stay exact (default 1000)
+                           into 'overflow' series whose totals stay exact (default )" +
+         std::to_string(kDefaultSeriesBudget) + R"()
       --netns LIST         count only these namespaces: inodes or /run/netns names,
                            comma separated, repeatable (default: all)
       --attach MODE        auto|tp_btf|raw_tp|tracepoint (default auto: the first that
