@@ -25,6 +25,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define E_AGAIN 11
 #define E_NOMEM 12
 #define E_BUSY 16
+#define E_EXIST 17
 #define E_INVAL 22
 #define E_HOSTUNREACH 113
 
@@ -63,19 +64,25 @@ struct {
 	__type(value, __u8);
 } netns_allow SEC(".maps");
 
-/* The socket's tp->total_retrans at its previous hit. The kernel adds the
- * same `segs` to tp->total_retrans and to Tcp RetransSegs, in the same place,
- * so the growth of total_retrans between two hits is exactly what the socket
- * added to RetransSegs: the count this probe reports. Measured on 6.18, the
- * skb's pcount at the tracepoint fell short of that growth on a few hits per
- * thousand (bpf/README.md, "Why not just pcount").
+/* Per-CPU histograms of closed connections' retransmission ratios, keyed by
+ * the netns inode (retx_abi.h, struct retx_ratio_hist). Preallocated: a
+ * namespace that finds it full is counted in RETX_STAT_HIST_LOST. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, RETX_RATIO_HIST_MAX_ENTRIES);
+	__type(key, __u32);
+	__type(value, struct retx_ratio_hist);
+} retx_ratio_hist SEC(".maps");
+
+/* struct retx_sk_last (retx_abi.h): the socket's tp->total_retrans at its
+ * previous hit. The kernel adds the same `segs` to tp->total_retrans and to
+ * Tcp RetransSegs, in the same place, so the growth of total_retrans between
+ * two hits is exactly what the socket added to RetransSegs: the count this
+ * probe reports. Measured on 6.18, the skb's pcount at the tracepoint fell
+ * short of that growth on a few hits per thousand (bpf/README.md, "Why not
+ * just pcount"). Its causes[] keep that growth by cause, for retx-top.
  * tp_btf keeps it in socket-local storage (freed with the socket); raw_tp and
  * the classic tracepoint cannot, and use an LRU hash keyed by the pointer. */
-struct retx_sk_last {
-	__u32 total_retrans;
-	__u32 seen;
-};
-
 struct {
 	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
@@ -177,21 +184,29 @@ static __always_inline void fill_peer(struct retx_key *key, const struct sock *c
 	}
 }
 
+/* The map's value for key, inserted as `zero` when absent; NULL when the map
+ * is full. */
+static __always_inline void *lookup_or_init(void *map, const void *key, const void *zero)
+{
+	void *v = bpf_map_lookup_elem(map, key);
+	long r;
+
+	if (v)
+		return v;
+	r = bpf_map_update_elem(map, key, zero, BPF_NOEXIST);
+	/* -EEXIST: another CPU inserted it first; anything else is a full map. */
+	if (r != 0 && r != -E_EXIST)
+		return NULL;
+	return bpf_map_lookup_elem(map, key);
+}
+
 static __always_inline bool add_to(void *map, const struct retx_key *key, __u64 segs)
 {
-	struct retx_value *v = bpf_map_lookup_elem(map, key);
+	struct retx_value zero = {};
+	struct retx_value *v = lookup_or_init(map, key, &zero);
 
-	if (!v) {
-		struct retx_value zero = {};
-		long r = bpf_map_update_elem(map, key, &zero, BPF_NOEXIST);
-
-		/* -EEXIST: another CPU inserted it first; anything else is a full map. */
-		if (r != 0 && r != -17)
-			return false;
-		v = bpf_map_lookup_elem(map, key);
-		if (!v)
-			return false;
-	}
+	if (!v)
+		return false;
 	v->segs += segs;
 	v->skbs += 1;
 	return true;
@@ -213,17 +228,22 @@ static __always_inline void count(struct retx_key *key, const struct sock *peer,
 		stat_inc(RETX_STAT_LOST);
 }
 
+static __always_inline __u32 netns_of(const struct sock *sk, bool direct)
+{
+	return direct ? sk->__sk_common.skc_net.net->ns.inum : BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+}
+
+static __always_inline bool netns_allowed(__u32 netns)
+{
+	return !targ_filter_netns || bpf_map_lookup_elem(&netns_allow, &netns);
+}
+
 static __always_inline bool fill_common(struct retx_key *key, const struct sock *sk, bool direct)
 {
 	__builtin_memset(key, 0, sizeof(*key));
-	if (direct) {
-		key->netns = sk->__sk_common.skc_net.net->ns.inum;
-		key->family = sk->__sk_common.skc_family;
-	} else {
-		key->netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
-		key->family = BPF_CORE_READ(sk, __sk_common.skc_family);
-	}
-	if (targ_filter_netns && !bpf_map_lookup_elem(&netns_allow, &key->netns)) {
+	key->netns = netns_of(sk, direct);
+	key->family = direct ? sk->__sk_common.skc_family : BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (!netns_allowed(key->netns)) {
 		stat_inc(RETX_STAT_FILTERED);
 		return false;
 	}
@@ -266,14 +286,17 @@ static __always_inline __u32 total_retrans_of(const struct tcp_sock *tp, bool di
 
 /* Segments this hit's socket added to RetransSegs since its previous hit.
  * *known is false on a socket's first hit (it predates the probe, or its
- * storage was evicted): then only this hit's own pcount is known. */
-static __always_inline __u64 rtx_growth(const struct sock *sk, const struct tcp_sock *tp, bool direct, bool *known)
+ * storage was evicted): then only this hit's own pcount is known. *lastp is
+ * the socket's state (NULL if it has none), for add_cause. */
+static __always_inline __u64 rtx_growth(const struct sock *sk, const struct tcp_sock *tp, bool direct, bool *known,
+					struct retx_sk_last **lastp)
 {
 	struct retx_sk_last *last;
 	__u32 now = total_retrans_of(tp, direct), delta;
 
 	*known = false;
 	last = sk_last(sk, direct, true);
+	*lastp = last;
 	if (!last)
 		return 0;
 	/* now < last: a new socket reused a freed pointer (LRU flavour only). */
@@ -286,6 +309,45 @@ static __always_inline __u64 rtx_growth(const struct sock *sk, const struct tcp_
 	last->total_retrans = now;
 	last->seen = 1;
 	return delta;
+}
+
+/* Per-socket causes for retx-top: segments the socket added to its
+ * total_retrans, under the cause of the hit that saw them. */
+static __always_inline void add_cause(struct retx_sk_last *last, __u8 cause, __u64 segs)
+{
+	if (last && cause < RETX_CAUSE_COUNT)
+		last->causes[cause] += segs;
+}
+
+/* One closed connection into its namespace's ratio histogram: bucket by
+ * integer comparison (retx_abi.h), the ratio's sum in fixed point. Listeners
+ * and sockets that were never connected (CLOSE to CLOSE) are not connections. */
+static __always_inline void observe_ratio(const struct sock *sk, const struct tcp_sock *tp, bool direct)
+{
+	static const __u32 denoms[RETX_RATIO_BOUNDS] = RETX_RATIO_DENOMS_INIT;
+	struct retx_ratio_hist zero = {}, *h;
+	__u64 retrans = total_retrans_of(tp, direct);
+	__u64 segs = direct ? tp->segs_out : BPF_CORE_READ(tp, segs_out);
+	__u32 netns = netns_of(sk, direct), slot = RETX_RATIO_BOUNDS;
+	int i;
+
+	if (!netns_allowed(netns))
+		return;
+	h = lookup_or_init(&retx_ratio_hist, &netns, &zero);
+	if (!h) {
+		stat_inc(RETX_STAT_HIST_LOST);
+		return;
+	}
+#pragma unroll
+	for (i = RETX_RATIO_BOUNDS - 1; i >= 0; i--) {
+		if (i == 0 ? retrans == 0 : retrans * denoms[i] <= segs)
+			slot = i;
+	}
+	if (slot > RETX_RATIO_BOUNDS)
+		slot = RETX_RATIO_BOUNDS;
+	h->buckets[slot] += 1;
+	if (segs)
+		h->sum_scaled += retrans * RETX_RATIO_SUM_SCALE / segs;
 }
 
 /* Connection setup and teardown, from sock:inet_sock_set_state.
@@ -326,10 +388,14 @@ static __always_inline int handle_state(const struct sock *sk, int oldstate, int
 		}
 		return 0;
 	}
+	if (oldstate != TCP_LISTEN && oldstate != TCP_CLOSE)
+		observe_ratio(sk, tp, direct);
 	last = sk_last(sk, direct, false);
 	if (!last || !last->seen)
 		return 0;
-	growth = rtx_growth(sk, tp, direct, &known);
+	growth = rtx_growth(sk, tp, direct, &known, &last);
+	if (known)
+		add_cause(last, RETX_CAUSE_OTHER, growth);
 	if (!direct) {
 		__u64 k = (__u64)sk;
 
@@ -346,6 +412,7 @@ static __always_inline int handle_state(const struct sock *sk, int oldstate, int
 static __always_inline int handle_skb(const struct sock *sk, const struct sk_buff *skb, int err, bool direct)
 {
 	const struct tcp_sock *tp = NULL;
+	struct retx_sk_last *last;
 	struct retx_key key;
 	__u64 segs, pcount, growth;
 	bool known;
@@ -370,7 +437,10 @@ static __always_inline int handle_skb(const struct sock *sk, const struct sk_buf
 		pcount = BPF_CORE_READ((struct tcp_skb_cb *)&skb->cb[0], tcp_gso_segs);
 	if (pcount == 0)
 		pcount = 1;
-	growth = rtx_growth(sk, tp, direct, &known);
+	growth = rtx_growth(sk, tp, direct, &known, &last);
+	/* What this hit added to total_retrans: the growth, or on a first hit
+	 * its pcount unless it failed before being counted. */
+	add_cause(last, key.cause, known ? growth : (outcome_of(err) == RETX_OUTCOME_FAILED_EARLY ? 0 : pcount));
 	if (!known) {
 		/* First hit of this socket: classify by err alone. */
 		key.outcome = outcome_of(err);
@@ -427,8 +497,10 @@ static __always_inline int handle_synack(const struct sock *sk, const void *req,
 	if ((direct ? sk->__sk_common.skc_state : BPF_CORE_READ(sk, __sk_common.skc_state)) == TCP_SYN_RECV) {
 		struct retx_sk_last *last = sk_last(sk, direct, false);
 
-		if (last && last->seen)
+		if (last && last->seen) {
 			last->total_retrans += 1;
+			add_cause(last, RETX_CAUSE_SYNACK, 1);
+		}
 	}
 	count(&key, (const struct sock *)req, 1, direct);
 	return 0;

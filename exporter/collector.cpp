@@ -22,6 +22,7 @@ Snapshot RetxCollector::snapshot() const {
     s.agg = read_counter_map(probe_.agg_map_fd());
     if (cfg_.peer_labels) s.peer = read_counter_map(probe_.peer_map_fd());
     s.stats = read_stats_map(probe_.stats_map_fd());
+    s.ratio_hist = read_ratio_hist_map(probe_.ratio_hist_map_fd());
   } catch (const std::exception& e) {
     ++errors_["bpf_map"];
     std::cerr << "retx-exporter: scrape: " << e.what() << "\n";

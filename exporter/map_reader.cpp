@@ -99,4 +99,29 @@ std::array<std::uint64_t, RETX_STAT_COUNT> read_stats_map(int map_fd) {
   return out;
 }
 
+std::vector<RatioHistRow> read_ratio_hist_map(int map_fd) {
+  const int ncpu = possible_cpus();
+  std::vector<retx_ratio_hist> per_cpu(ncpu);
+  std::vector<RatioHistRow> out;
+  __u32 key = 0, next = 0;
+  bool first = true;
+  // One entry per namespace that closed a connection: few, so key by key.
+  while (bpf_map_get_next_key(map_fd, first ? nullptr : &key, &next) == 0) {
+    first = false;
+    key = next;
+    if (bpf_map_lookup_elem(map_fd, &next, per_cpu.data()) != 0) {
+      if (errno == ENOENT) continue;
+      throw map_error("lookup ratio histogram", errno, map_fd);
+    }
+    RatioHistRow row{next, {}};
+    for (const auto& h : per_cpu) {
+      for (int b = 0; b <= RETX_RATIO_BOUNDS; ++b) row.hist.buckets[b] += h.buckets[b];
+      row.hist.sum_scaled += h.sum_scaled;
+    }
+    out.push_back(row);
+  }
+  if (errno != ENOENT) throw map_error("get_next_key ratio histogram", errno, map_fd);
+  return out;
+}
+
 }  // namespace retx

@@ -18,4 +18,7 @@ std::vector<CounterRow> read_counter_map(int map_fd, ReadMethod method = ReadMet
 
 std::array<std::uint64_t, RETX_STAT_COUNT> read_stats_map(int map_fd);
 
+// The per-netns ratio histograms (retx_ratio_hist), summed over CPUs.
+std::vector<RatioHistRow> read_ratio_hist_map(int map_fd);
+
 }  // namespace retx

@@ -122,6 +122,7 @@ std::vector<prometheus::MetricFamily> build_metric_families(const Snapshot& snap
   out.push_back(sent.finish());
   out.push_back(data.finish());
   out.push_back(info.finish());
+  add_connection_families(snap, out);
 
   FamilyAcc bi("retx_exporter_build_info", "Build of the running exporter.", kGauge);
   bi.add({{"version", build.version}, {"libbpf", build.libbpf}}, 1);

@@ -106,7 +106,20 @@ NetnsCounters read_netns_counters(const NetnsRef& ns) {
   n.readable = true;
   n.out_segs = counter_or_zero(c, "Tcp.OutSegs");
   n.orig_data_sent = counter_or_zero(c, "TcpExt.TCPOrigDataSent");
+  n.spurious = spurious_evidence(c);
   return n;
+}
+
+SpuriousEvidence spurious_evidence(const ProcCounters& c) {
+  SpuriousEvidence s;
+  s.dsack_recv_segs = counter_or_zero(c, "TcpExt.TCPDSACKRecvSegs");
+  s.dsack_recv = counter_or_zero(c, "TcpExt.TCPDSACKRecv");
+  s.full_undo = counter_or_zero(c, "TcpExt.TCPFullUndo");
+  s.partial_undo = counter_or_zero(c, "TcpExt.TCPPartialUndo");
+  s.dsack_undo = counter_or_zero(c, "TcpExt.TCPDSACKUndo");
+  s.loss_undo = counter_or_zero(c, "TcpExt.TCPLossUndo");
+  s.spurious_rtos = counter_or_zero(c, "TcpExt.TCPSpuriousRTOs");
+  return s;
 }
 
 std::vector<std::uint32_t> resolve_netns_filter(const std::vector<std::string>& entries, const std::string& run_netns) {

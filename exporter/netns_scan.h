@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "proc_net.h"
 #include "snapshot.h"
 
 namespace retx {
@@ -26,6 +27,9 @@ std::vector<NetnsRef> list_namespaces(const std::string& proc_root = "/proc",
 
 // Throws std::runtime_error when the namespace cannot be read (vanished, no privilege).
 NetnsCounters read_netns_counters(const NetnsRef& ns);
+
+// The DSACK and undo counters of one namespace's parsed /proc/net files.
+SpuriousEvidence spurious_evidence(const ProcCounters& c);
 
 // Resolves --netns entries (inodes or /run/netns names) to inodes. Throws
 // std::runtime_error naming an entry that matches nothing.

@@ -165,6 +165,10 @@ Probe::~Probe() {
 int Probe::agg_map_fd() const { return bpf_map__fd(skel_->maps.retx_agg); }
 int Probe::peer_map_fd() const { return bpf_map__fd(skel_->maps.retx_peer); }
 int Probe::stats_map_fd() const { return bpf_map__fd(skel_->maps.retx_stats); }
+int Probe::ratio_hist_map_fd() const { return bpf_map__fd(skel_->maps.retx_ratio_hist); }
+int Probe::sk_state_map_fd() const {
+  return bpf_map__fd(mode_ == AttachMode::TpBtf ? skel_->maps.retx_sk_btf : skel_->maps.retx_sk_ptr);
+}
 
 std::vector<ProgramRun> Probe::program_stats() const {
   std::vector<ProgramRun> out;

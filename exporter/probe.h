@@ -58,6 +58,11 @@ class Probe {
   int agg_map_fd() const;
   int peer_map_fd() const;
   int stats_map_fd() const;
+  // Per-netns histograms of closed connections' retransmission ratios.
+  int ratio_hist_map_fd() const;
+  // The loaded flavour's per-socket state (retx_sk_btf with tp_btf,
+  // retx_sk_ptr otherwise), whose causes retx-top reads.
+  int sk_state_map_fd() const;
   std::vector<ProgramRun> program_stats() const;
 
  private:

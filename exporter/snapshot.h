@@ -16,6 +16,8 @@
 static_assert(sizeof(retx_key) == 32, "retx_key layout changed: update the BPF side and readers together");
 static_assert(sizeof(retx_value) == 16, "retx_value layout changed");
 static_assert(std::is_trivially_copyable_v<retx_key> && std::is_trivially_copyable_v<retx_value>);
+static_assert(sizeof(retx_ratio_hist) == 8 * (RETX_RATIO_BOUNDS + 2), "retx_ratio_hist layout changed");
+static_assert(std::is_trivially_copyable_v<retx_ratio_hist>);
 
 namespace retx {
 
@@ -24,12 +26,32 @@ struct CounterRow {
   retx_value value{};  // summed over CPUs
 };
 
+// Retransmissions duplicated by the peer's DSACKs, and the undos they led
+// to, from TcpExt of the namespace (METRICS.md: spurious retransmissions).
+struct SpuriousEvidence {
+  std::uint64_t dsack_recv_segs = 0;  // TCPDSACKRecvSegs: segments reported duplicate
+  std::uint64_t dsack_recv = 0;       // TCPDSACKRecv: DSACK blocks received
+  std::uint64_t full_undo = 0;        // TCPFullUndo
+  std::uint64_t partial_undo = 0;     // TCPPartialUndo
+  std::uint64_t dsack_undo = 0;       // TCPDSACKUndo
+  std::uint64_t loss_undo = 0;        // TCPLossUndo
+  std::uint64_t spurious_rtos = 0;    // TCPSpuriousRTOs
+};
+
 struct NetnsCounters {
   std::uint32_t inode = 0;
   std::string name;  // /run/netns name, empty if none
   bool readable = false;
   std::uint64_t out_segs = 0;         // Tcp OutSegs
   std::uint64_t orig_data_sent = 0;   // TcpExt TCPOrigDataSent
+  SpuriousEvidence spurious;          // DSACK and undo counters
+};
+
+// One namespace's histogram of closed connections' retransmission ratios,
+// summed over CPUs (retx_abi.h, struct retx_ratio_hist).
+struct RatioHistRow {
+  std::uint32_t netns = 0;
+  retx_ratio_hist hist{};
 };
 
 
@@ -42,6 +64,7 @@ struct Snapshot {
   std::vector<CounterRow> peer;  // peer map (empty unless peer labels are on)
   std::array<std::uint64_t, RETX_STAT_COUNT> stats{};
   std::vector<NetnsCounters> netns;
+  std::vector<RatioHistRow> ratio_hist;
   std::vector<ProgramRun> programs;
   std::map<std::string, std::uint64_t> scrape_errors;  // by source, cumulative
 };
