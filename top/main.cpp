@@ -70,7 +70,7 @@ int run_once(ConnectionReader& reader, const CausesSource& causes, const TopOpti
   if (opt.json) {
     std::cout << connections_json(rows, reader.reader().name(), causes.to_json()).dump(2) << "\n";
   } else {
-    for (const auto& line : render_table(rows, terminal_width())) std::cout << line << "\n";
+    for (const auto& line : render_table(rows, terminal_width(), sort == SortKey::Interval)) std::cout << line << "\n";
   }
   return kExitOk;
 }

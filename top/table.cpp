@@ -60,7 +60,7 @@ struct Column {
 constexpr int kRemoteMin = 15;
 constexpr int kRttFrom = 90;  // terminal width from which the RTT column is shown
 
-std::vector<Column> columns(int width) {
+std::vector<Column> columns(int width, bool interval) {
   std::vector<Column> cols = {
       {"NETNS", 10, false, true,
        [](const Row& r) { return r.conn->netns_name.empty() ? std::to_string(r.conn->netns) : r.conn->netns_name; }},
@@ -75,6 +75,9 @@ std::vector<Column> columns(int width) {
   };
   if (width >= kRttFrom) {
     cols.insert(cols.end() - 1, {"RTTms", 6, true, false, [](const Row& r) { return rtt_ms(r.conn->srtt_us); }});
+  }
+  if (!interval) {
+    cols.erase(std::find_if(cols.begin(), cols.end(), [](const Column& c) { return c.title == std::string("+RTX"); }));
   }
   return cols;
 }
@@ -106,8 +109,8 @@ std::string short_count(std::uint64_t n) {
   return buf;
 }
 
-std::vector<std::string> render_table(const std::vector<Row>& rows, int width) {
-  auto cols = columns(width);
+std::vector<std::string> render_table(const std::vector<Row>& rows, int width, bool interval) {
+  auto cols = columns(width, interval);
   std::vector<std::string> out;
   out.push_back(render_line(cols, width, [](const Column& c) { return std::string(c.title); }));
   for (const auto& r : rows) out.push_back(render_line(cols, width, [&](const Column& c) { return c.cell(r); }));
@@ -116,11 +119,11 @@ std::vector<std::string> render_table(const std::vector<Row>& rows, int width) {
 
 std::vector<std::string> render_screen(const ScreenInfo& info, const std::vector<Row>& rows, int width, int height) {
   char head[256];
-  std::snprintf(head, sizeof head, "retx-top %s  every %.1f s  sort: %s  sockets: %s  causes: %s", info.clock.c_str(),
-                info.interval_s, sort_key_name(info.sort), info.reader.c_str(), info.causes.c_str());
-  char counts[160];
-  std::snprintf(counts, sizeof counts, "%zu connections in %zu namespaces, %zu retransmitted in the interval",
-                info.connections, info.namespaces, info.retransmitting);
+  std::snprintf(head, sizeof head, "retx-top %s  every %.1fs  sort: %s  sockets: %s", info.clock.c_str(),
+                info.interval_s, sort_key_name(info.sort), info.reader.c_str());
+  char counts[200];
+  std::snprintf(counts, sizeof counts, "%zu connections in %zu namespaces, %zu retransmitting  causes: %s",
+                info.connections, info.namespaces, info.retransmitting, info.causes.c_str());
   std::vector<std::string> out = {fit(head, width), fit(counts, width)};
   std::string third = !info.prompt.empty() ? info.prompt
                       : !info.message.empty() ? info.message

@@ -24,7 +24,8 @@ struct ScreenInfo {
 };
 
 // The column header line and one line per row, each at most `width` wide.
-std::vector<std::string> render_table(const std::vector<Row>& rows, int width);
+// Without an interval (--once reads once) the +RTX column is left out.
+std::vector<std::string> render_table(const std::vector<Row>& rows, int width, bool interval = true);
 
 // A whole screen of `height` lines (header, table, then blank lines).
 std::vector<std::string> render_screen(const ScreenInfo& info, const std::vector<Row>& rows, int width, int height);

@@ -47,6 +47,7 @@ TEST(TopTable, FitsEightyColumnsAndShowsTheRow) {
     EXPECT_EQ(lines[0].rfind("NETNS", 0), 0u);
     EXPECT_EQ((lines[0].find("RTTms") != std::string::npos), width >= 90) << lines[0];
   }
+  EXPECT_EQ(render_table(rows, 80, false)[0].find("+RTX"), std::string::npos) << "no interval, no +RTX";
   auto l80 = render_table(rows, 80);
   EXPECT_NE(l80[1].find("198.19.0.2:5201"), std::string::npos) << l80[1];
   EXPECT_NE(l80[1].find("~2345-0-c1 "), std::string::npos) << "names keep their distinct tail: " << l80[1];
@@ -67,6 +68,7 @@ TEST(TopTable, ScreenHasHeaderPromptAndHeight) {
   auto lines = render_screen(info, rows, 80, 24);
   ASSERT_EQ(lines.size(), 24u);
   EXPECT_NE(lines[0].find("sort: ratio"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[1].find("causes: prog 7"), std::string::npos) << lines[1];
   EXPECT_EQ(lines[2], "port> 44_");
   EXPECT_EQ(lines[3].rfind("NETNS", 0), 0u);
   for (const auto& l : lines) EXPECT_LE(l.size(), 80u);
