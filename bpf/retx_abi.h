@@ -122,6 +122,16 @@ struct retx_top_sock {
 	__u8 raddr[16];
 };
 
+/* One socket file held by a process, as retx_top.bpf.c's task_file iterator
+ * writes it: how retx-top names a socket's owner without a readlink of
+ * every /proc/PID/fd entry. */
+struct retx_top_owner {
+	__u64 ino;     /* socket inode (the file's) */
+	__u32 tgid;    /* process id in the initial pid namespace */
+	__u32 pad;
+	char comm[16]; /* task->comm */
+};
+
 /* Where the iterator finds the probe's per-socket state (set before load). */
 enum retx_top_causes_map {
 	RETX_TOP_CAUSES_NONE = 0,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* retx-top's view of every TCP socket: an iter/tcp program that writes one
- * struct retx_top_sock (retx_abi.h) per full socket to its seq_file.
+ * struct retx_top_sock (retx_abi.h) per full socket to its seq_file, and an
+ * iter/task_file program that names the processes holding TCP sockets.
  *
  * iter/tcp walks the network namespace of the thread that creates the
  * iterator fd (bpf_iter_create), so retx-top creates one fd per namespace on
@@ -19,6 +20,7 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
+#define AF_INET 2
 #define AF_INET6 10
 
 const volatile __u32 targ_causes_map = RETX_TOP_CAUSES_NONE;
@@ -130,5 +132,33 @@ int retx_top_tcp(struct bpf_iter__tcp *ctx)
 	fill_owner(&r, sk);
 	fill_causes(&r, sk);
 	bpf_seq_write(ctx->meta->seq, &r, sizeof(r));
+	return 0;
+}
+
+/* Every process's TCP socket files, one struct retx_top_owner each: the
+ * kernel walks the fd tables (threads sharing one are visited once), which
+ * costs far less than a readlink per /proc/PID/fd entry. */
+SEC("iter/task_file")
+int retx_top_owners(struct bpf_iter__task_file *ctx)
+{
+	struct task_struct *task = ctx->task;
+	struct file *file = ctx->file;
+	struct retx_top_owner o = {};
+	struct socket *so;
+	struct sock *sk;
+
+	if (!task || !file)
+		return 0;
+	so = bpf_sock_from_file(file);
+	if (!so)
+		return 0;
+	sk = so->sk;
+	if (!sk || sk->sk_protocol != IPPROTO_TCP ||
+	    (sk->__sk_common.skc_family != AF_INET && sk->__sk_common.skc_family != AF_INET6))
+		return 0;
+	o.ino = file->f_inode->i_ino;
+	o.tgid = task->tgid;
+	bpf_probe_read_kernel(o.comm, sizeof(o.comm), task->comm);
+	bpf_seq_write(ctx->meta->seq, &o, sizeof(o));
 	return 0;
 }

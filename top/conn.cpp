@@ -11,8 +11,7 @@ static_assert(std::is_trivially_copyable_v<retx_top_sock> && std::is_trivially_c
 
 namespace retx::top {
 
-Conn conn_from_record(const retx_top_sock& r) {
-  Conn c;
+void fill_from_record(Conn& c, const retx_top_sock& r) {
   c.cookie = r.cookie;
   c.netns = r.netns;
   c.family = r.family;
@@ -38,7 +37,6 @@ Conn conn_from_record(const retx_top_sock& r) {
     for (int i = 0; i < RETX_CAUSE_COUNT; ++i) k[i] = r.causes[i];
     c.causes = k;
   }
-  return c;
 }
 
 namespace {

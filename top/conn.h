@@ -37,7 +37,14 @@ struct Conn {
   std::optional<Causes> causes;
 };
 
-Conn conn_from_record(const retx_top_sock& r);
+// A process holding a socket.
+struct Owner {
+  int pid = 0;
+  std::string comm;
+};
+
+// Fills a (default) Conn from the iterator's record, in place.
+void fill_from_record(Conn& c, const retx_top_sock& r);
 
 // "ESTABLISHED", "FIN_WAIT1", ...; "UNKNOWN" otherwise.
 const char* tcp_state_name(std::uint8_t state);

@@ -3,6 +3,7 @@
 // cgroup paths filled in.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@ struct ReadReport {
   std::size_t namespaces = 0;  // read
   std::size_t failed = 0;      // vanished or unreadable while being read
   std::string last_error;
+  double sockets_ms = 0, owners_ms = 0, cgroups_ms = 0;  // where the time went (--verbose)
 };
 
 class ConnectionReader {
@@ -33,6 +35,9 @@ class ConnectionReader {
   CgroupPaths cgroups_;
   std::uint32_t own_netns_ = 0;
 };
+
+// Milliseconds since t0 on the steady clock.
+double ms_since(std::chrono::steady_clock::time_point t0);
 
 // Entries of `wanted` (inodes or names) that match no namespace now.
 std::vector<std::string> unmatched_netns(const std::vector<std::string>& wanted);

@@ -160,15 +160,13 @@ class DiagReader : public SocketReader {
 
   const char* name() const override { return "inet_diag"; }
 
-  std::vector<Conn> read_here() const override {
-    std::vector<Conn> out;
+  void read_here(std::vector<Conn>& out) const override {
     for (int family : {AF_INET, AF_INET6}) {
       Fd sock(socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG));
       if (sock.fd < 0) throw std::runtime_error(std::string("inet_diag: socket: ") + std::strerror(errno));
       send_request(sock.fd, family, causes_fd_);
       receive_dump(sock.fd, out);
     }
-    return out;
   }
 
  private:

@@ -50,11 +50,17 @@ int terminal_width() {
   return 120;  // a pipe or file: wide enough for IPv4 peers untruncated
 }
 
+void say_timing(const ReadReport& rep, std::size_t conns) {
+  std::fprintf(stderr, "retx-top: read %zu connections in %zu namespaces: sockets %.1f ms, owners %.1f ms, cgroups %.1f ms\n",
+               conns, rep.namespaces, rep.sockets_ms, rep.owners_ms, rep.cgroups_ms);
+}
+
 int run_once(ConnectionReader& reader, const CausesSource& causes, const TopOptions& opt) {
   SortKey sort = effective_sort(opt);
   ReadReport rep;
   PrevSample prev;
   auto conns = reader.read_all(opt.netns, &rep);
+  if (opt.verbose) say_timing(rep, conns.size());
   if (sort == SortKey::Interval) {  // an interval needs two readings
     prev = sample_of(conns);
     std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<long>(opt.interval_s * 1000)));
@@ -67,11 +73,14 @@ int run_once(ConnectionReader& reader, const CausesSource& causes, const TopOpti
   if (rep.failed) std::cerr << "retx-top: " << rep.failed << " namespace(s) unreadable: " << rep.last_error << "\n";
   Filter f{{}, opt.port, opt.pid, "", opt.min_retrans};
   auto rows = select_rows(conns, prev, f, sort, opt.limit);
+  auto t0 = std::chrono::steady_clock::now();
   if (opt.json) {
-    std::cout << connections_json(rows, reader.reader().name(), causes.to_json()).dump(2) << "\n";
+    write_connections_json(std::cout, rows, reader.reader().name(), causes.to_json());
   } else {
     for (const auto& line : render_table(rows, terminal_width(), sort == SortKey::Interval)) std::cout << line << "\n";
   }
+  std::cout.flush();
+  if (opt.verbose) std::fprintf(stderr, "retx-top: output %.1f ms\n", ms_since(t0));
   return kExitOk;
 }
 
@@ -90,14 +99,18 @@ int run(const TopOptions& opt) {
   }
   libbpf_set_print(quiet_libbpf);
   std::unique_ptr<CausesSource> causes;
+  auto t0 = std::chrono::steady_clock::now();
   try {
     causes = std::make_unique<CausesSource>(opt.causes, opt.causes_prog_id, !opt.once);
   } catch (const std::exception& e) {
     std::cerr << "retx-top: " << e.what() << "\n";
     return kExitRuntime;
   }
+  double causes_ms = ms_since(t0);
+  t0 = std::chrono::steady_clock::now();
   std::string why;
   ConnectionReader reader(choose_reader(opt, *causes, why));
+  if (opt.verbose) std::fprintf(stderr, "retx-top: causes source %.1f ms, reader load %.1f ms\n", causes_ms, ms_since(t0));
   std::cerr << "retx-top: sockets from " << reader.reader().name()
             << (why.empty() ? " (a BPF iterator per network namespace)" : " (" + why + ")") << "\n";
   std::cerr << "retx-top: " << causes->describe() << "\n";

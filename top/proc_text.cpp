@@ -60,4 +60,18 @@ std::optional<std::uint64_t> socket_inode_of_link(std::string_view target) {
   return ino;
 }
 
+std::uint64_t tcp_inuse(std::string_view text) {
+  // "TCP: inuse 5 orphan 0 tw 2 alloc 7 mem 1" (sockstat6: "TCP6: inuse 1")
+  for (std::string_view prefix : {"TCP: inuse ", "TCP6: inuse "}) {
+    for (std::size_t at = text.find(prefix); at != std::string_view::npos; at = text.find(prefix, at + 1)) {
+      if (at != 0 && text[at - 1] != '\n') continue;
+      std::uint64_t n = 0;
+      const char* b = text.data() + at + prefix.size();
+      std::from_chars(b, text.data() + text.size(), n);
+      return n;
+    }
+  }
+  return 0;
+}
+
 }  // namespace retx::top

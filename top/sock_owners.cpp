@@ -47,10 +47,14 @@ void for_each_socket_fd(int pid_dir_fd, F&& f) {
 
 }  // namespace
 
-void SocketOwners::scan() {
+void SocketOwners::scan(const SocketReader& reader) {
   ++scans_;
   by_ino_.clear();
   ownerless_.clear();
+  if (!reader.read_owners(by_ino_)) scan_proc();
+}
+
+void SocketOwners::scan_proc() {
   DIR* proc = opendir(proc_.c_str());
   if (!proc) return;
   int proc_fd = dirfd(proc);
@@ -73,7 +77,7 @@ void SocketOwners::scan() {
   closedir(proc);
 }
 
-void SocketOwners::resolve(std::vector<Conn>& conns) {
+void SocketOwners::resolve(std::vector<Conn>& conns, const SocketReader& reader) {
   bool unknown = false;
   for (const auto& c : conns) {
     if (c.ino && !by_ino_.count(c.ino) && !ownerless_.count(c.ino)) {
@@ -81,7 +85,7 @@ void SocketOwners::resolve(std::vector<Conn>& conns) {
       break;
     }
   }
-  if (unknown) scan();
+  if (unknown) scan(reader);
   for (auto& c : conns) {
     if (!c.ino) continue;
     if (auto it = by_ino_.find(c.ino); it != by_ino_.end()) {

@@ -1,8 +1,10 @@
-// Which process owns a socket: socket inodes found in /proc/PID/fd links.
+// Which process owns a socket: socket inodes of every process's fds, from
+// the BPF iterator's task_file program when the reader has it, else from
+// /proc/PID/fd links (a readlink per fd).
 //
-// A full scan reads every fd link of every process, so it is cached: the
-// next call scans again only when it meets a socket inode that was neither
-// owned nor known to be ownerless at the previous scan (a new socket).
+// A full scan is cached: the next call scans again only when it meets a
+// socket inode that was neither owned nor known to be ownerless at the
+// previous scan (a new socket).
 #pragma once
 
 #include <cstdint>
@@ -12,25 +14,22 @@
 #include <vector>
 
 #include "conn.h"
+#include "socket_reader.h"
 
 namespace retx::top {
-
-struct Owner {
-  int pid = 0;
-  std::string comm;
-};
 
 class SocketOwners {
  public:
   explicit SocketOwners(std::string proc_root = "/proc") : proc_(std::move(proc_root)) {}
 
   // Sets pid and comm of every connection whose socket a process holds.
-  void resolve(std::vector<Conn>& conns);
+  void resolve(std::vector<Conn>& conns, const SocketReader& reader);
 
   std::size_t scans() const { return scans_; }
 
  private:
-  void scan();
+  void scan(const SocketReader& reader);
+  void scan_proc();
 
   std::string proc_;
   std::unordered_map<std::uint64_t, Owner> by_ino_;

@@ -2,14 +2,16 @@
 // interface: each reads the namespace of the calling thread, which
 // conn_reader.cpp runs inside every namespace in turn.
 //
-//   reader     needs                          causes
-//   iter/tcp   BPF iterators (5.9+), BTF      from the probe's map, any flavour
-//   inet_diag  sock_diag (always there)        sk_storage flavour only (INET_DIAG_REQ_SK_BPF_STORAGES)
+//   reader     needs                      causes                               owners
+//   iter/tcp   BPF iterators (5.11+), BTF  from the probe's map, any flavour    iter/task_file
+//   inet_diag  sock_diag (always there)    sk_storage flavour only              /proc/PID/fd
+//                                          (INET_DIAG_REQ_SK_BPF_STORAGES)
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "conn.h"
@@ -20,9 +22,17 @@ class SocketReader {
  public:
   virtual ~SocketReader() = default;
   virtual const char* name() const = 0;  // "iter/tcp", "inet_diag"
-  // Full TCP sockets (not listening, time-wait or request sockets) of the
-  // calling thread's namespace. Throws std::runtime_error naming what failed.
-  virtual std::vector<Conn> read_here() const = 0;
+  // Appends the full TCP sockets (not listening, time-wait or request
+  // sockets) of the calling thread's namespace. Throws std::runtime_error
+  // naming what failed.
+  virtual void read_here(std::vector<Conn>& out) const = 0;
+  // Every process's TCP socket inodes with their owner, in one pass, when
+  // the reader can (the iterator's task_file program, from the initial pid
+  // namespace); false: the caller reads /proc/PID/fd instead.
+  virtual bool read_owners(std::unordered_map<std::uint64_t, Owner>& out) const {
+    (void)out;
+    return false;
+  }
 };
 
 // Throw std::runtime_error saying why the reader cannot work here; the

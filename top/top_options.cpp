@@ -85,6 +85,7 @@ const std::vector<Flag>& flags() {
        [](TopOptions& o, const std::string& v) { o.limit = parse_uint<std::size_t>("--limit", v, 1000000); }},
       {"--interval", true, [](TopOptions& o, const std::string& v) { o.interval_s = parse_interval(v); }},
       {"--causes", true, [](TopOptions& o, const std::string& v) { parse_causes(v, o); }},
+      {"--verbose", false, [](TopOptions& o, const std::string&) { o.verbose = true; }},
       {"--help", false, [](TopOptions& o, const std::string&) { o.help = true; }},
       {"-h", false, [](TopOptions& o, const std::string&) { o.help = true; }},
       {"--version", false, [](TopOptions& o, const std::string&) { o.version = true; }},
@@ -166,6 +167,7 @@ Options:
                        own probe; --once never loads its own) | own | none |
                        a BPF program id of a running probe (retx_skb_*)
   --diag               read sockets with INET_DIAG instead of the BPF iterator
+  --verbose            say on stderr where the time of each reading went
   --help, --version
 
 Keys (interactive): i r t  sort by interval, ratio, total

@@ -30,6 +30,7 @@ struct TopOptions {
   double interval_s = 2.0;
   CausesFrom causes = CausesFrom::Auto;
   std::uint32_t causes_prog_id = 0;  // with CausesFrom::Program
+  bool verbose = false;  // where the time went, on stderr
   bool help = false;
   bool version = false;
 };

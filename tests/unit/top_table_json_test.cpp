@@ -2,6 +2,8 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "conn_json.h"
 #include "proc_text.h"
 #include "table.h"
@@ -80,10 +82,15 @@ TEST(TopTable, ShortCounts) {
   EXPECT_EQ(short_count(12345678), "12.3M");
 }
 
-TEST(TopJson, EveryDocumentedField) {
+TEST(TopJson, EveryDocumentedFieldInOrder) {
   std::vector<Conn> conns = {sample(AF_INET6)};
   conns[0].causes.reset();
-  auto j = connections_json(select_rows(conns, {}, {}, SortKey::Total, 0), "iter/tcp", {{"source", "none"}});
+  auto text_of = [&] {
+    std::ostringstream os;
+    write_connections_json(os, select_rows(conns, {}, {}, SortKey::Total, 0), "iter/tcp", {{"source", "none"}});
+    return os.str();
+  };
+  auto j = nlohmann::json::parse(text_of());
   ASSERT_EQ(j.at("connections").size(), 1u);
   const auto& c = j["connections"][0];
   for (const char* f : {"netns", "netns_name", "family", "local_addr", "local_port", "remote_addr", "remote_port",
@@ -97,8 +104,19 @@ TEST(TopJson, EveryDocumentedField) {
   EXPECT_TRUE(c["causes"].is_null());
   EXPECT_TRUE(c["cgroup"].is_null());
   EXPECT_EQ(j["sockets_from"], "iter/tcp");
+  // The documented order, as ordered_json keeps it.
+  auto o = nlohmann::ordered_json::parse(text_of());
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : o["connections"][0].items()) keys.push_back(k);
+  ASSERT_GE(keys.size(), 3u);
+  EXPECT_EQ(keys[0], "netns");
+  EXPECT_EQ(keys[2], "family");
   conns[0].causes = Causes{1, 7, 0, 0, 0, 0};  // enum retx_cause order: other, rto, ...
-  auto k = conn_to_json(conns[0]);
+  conns[0].comm = "we\"ird\\\n\xe9";
+  std::string text;
+  append_conn_json(text, conns[0]);
+  auto k = nlohmann::json::parse(text);
+  EXPECT_EQ(k["comm"], "we\"ird\\\n\u00e9") << text;
   EXPECT_EQ(k["causes"]["rto"], 7);
   EXPECT_EQ(k["causes"]["other"], 1);
 }
@@ -114,4 +132,22 @@ TEST(TopProcText, Cgroup2MountAndSocketLinks) {
   EXPECT_FALSE(socket_inode_of_link("pipe:[5]"));
   EXPECT_FALSE(socket_inode_of_link("socket:[]"));
   EXPECT_FALSE(socket_inode_of_link("socket:[12x]"));
+}
+
+TEST(TopProcText, TcpInuseFromSockstat) {
+  EXPECT_EQ(tcp_inuse("sockets: used 120\nTCP: inuse 5 orphan 0 tw 2 alloc 7 mem 1\nUDP: inuse 0 mem 0\n"), 5u);
+  EXPECT_EQ(tcp_inuse("TCP6: inuse 3\nUDP6: inuse 1\n"), 3u);
+  EXPECT_EQ(tcp_inuse("sockets: used 1\nMPTCP: inuse 4\nTCP: inuse 0 orphan 0\n"), 0u);
+  EXPECT_EQ(tcp_inuse(""), 0u);
+}
+
+TEST(TopJson, ManyConnectionsStayOneDocument) {
+  std::vector<Conn> conns(300, sample(AF_INET));
+  for (std::size_t i = 0; i < conns.size(); ++i) conns[i].cookie = i;
+  std::ostringstream os;
+  write_connections_json(os, select_rows(conns, {}, {}, SortKey::Total, 0), "inet_diag", {{"source", "none"}});
+  ASSERT_GT(os.str().size(), 60000u) << "written in more than one piece";
+  auto j = nlohmann::json::parse(os.str());
+  EXPECT_EQ(j.at("connections").size(), 300u);
+  EXPECT_EQ(j.at("causes_from").at("source"), "none");
 }
