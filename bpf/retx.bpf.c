@@ -81,21 +81,8 @@ struct {
  * probe reports. Measured on 6.18, the skb's pcount at the tracepoint fell
  * short of that growth on a few hits per thousand (bpf/README.md, "Why not
  * just pcount"). Its causes[] keep that growth by cause, for retx-top.
- * tp_btf keeps it in socket-local storage (freed with the socket); raw_tp and
- * the classic tracepoint cannot, and use an LRU hash keyed by the pointer. */
-struct {
-	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct retx_sk_last);
-} retx_sk_btf SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 65536);
-	__type(key, __u64);
-	__type(value, struct retx_sk_last);
-} retx_sk_ptr SEC(".maps");
+ * The maps: retx_sk_btf (tp_btf) and retx_sk_ptr (the others). */
+#include "retx_sk_state.bpf.h"
 
 /* Classic tracepoint records: skbaddr and skaddr sit at offsets 8 and 16 in
  * every kernel since the event appeared (the struct's name changed in 6.17,

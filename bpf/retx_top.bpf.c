@@ -25,21 +25,9 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 const volatile __u32 targ_causes_map = RETX_TOP_CAUSES_NONE;
 
-/* Same names and definitions as in retx.bpf.c, so that the probe's maps can
- * take their place. Unused ones are shrunk to one entry before load. */
-struct {
-	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct retx_sk_last);
-} retx_sk_btf SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 65536);
-	__type(key, __u64);
-	__type(value, struct retx_sk_last);
-} retx_sk_ptr SEC(".maps");
+/* retx_sk_btf and retx_sk_ptr, as the probe defines them. The one this load
+ * does not share with the probe is shrunk to one entry before load. */
+#include "retx_sk_state.bpf.h"
 
 static __always_inline void fill_addrs(struct retx_top_sock *r, const struct sock *sk)
 {

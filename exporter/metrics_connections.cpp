@@ -3,6 +3,7 @@
 // and the kernel's evidence of spurious retransmissions (DSACKs, undos) per
 // namespace, served next to the ratio's denominator. Pure, like the rest of
 // the builder.
+#include <algorithm>
 #include <limits>
 
 #include "metrics_builder.h"
@@ -14,7 +15,7 @@ using prometheus::ClientMetric;
 using prometheus::MetricFamily;
 using prometheus::MetricType;
 
-MetricFamily family(const char* name, const char* help, MetricType type) {
+MetricFamily family(const std::string& name, const std::string& help, MetricType type) {
   MetricFamily f;
   f.name = name;
   f.help = help;
@@ -47,41 +48,49 @@ MetricFamily ratio_histogram(const std::vector<RatioHistRow>& rows) {
   return f;
 }
 
-// One counter family per evidence field, labelled by netns.
+// One counter family per metric of spurious_counters(), labelled by netns
+// (and kind), for every namespace that could be read.
 void add_spurious(const std::vector<NetnsCounters>& namespaces, std::vector<MetricFamily>& out) {
-  auto segs = family("tcp_dsack_received_segments_total",
-                     "TcpExt TCPDSACKRecvSegs of the namespace: sent segments the peer reported as duplicates (DSACK), "
-                     "i.e. retransmissions that were not needed.",
-                     MetricType::Counter);
-  auto blocks = family("tcp_dsack_received_total", "TcpExt TCPDSACKRecv of the namespace: DSACK blocks received.",
-                       MetricType::Counter);
-  auto undos = family("tcp_retransmission_undos_total",
-                      "Congestion-state undos after retransmissions proved spurious, by kind (TcpExt TCPFullUndo, "
-                      "TCPPartialUndo, TCPDSACKUndo, TCPLossUndo).",
-                      MetricType::Counter);
-  auto rtos = family("tcp_spurious_rtos_total", "TcpExt TCPSpuriousRTOs of the namespace: RTOs found spurious by F-RTO.",
-                     MetricType::Counter);
-  for (const auto& n : namespaces) {
-    if (!n.readable) continue;
-    const auto& e = n.spurious;
-    auto add = [&](MetricFamily& f, std::uint64_t v, const char* kind = nullptr) {
+  std::vector<MetricFamily> families;
+  for (const auto& k : spurious_counters()) {
+    auto it = std::find_if(families.begin(), families.end(), [&](const MetricFamily& f) { return f.name == k.metric; });
+    if (it == families.end()) {
+      families.push_back(family(k.metric, k.help, MetricType::Counter));
+      it = families.end() - 1;
+    }
+    for (const auto& n : namespaces) {
+      if (!n.readable) continue;
       ClientMetric m = netns_metric(n.inode);
-      if (kind) m.label.push_back({"kind", kind});
-      m.counter.value = static_cast<double>(v);
-      f.metric.push_back(std::move(m));
-    };
-    add(segs, e.dsack_recv_segs);
-    add(blocks, e.dsack_recv);
-    add(undos, e.full_undo, "full");
-    add(undos, e.partial_undo, "partial");
-    add(undos, e.dsack_undo, "dsack");
-    add(undos, e.loss_undo, "loss");
-    add(rtos, e.spurious_rtos);
+      if (k.kind) m.label.push_back({"kind", k.kind});
+      m.counter.value = static_cast<double>(n.spurious.*k.field);
+      it->metric.push_back(std::move(m));
+    }
   }
-  for (auto* f : {&segs, &blocks, &undos, &rtos}) out.push_back(std::move(*f));
+  for (auto& f : families) out.push_back(std::move(f));
 }
 
 }  // namespace
+
+const std::vector<SpuriousCounter>& spurious_counters() {
+  using E = SpuriousEvidence;
+  static constexpr const char* kUndo =
+      "Congestion-state undos after retransmissions proved spurious, by kind (TcpExt TCPFullUndo, TCPPartialUndo, "
+      "TCPDSACKUndo, TCPLossUndo).";
+  static const std::vector<SpuriousCounter> table = {
+      {"TcpExt.TCPDSACKRecvSegs", &E::dsack_recv_segs, "tcp_dsack_received_segments_total", nullptr,
+       "TcpExt TCPDSACKRecvSegs of the namespace: sent segments the peer reported as duplicates (DSACK), i.e. "
+       "retransmissions that were not needed."},
+      {"TcpExt.TCPDSACKRecv", &E::dsack_recv, "tcp_dsack_received_total", nullptr,
+       "TcpExt TCPDSACKRecv of the namespace: DSACK blocks received."},
+      {"TcpExt.TCPFullUndo", &E::full_undo, "tcp_retransmission_undos_total", "full", kUndo},
+      {"TcpExt.TCPPartialUndo", &E::partial_undo, "tcp_retransmission_undos_total", "partial", kUndo},
+      {"TcpExt.TCPDSACKUndo", &E::dsack_undo, "tcp_retransmission_undos_total", "dsack", kUndo},
+      {"TcpExt.TCPLossUndo", &E::loss_undo, "tcp_retransmission_undos_total", "loss", kUndo},
+      {"TcpExt.TCPSpuriousRTOs", &E::spurious_rtos, "tcp_spurious_rtos_total", nullptr,
+       "TcpExt TCPSpuriousRTOs of the namespace: RTOs found spurious by F-RTO."},
+  };
+  return table;
+}
 
 std::vector<double> ratio_bucket_bounds() {
   constexpr unsigned denoms[RETX_RATIO_BOUNDS] = RETX_RATIO_DENOMS_INIT;

@@ -112,13 +112,7 @@ NetnsCounters read_netns_counters(const NetnsRef& ns) {
 
 SpuriousEvidence spurious_evidence(const ProcCounters& c) {
   SpuriousEvidence s;
-  s.dsack_recv_segs = counter_or_zero(c, "TcpExt.TCPDSACKRecvSegs");
-  s.dsack_recv = counter_or_zero(c, "TcpExt.TCPDSACKRecv");
-  s.full_undo = counter_or_zero(c, "TcpExt.TCPFullUndo");
-  s.partial_undo = counter_or_zero(c, "TcpExt.TCPPartialUndo");
-  s.dsack_undo = counter_or_zero(c, "TcpExt.TCPDSACKUndo");
-  s.loss_undo = counter_or_zero(c, "TcpExt.TCPLossUndo");
-  s.spurious_rtos = counter_or_zero(c, "TcpExt.TCPSpuriousRTOs");
+  for (const auto& k : spurious_counters()) s.*k.field = counter_or_zero(c, k.proc_key);
   return s;
 }
 

@@ -38,6 +38,17 @@ struct SpuriousEvidence {
   std::uint64_t spurious_rtos = 0;    // TCPSpuriousRTOs
 };
 
+// Where each SpuriousEvidence field comes from and how it is served: the one
+// table the namespace reader and the metric builder share.
+struct SpuriousCounter {
+  const char* proc_key;  // "TcpExt.TCPDSACKRecvSegs" (common/proc_net.h keys)
+  std::uint64_t SpuriousEvidence::*field;
+  const char* metric;  // counter family
+  const char* kind;    // its kind label, or nullptr
+  const char* help;    // the family's help text
+};
+const std::vector<SpuriousCounter>& spurious_counters();
+
 struct NetnsCounters {
   std::uint32_t inode = 0;
   std::string name;  // /run/netns name, empty if none

@@ -8,7 +8,6 @@
 #include <chrono>
 #include <thread>
 
-#include "cleanup.h"
 #include "exporter_fixture.h"
 #include "metrics_builder.h"
 #include "run_cmd.h"
@@ -19,20 +18,7 @@ using namespace retx::test;
 
 namespace {
 
-class ExporterConnections : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    ASSERT_EQ(geteuid(), 0u) << "privileged test: run as root";
-    install_signal_cleanup();
-    probe_ = new AttachedProbe();
-  }
-  static void TearDownTestSuite() {
-    delete probe_;
-    probe_ = nullptr;
-  }
-  static AttachedProbe* probe_;
-};
-AttachedProbe* ExporterConnections::probe_ = nullptr;
+class ExporterConnections : public ProbeSuite {};
 
 const prometheus::ClientMetric* served(const std::vector<prometheus::MetricFamily>& fs, const std::string& name,
                                        std::uint64_t netns, const std::string& kind = "") {

@@ -8,7 +8,6 @@
 #include <memory>
 
 #include "causes_source.h"
-#include "cleanup.h"
 #include "exporter_fixture.h"
 #include "top_fixture.h"
 
@@ -23,12 +22,10 @@ constexpr std::uint64_t kBytes = 3 << 20;
 
 // One lossy topology and its held connections for the whole suite (~3 s);
 // a probe is attached first, so every socket's causes are complete.
-class TopConnections : public ::testing::Test {
+class TopConnections : public ProbeSuite {
  protected:
   static void SetUpTestSuite() {
-    ASSERT_EQ(geteuid(), 0u) << "privileged test: run as root";
-    install_signal_cleanup();
-    probe_ = new AttachedProbe();
+    ProbeSuite::SetUpTestSuite();
     lossy_ = new LossyTopology();
     held4_ = new std::vector<HeldConn>(hold_connections(lossy_->topo, kConns, kBytes, AF_INET));
     held6_ = new std::vector<HeldConn>(hold_connections(lossy_->topo, 1, kBytes, AF_INET6));
@@ -37,17 +34,15 @@ class TopConnections : public ::testing::Test {
     delete held6_;
     delete held4_;
     delete lossy_;
-    delete probe_;
+    ProbeSuite::TearDownTestSuite();
   }
   static std::string scope() {
     const auto& t = lossy_->topo;
     return "--netns " + t.client(0).name + "," + t.server().name;
   }
-  static AttachedProbe* probe_;
   static LossyTopology* lossy_;
   static std::vector<HeldConn>*held4_, *held6_;
 };
-AttachedProbe* TopConnections::probe_ = nullptr;
 LossyTopology* TopConnections::lossy_ = nullptr;
 std::vector<HeldConn>* TopConnections::held4_ = nullptr;
 std::vector<HeldConn>* TopConnections::held6_ = nullptr;
