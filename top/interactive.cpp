@@ -46,7 +46,7 @@ const char* prompt_label(ViewState::Prompt p) {
 
 ScreenInfo screen_info(const ViewState& st, const std::vector<Conn>& conns, const std::vector<Row>& rows,
                        const ConnectionReader& reader, const std::string& causes, const TopOptions& opt,
-                       const std::string& read_error) {
+                       std::size_t unreadable) {
   ScreenInfo info;
   info.clock = clock_now();
   info.interval_s = opt.interval_s;
@@ -62,7 +62,8 @@ ScreenInfo screen_info(const ViewState& st, const std::vector<Conn>& conns, cons
   for (const auto& n : opt.netns) scope += (scope.empty() ? "" : ",") + n;
   info.filter = (scope.empty() ? "" : "scope=" + scope + " ") + describe_filter(st.filter);
   if (st.prompt != ViewState::Prompt::None) info.prompt = prompt_label(st.prompt) + st.input + "_";
-  info.message = !st.message.empty() ? st.message : read_error;
+  info.message = st.message;
+  info.unreadable = unreadable;
   return info;
 }
 
@@ -84,8 +85,7 @@ int run_interactive(ConnectionReader& reader, const std::string& causes_brief, c
     int w = 80, h = 24;
     term.size(w, h);
     auto rows = select_rows(conns, prev, st.filter, st.sort, opt.limit);
-    std::string err = rep.failed ? "unreadable: " + rep.last_error : "";
-    term.draw(render_screen(screen_info(st, conns, rows, reader, causes_brief, opt, err), rows, w, h));
+    term.draw(render_screen(screen_info(st, conns, rows, reader, causes_brief, opt, rep.failed), rows, w, h));
     auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next - Clock::now()).count();
     int key = term.read_key(static_cast<int>(wait));
     if (key == Terminal::kClosed) break;

@@ -3,7 +3,7 @@
 // conn_reader.cpp runs inside every namespace in turn.
 //
 //   reader     needs                      causes                               owners
-//   iter/tcp   BPF iterators (5.11+), BTF  from the probe's map, any flavour    iter/task_file
+//   iter/tcp   BPF iterators (5.12+), BTF  from the probe's map, any flavour    iter/task_file
 //   inet_diag  sock_diag (always there)    sk_storage flavour only              /proc/PID/fd
 //                                          (INET_DIAG_REQ_SK_BPF_STORAGES)
 #pragma once

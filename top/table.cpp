@@ -122,8 +122,10 @@ std::vector<std::string> render_screen(const ScreenInfo& info, const std::vector
   std::snprintf(head, sizeof head, "retx-top %s  every %.1fs  sort: %s  sockets: %s", info.clock.c_str(),
                 info.interval_s, sort_key_name(info.sort), info.reader.c_str());
   char counts[200];
-  std::snprintf(counts, sizeof counts, "%zu connections in %zu namespaces, %zu retransmitting  causes: %s",
-                info.connections, info.namespaces, info.retransmitting, info.causes.c_str());
+  std::snprintf(counts, sizeof counts, "%zu connections in %zu namespaces%s, %zu retransmitting  causes: %s",
+                info.connections, info.namespaces,
+                info.unreadable ? (" (+" + std::to_string(info.unreadable) + " unreadable)").c_str() : "",
+                info.retransmitting, info.causes.c_str());
   std::vector<std::string> out = {fit(head, width), fit(counts, width)};
   std::string third = !info.prompt.empty() ? info.prompt
                       : !info.message.empty() ? info.message

@@ -18,6 +18,7 @@ struct ScreenInfo {
   std::string reader;  // "iter/tcp" or "inet_diag"
   std::string causes;  // where causes come from, short
   std::size_t connections = 0, namespaces = 0, retransmitting = 0;
+  std::size_t unreadable = 0;  // namespaces that vanished or refused while being read
   std::string filter;  // describe_filter()
   std::string prompt;  // "port> 80" while a prompt is open
   std::string message;
