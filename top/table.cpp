@@ -127,10 +127,10 @@ std::vector<std::string> render_screen(const ScreenInfo& info, const std::vector
                 info.unreadable ? (" (+" + std::to_string(info.unreadable) + " unreadable)").c_str() : "",
                 info.retransmitting, info.causes.c_str());
   std::vector<std::string> out = {fit(head, width), fit(counts, width)};
-  std::string third = !info.prompt.empty() ? info.prompt
+  // The keys first: a long filter may be cut, the keys must stay visible.
+  std::string third = !info.prompt.empty()    ? info.prompt
                       : !info.message.empty() ? info.message
-                                              : "filter: " + info.filter +
-                                                    "  keys: i r t sort, n p c filter, x clear, q quit";
+                                              : "i r t sort  n p c filter  x clear  q quit  filter: " + info.filter;
   out.push_back(fit(third, width));
   std::size_t room = height > 4 ? static_cast<std::size_t>(height - 4) : 0;
   std::vector<Row> shown(rows.begin(), rows.begin() + std::min(room, rows.size()));
