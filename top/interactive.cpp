@@ -58,9 +58,9 @@ ScreenInfo screen_info(const ViewState& st, const std::vector<Conn>& conns, cons
   for (const auto& c : conns) ns.insert(c.netns);
   info.namespaces = ns.size();
   for (const auto& r : rows) info.retransmitting += r.interval_retrans > 0;
-  std::string scope;
-  for (const auto& n : opt.netns) scope += (scope.empty() ? "" : ",") + n;
-  info.filter = (scope.empty() ? "" : "scope=" + scope + " ") + describe_filter(st.filter);
+  // The --netns scope was given at start; its size is enough here.
+  info.filter = describe_filter(st.filter);
+  if (!opt.netns.empty()) info.filter += " (--netns: " + std::to_string(opt.netns.size()) + ")";
   if (st.prompt != ViewState::Prompt::None) info.prompt = prompt_label(st.prompt) + st.input + "_";
   info.message = st.message;
   info.unreadable = unreadable;

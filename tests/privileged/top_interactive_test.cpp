@@ -223,7 +223,7 @@ TEST_F(TopInteractive, LossyConnectionOnTopAndKeysWork) {
   ASSERT_EQ(r.size(), 2u) << "both ends of one quiet connection:\n" << join(s);
   EXPECT_TRUE(r[0][2] == port || r[1][2] == port) << join(s);
   tm.keys({"x"});
-  s = wait_for(tm, "filter: scope=");
+  s = wait_for(tm, "filter: none (--netns: 2)");
   EXPECT_EQ(rows(s).size(), 6u) << join(s);
 
   tm.keys({"q"});
