@@ -215,22 +215,17 @@ static __always_inline void count(struct retx_key *key, const struct sock *peer,
 		stat_inc(RETX_STAT_LOST);
 }
 
-static __always_inline __u32 netns_of(const struct sock *sk, bool direct)
-{
-	return direct ? sk->__sk_common.skc_net.net->ns.inum : BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
-}
-
-static __always_inline bool netns_allowed(__u32 netns)
-{
-	return !targ_filter_netns || bpf_map_lookup_elem(&netns_allow, &netns);
-}
-
 static __always_inline bool fill_common(struct retx_key *key, const struct sock *sk, bool direct)
 {
 	__builtin_memset(key, 0, sizeof(*key));
-	key->netns = netns_of(sk, direct);
-	key->family = direct ? sk->__sk_common.skc_family : BPF_CORE_READ(sk, __sk_common.skc_family);
-	if (!netns_allowed(key->netns)) {
+	if (direct) {
+		key->netns = sk->__sk_common.skc_net.net->ns.inum;
+		key->family = sk->__sk_common.skc_family;
+	} else {
+		key->netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+		key->family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	}
+	if (targ_filter_netns && !bpf_map_lookup_elem(&netns_allow, &key->netns)) {
 		stat_inc(RETX_STAT_FILTERED);
 		return false;
 	}
@@ -304,6 +299,18 @@ static __always_inline void add_cause(struct retx_sk_last *last, __u8 cause, __u
 {
 	if (last && cause < RETX_CAUSE_COUNT)
 		last->causes[cause] += segs;
+}
+
+/* The histogram's key, and whether --netns lets the namespace in (as
+ * fill_common decides for the counting maps). */
+static __always_inline __u32 netns_of(const struct sock *sk, bool direct)
+{
+	return direct ? sk->__sk_common.skc_net.net->ns.inum : BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+}
+
+static __always_inline bool netns_allowed(__u32 netns)
+{
+	return !targ_filter_netns || bpf_map_lookup_elem(&netns_allow, &netns);
 }
 
 /* One closed connection into its namespace's ratio histogram: bucket by
