@@ -164,8 +164,9 @@ Options:
   --limit N            show at most N connections
   --interval SECONDS   refresh period (default 2, 0.1..3600)
   --causes SOURCE      auto (a running retx-exporter's probe, else retx-top's
-                       own probe; --once never loads its own) | own | none |
-                       a BPF program id of a running probe (retx_skb_*)
+                       own probe, but not with --once, whose causes would all
+                       be 0) | own | none | a BPF program id of a running
+                       probe (retx_skb_*)
   --diag               read sockets with INET_DIAG instead of the BPF iterator
   --verbose            say on stderr where the time of each reading went
   --help, --version
