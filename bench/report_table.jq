@@ -60,7 +60,14 @@ def goals:
       ( $r.lost | if skipped then empty else
           ["lost under load (identity)", "0 missing",
            "\(.exporter.missing) of \(.kernel_retrans_segs) segs (\(.retrans_segs_per_second)/s); per-event lost \(.per_event.lost)",
-           verdict(.exporter.identity_holds and .exporter_peer.identity_holds), $r.commands.lost] end ) ];
+           verdict(.exporter.identity_holds and .exporter_peer.identity_holds), $r.commands.lost] end ),
+      ( $r.top | if skipped then empty else
+          (.summary[] | select(.variant == "top_json")) as $t
+          | ["retx-top --once, \($r.top.sockets) sockets", "< 200 ms",
+             "wall \($t.wall_ms | mmm) ms, CPU \($t.cpu_ms | mmm) ms (load \($r.top.loadavg))",
+             (if $t.wall_ms.median < 200 then "met"
+              elif $t.cpu_ms.median < 200 then "met in CPU; wall +\($t.wall_ms.median - 200 | r1) ms (waiting for a CPU)"
+              else "MISSED by \($t.cpu_ms.median - 200 | r1) ms of CPU" end), $r.commands.top] end ) ];
 
 def table:
   . as $r
@@ -102,6 +109,12 @@ def table:
          "exporter:           retransmissions \(.exporter.retransmissions) + xmit failures \(.exporter.xmit_failures) -> missing \(.exporter.missing), lost_hits \(.exporter.lost_hits), recursion misses \(.exporter.recursion_misses)",
          "exporter (peer):    retransmissions \(.exporter_peer.retransmissions) + xmit failures \(.exporter_peer.xmit_failures) -> missing \(.exporter_peer.missing), lost_hits \(.exporter_peer.lost_hits), recursion misses \(.exporter_peer.recursion_misses)",
          "per-event (ring \(.per_event.ringbuf_kib) KiB): hits \(.per_event.hits), records received \(.per_event.records), lost (ring full) \(.per_event.lost), recursion misses \(.per_event.recursion_misses)") end),
+      "",
+      "RETX-TOP --ONCE (the whole command, ms: median [min-max]; ss reads the farm's namespace only)",
+      (if (.top | skipped) then "  " + (.top | why) else
+        ("\(.top.sockets) sockets held, \(.top.sockets_seen_in_farm) seen by retx-top there, \(.top.connections_reported) in all namespaces",
+         row(["variant", "wall ms", "CPU ms (user + sys)"]; [12, 30, 30]),
+         (.top.summary[] | row([.variant, (.wall_ms | mmm), (.cpu_ms | mmm)]; [12, 30, 30]))) end),
       "",
       "IN-PROCESS (Google Benchmark; CPU time of the benchmark thread, less disturbed by other load than real time)",
       ( .google_benchmark.metrics | if has("benchmarks") then

@@ -34,19 +34,22 @@ case $MODE in
     OVERHEAD=(--rounds 5 --bytes 2G --flows 4 --loss "2 5")
     COST=(--rounds 3 --bytes 1G --loss 5)
     SCRAPE=(--scrapes 100 --stages "10 1000 10000")
-    LOST=(--seconds 5 --flows 8 --loss 10 --syns 15000) ;;
+    LOST=(--seconds 5 --flows 8 --loss 10 --syns 15000)
+    TOP=(--sockets 10000 --rounds 10) ;;
   quick)
     GB_MIN=0.1 GB_REPS=1
     OVERHEAD=(--rounds 3 --bytes 1G --flows 4 --loss "2 5")
     COST=(--rounds 2 --bytes 512M --loss 5)
     SCRAPE=(--scrapes 50 --stages "10 1000 10000")
-    LOST=(--seconds 3 --flows 8 --loss 10 --syns 10000) ;;
+    LOST=(--seconds 3 --flows 8 --loss 10 --syns 10000)
+    TOP=(--sockets 10000 --rounds 5) ;;
   smoke)
     GB_MIN=0.001 GB_REPS=1
     OVERHEAD=(--rounds 1 --bytes 64M --flows 4 --loss 2)
     COST=(--rounds 1 --bytes 32M --loss 5)
     SCRAPE=(--scrapes 10 --stages "10 100")
-    LOST=(--seconds 1 --flows 2 --loss 10 --syns 200) ;;
+    LOST=(--seconds 1 --flows 2 --loss 10 --syns 200)
+    TOP=(--sockets 1000 --rounds 1) ;;
 esac
 
 log() { echo "[$(date -u +%H:%M:%S)] run-all: $*" >&2; }
@@ -105,6 +108,7 @@ run_part probe_cost run-probe-cost.sh "${COST[@]}"
 run_part overhead run-overhead.sh "${OVERHEAD[@]}"
 run_part scrape run-scrape.sh "${SCRAPE[@]}"
 run_part lost run-lost.sh "${LOST[@]}"
+run_part top run-top.sh "${TOP[@]}"
 
 # --- report ------------------------------------------------------------------
 JSON=$REPORTS/bench-$STAMP.json
@@ -113,6 +117,7 @@ jq -n --arg stamp "$STAMP" --arg mode "$MODE" --arg kernel "$(uname -r)" --argjs
   --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" --arg commit "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo none)" \
   --arg overhead_args "$(printf "%q " "${OVERHEAD[@]}")" --arg cost_args "$(printf "%q " "${COST[@]}")" \
   --arg scrape_args "$(printf "%q " "${SCRAPE[@]}")" --arg lost_args "$(printf "%q " "${LOST[@]}")" \
+  --arg top_args "$(printf "%q " "${TOP[@]}")" --slurpfile tp "$WORK/top.json" \
   --arg gb_min "$GB_MIN" --arg gb_reps "$GB_REPS" \
   --slurpfile gm "$WORK/gb-bench_metrics.json" --slurpfile gr "$WORK/gb-bench_map_read.json" \
   --slurpfile ge "$WORK/gb-bench_expectations.json" \
@@ -127,9 +132,10 @@ jq -n --arg stamp "$STAMP" --arg mode "$MODE" --arg kernel "$(uname -r)" --argjs
        probe_cost: "bench/overhead/run-probe-cost.sh \($cost_args)",
        overhead: "bench/overhead/run-overhead.sh \($overhead_args)",
        scrape: "bench/overhead/run-scrape.sh \($scrape_args)",
-       lost: "bench/overhead/run-lost.sh \($lost_args)" },
+       lost: "bench/overhead/run-lost.sh \($lost_args)",
+       top: "bench/overhead/run-top.sh \($top_args)" },
      google_benchmark: {metrics: $gm[0], map_read: $gr[0], expectations: $ge[0]},
-     probe_cost: $pc[0], overhead: $ov[0], scrape: $sc[0], lost: $lo[0] }' >"$JSON"
+     probe_cost: $pc[0], overhead: $ov[0], scrape: $sc[0], lost: $lo[0], top: $tp[0] }' >"$JSON"
 jq -r -L "$ROOT/bench" 'include "report_table"; table' "$JSON" >"$TXT"
 cat "$TXT"
 log "wrote $JSON and $TXT"

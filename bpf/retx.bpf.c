@@ -78,32 +78,26 @@ struct {
 	__type(value, __u8);
 } netns_allow SEC(".maps");
 
-/* The socket's tp->total_retrans at its previous hit. The kernel adds the
- * same `segs` to tp->total_retrans and to Tcp RetransSegs, in the same place,
- * so the growth of total_retrans between two hits is exactly what the socket
- * added to RetransSegs: the count this probe reports. Measured on 6.18, the
- * skb's pcount at the tracepoint fell short of that growth on a few hits per
- * thousand (bpf/README.md, "Why not just pcount").
- * tp_btf keeps it in socket-local storage (freed with the socket); raw_tp and
- * the classic tracepoint cannot, and use an LRU hash keyed by the pointer. */
-struct retx_sk_last {
-	__u32 total_retrans;
-	__u32 seen;
-};
-
+/* Per-CPU histograms of closed connections' retransmission ratios, keyed by
+ * the namespace (cookie and inode, as the counting maps: the exporter retires
+ * a dead namespace's entry like its counters). Preallocated: a namespace that
+ * finds it full is counted in RETX_STAT_HIST_LOST. */
 struct {
-	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct retx_sk_last);
-} retx_sk_btf SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, RETX_RATIO_HIST_MAX_ENTRIES);
+	__type(key, struct retx_netns_key);
+	__type(value, struct retx_ratio_hist);
+} retx_ratio_hist SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 65536);
-	__type(key, __u64);
-	__type(value, struct retx_sk_last);
-} retx_sk_ptr SEC(".maps");
+/* struct retx_sk_last (retx_abi.h): the socket's tp->total_retrans at its
+ * previous hit. The kernel adds the same `segs` to tp->total_retrans and to
+ * Tcp RetransSegs, in the same place, so the growth of total_retrans between
+ * two hits is exactly what the socket added to RetransSegs: the count this
+ * probe reports. Measured on 6.18, the skb's pcount at the tracepoint fell
+ * short of that growth on a few hits per thousand (bpf/README.md, "Why not
+ * just pcount"). Its causes[] keep that growth by cause, for retx-top.
+ * The maps: retx_sk_btf (tp_btf) and retx_sk_ptr (the others). */
+#include "retx_sk_state.bpf.h"
 
 /* Classic tracepoint records: skbaddr and skaddr sit at offsets 8 and 16 in
  * every kernel since the event appeared (the struct's name changed in 6.17,
@@ -192,21 +186,29 @@ static __always_inline void fill_peer(struct retx_key *key, const struct sock *c
 	}
 }
 
+/* The map's value for key, inserted as `zero` when absent; NULL when the map
+ * is full. */
+static __always_inline void *lookup_or_init(void *map, const void *key, const void *zero)
+{
+	void *v = bpf_map_lookup_elem(map, key);
+	long r;
+
+	if (v)
+		return v;
+	r = bpf_map_update_elem(map, key, zero, BPF_NOEXIST);
+	/* -EEXIST: another CPU inserted it first; anything else is a full map. */
+	if (r != 0 && r != -E_EXIST)
+		return NULL;
+	return bpf_map_lookup_elem(map, key);
+}
+
 static __always_inline bool add_to(void *map, const struct retx_key *key, __u64 segs)
 {
-	struct retx_value *v = bpf_map_lookup_elem(map, key);
+	struct retx_value zero = {};
+	struct retx_value *v = lookup_or_init(map, key, &zero);
 
-	if (!v) {
-		struct retx_value zero = {};
-		long r = bpf_map_update_elem(map, key, &zero, BPF_NOEXIST);
-
-		/* -EEXIST: another CPU inserted it first; anything else is a full map. */
-		if (r != 0 && r != -E_EXIST)
-			return false;
-		v = bpf_map_lookup_elem(map, key);
-		if (!v)
-			return false;
-	}
+	if (!v)
+		return false;
 	v->segs += segs;
 	v->skbs += 1;
 	return true;
@@ -255,25 +257,32 @@ static __always_inline __u64 sk_cgroup_id(const struct sock *sk, bool direct)
 	return cg ? cg->kn->id : 0;
 }
 
+/* The socket's namespace as the maps key it, or false where --netns leaves
+ * the namespace out. */
+static __always_inline bool netns_key_of(const struct sock *sk, bool direct, struct retx_netns_key *k)
+{
+	const struct net *net = direct ? sk->__sk_common.skc_net.net : BPF_CORE_READ(sk, __sk_common.skc_net.net);
+
+	k->netns = direct ? net->ns.inum : BPF_CORE_READ(net, ns.inum);
+	k->pad = 0;
+	if (targ_filter_netns && !bpf_map_lookup_elem(&netns_allow, &k->netns))
+		return false;
+	k->netns_cookie = netns_cookie_of(net, direct);
+	return true;
+}
+
 static __always_inline bool fill_common(struct retx_key *key, const struct sock *sk, bool direct)
 {
-	const struct net *net;
+	struct retx_netns_key ns;
 
 	__builtin_memset(key, 0, sizeof(*key));
-	if (direct) {
-		net = sk->__sk_common.skc_net.net;
-		key->netns = net->ns.inum;
-		key->family = sk->__sk_common.skc_family;
-	} else {
-		net = BPF_CORE_READ(sk, __sk_common.skc_net.net);
-		key->netns = BPF_CORE_READ(net, ns.inum);
-		key->family = BPF_CORE_READ(sk, __sk_common.skc_family);
-	}
-	if (targ_filter_netns && !bpf_map_lookup_elem(&netns_allow, &key->netns)) {
+	if (!netns_key_of(sk, direct, &ns)) {
 		stat_inc(RETX_STAT_FILTERED);
 		return false;
 	}
-	key->netns_cookie = netns_cookie_of(net, direct);
+	key->netns = ns.netns;
+	key->netns_cookie = ns.netns_cookie;
+	key->family = direct ? sk->__sk_common.skc_family : BPF_CORE_READ(sk, __sk_common.skc_family);
 	if (targ_cgroup_labels)
 		key->cgroup = sk_cgroup_id(sk, direct);
 	return true;
@@ -316,14 +325,17 @@ static __always_inline __u32 total_retrans_of(const struct tcp_sock *tp, bool di
 
 /* Segments this hit's socket added to RetransSegs since its previous hit.
  * *known is false on a socket's first hit (it predates the probe, or its
- * storage was evicted): then only this hit's own pcount is known. */
-static __always_inline __u64 rtx_growth(const struct sock *sk, const struct tcp_sock *tp, bool direct, bool *known)
+ * storage was evicted): then only this hit's own pcount is known. *lastp is
+ * the socket's state (NULL if it has none), for add_cause. */
+static __always_inline __u64 rtx_growth(const struct sock *sk, const struct tcp_sock *tp, bool direct, bool *known,
+					struct retx_sk_last **lastp)
 {
 	struct retx_sk_last *last;
 	__u32 now = total_retrans_of(tp, direct), delta;
 
 	*known = false;
 	last = sk_last(sk, direct, true);
+	*lastp = last;
 	if (!last)
 		return 0;
 	/* now < last: a new socket reused a freed pointer (LRU flavour only). */
@@ -336,6 +348,46 @@ static __always_inline __u64 rtx_growth(const struct sock *sk, const struct tcp_
 	last->total_retrans = now;
 	last->seen = 1;
 	return delta;
+}
+
+/* Per-socket causes for retx-top: segments the socket added to its
+ * total_retrans, under the cause of the hit that saw them. */
+static __always_inline void add_cause(struct retx_sk_last *last, __u8 cause, __u64 segs)
+{
+	if (last && cause < RETX_CAUSE_COUNT)
+		last->causes[cause] += segs;
+}
+
+/* One closed connection into its namespace's ratio histogram: bucket by
+ * integer comparison (retx_abi.h), the ratio's sum in fixed point. Listeners
+ * and sockets that were never connected (CLOSE to CLOSE) are not connections. */
+static __always_inline void observe_ratio(const struct sock *sk, const struct tcp_sock *tp, bool direct)
+{
+	static const __u32 denoms[RETX_RATIO_BOUNDS] = RETX_RATIO_DENOMS_INIT;
+	struct retx_ratio_hist zero = {}, *h;
+	__u64 retrans = total_retrans_of(tp, direct);
+	__u64 segs = direct ? tp->segs_out : BPF_CORE_READ(tp, segs_out);
+	struct retx_netns_key netns;
+	__u32 slot = RETX_RATIO_BOUNDS;
+	int i;
+
+	if (!netns_key_of(sk, direct, &netns))
+		return;
+	h = lookup_or_init(&retx_ratio_hist, &netns, &zero);
+	if (!h) {
+		stat_inc(RETX_STAT_HIST_LOST);
+		return;
+	}
+#pragma unroll
+	for (i = RETX_RATIO_BOUNDS - 1; i >= 0; i--) {
+		if (i == 0 ? retrans == 0 : retrans * denoms[i] <= segs)
+			slot = i;
+	}
+	if (slot > RETX_RATIO_BOUNDS)
+		slot = RETX_RATIO_BOUNDS;
+	h->buckets[slot] += 1;
+	if (segs)
+		h->sum_scaled += retrans * RETX_RATIO_SUM_SCALE / segs;
 }
 
 /* Connection setup and teardown, from sock:inet_sock_set_state.
@@ -376,10 +428,14 @@ static __always_inline int handle_state(const struct sock *sk, int oldstate, int
 		}
 		return 0;
 	}
+	if (oldstate != TCP_LISTEN && oldstate != TCP_CLOSE)
+		observe_ratio(sk, tp, direct);
 	last = sk_last(sk, direct, false);
 	if (!last || !last->seen)
 		return 0;
-	growth = rtx_growth(sk, tp, direct, &known);
+	growth = rtx_growth(sk, tp, direct, &known, &last);
+	if (known)
+		add_cause(last, RETX_CAUSE_OTHER, growth);
 	if (!direct) {
 		__u64 k = (__u64)sk;
 
@@ -397,6 +453,7 @@ static __always_inline int handle_state(const struct sock *sk, int oldstate, int
 static __always_inline int handle_skb(const struct sock *sk, const struct sk_buff *skb, int err, bool direct)
 {
 	const struct tcp_sock *tp = NULL;
+	struct retx_sk_last *last;
 	struct retx_key key;
 	__u64 segs, pcount, growth;
 	bool known;
@@ -421,7 +478,10 @@ static __always_inline int handle_skb(const struct sock *sk, const struct sk_buf
 		pcount = BPF_CORE_READ((struct tcp_skb_cb *)&skb->cb[0], tcp_gso_segs);
 	if (pcount == 0)
 		pcount = 1;
-	growth = rtx_growth(sk, tp, direct, &known);
+	growth = rtx_growth(sk, tp, direct, &known, &last);
+	/* What this hit added to total_retrans: the growth, or on a first hit
+	 * its pcount unless it failed before being counted. */
+	add_cause(last, key.cause, known ? growth : (outcome_of(err) == RETX_OUTCOME_FAILED_EARLY ? 0 : pcount));
 	if (!known) {
 		/* First hit of this socket: classify by err alone. */
 		stat_inc(RETX_STAT_FIRST_HIT);
@@ -479,8 +539,10 @@ static __always_inline int handle_synack(const struct sock *sk, const void *req,
 	if ((direct ? sk->__sk_common.skc_state : BPF_CORE_READ(sk, __sk_common.skc_state)) == TCP_SYN_RECV) {
 		struct retx_sk_last *last = sk_last(sk, direct, false);
 
-		if (last && last->seen)
+		if (last && last->seen) {
 			last->total_retrans += 1;
+			add_cause(last, RETX_CAUSE_SYNACK, 1);
+		}
 	}
 	count(&key, (const struct sock *)req, 1, direct);
 	return 0;

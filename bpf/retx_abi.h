@@ -66,7 +66,8 @@ enum retx_stat {
 	RETX_STAT_FIRST_HIT = 6,   /* hits counted by their own pcount: the socket had no baseline */
 	RETX_STAT_SK_TRACKED = 7,  /* baselines inserted into the LRU map (raw_tp, tracepoint) */
 	RETX_STAT_SK_UNTRACKED = 8, /* baselines deleted from it at CLOSE; the rest left by eviction */
-	RETX_STAT_COUNT = 9,
+	RETX_STAT_HIST_LOST = 9,   /* closed connections not in retx_ratio_hist (map full): must stay 0 */
+	RETX_STAT_COUNT = 10,
 };
 
 /* One record of the task iterator (netns_iter.bpf.c): a task and the
@@ -75,6 +76,88 @@ struct retx_netns_task {
 	__u64 netns_cookie;
 	__u32 netns;  /* inode */
 	__u32 tid;
+};
+
+/* Per-socket state of the probe, in socket-local storage (tp_btf) or in an
+ * LRU hash keyed by the socket pointer (raw_tp, tracepoint). total_retrans and
+ * seen are the probe's baseline (bpf/README.md); causes[] adds, at every hit
+ * (and at CLOSE, as "other"), the segments that hit added to the socket's
+ * tp->total_retrans, by enum retx_cause. So from the first hit the probe saw,
+ * the causes sum to the socket's growth of total_retrans. retx-top reads
+ * them (bpf/retx_top.bpf.c). */
+struct retx_sk_last {
+	__u32 total_retrans;
+	__u32 seen;
+	__u32 causes[RETX_CAUSE_COUNT];
+};
+
+/* Histogram of each closed connection's retransmission ratio, total_retrans /
+ * segs_out of its tcp_sock at CLOSE, per network namespace (map
+ * retx_ratio_hist, per CPU). Bucket i holds the connections whose ratio is at
+ * most 1 / RETX_RATIO_DENOMS[i] and above the previous bound; the first bound
+ * is exactly 0 (denominator 0 stands for it), the last slot is +Inf. The BPF
+ * side compares integers only: retrans * denom <= segs_out. */
+#define RETX_RATIO_BOUNDS 10
+#define RETX_RATIO_DENOMS_INIT {0, 1000, 200, 100, 50, 20, 10, 5, 2, 1}
+#define RETX_RATIO_SUM_SCALE 1000000000ULL /* sum_scaled is in units of 1e-9 */
+
+/* Key of retx_ratio_hist: the namespace, as in struct retx_key. */
+struct retx_netns_key {
+	__u64 netns_cookie; /* never reused; 0 where the kernel has none */
+	__u32 netns;        /* inode: the user-facing label */
+	__u32 pad;
+};
+
+struct retx_ratio_hist {
+	__u64 buckets[RETX_RATIO_BOUNDS + 1]; /* not cumulative; [RETX_RATIO_BOUNDS] is +Inf */
+	__u64 sum_scaled;                     /* sum of ratios x RETX_RATIO_SUM_SCALE, each rounded down */
+};
+
+#define RETX_RATIO_HIST_MAX_ENTRIES 1024
+
+/* One TCP socket as the iterator program (bpf/retx_top.bpf.c) writes it to
+ * its seq_file: figures from tcp_sock (what TCP_INFO reports), the probe's
+ * per-socket causes when it has them, and what identifies the socket. */
+struct retx_top_sock {
+	__u64 cookie;        /* socket cookie (the same as INET_DIAG's idiag_cookie) */
+	__u64 cgroup_id;     /* cgroup v2 id of the socket (sk_cgrp_data), 0 if unknown */
+	__u64 ino;           /* socket inode, as in /proc/PID/fd links; 0 when orphaned */
+	__u64 bytes_acked;   /* tcpi_bytes_acked */
+	__u32 netns;         /* inode of the socket's network namespace */
+	__u32 total_retrans; /* tcpi_total_retrans: segments */
+	__u32 segs_out;      /* tcpi_segs_out */
+	__u32 data_segs_out; /* tcpi_data_segs_out */
+	__u32 lost_out;      /* tcpi_lost */
+	__u32 sacked_out;    /* tcpi_sacked */
+	__u32 dsack_dups;    /* tcpi_dsack_dups */
+	__u32 reord_seen;    /* tcpi_reord_seen */
+	__u32 srtt_us;       /* tcpi_rtt: smoothed RTT in microseconds (tp->srtt_us >> 3) */
+	__u32 snd_cwnd;      /* tcpi_snd_cwnd */
+	__u32 causes[RETX_CAUSE_COUNT]; /* the probe's retx_sk_last.causes */
+	__u8 causes_known;   /* 1 when the probe had state for this socket */
+	__u8 state;          /* TCP_ESTABLISHED = 1, ... (include/net/tcp_states.h) */
+	__u16 family;        /* AF_INET or AF_INET6 */
+	__u16 lport;         /* host order */
+	__u16 rport;         /* host order */
+	__u8 laddr[16];      /* network order; IPv4 in the first four bytes */
+	__u8 raddr[16];
+};
+
+/* One socket file held by a process, as retx_top.bpf.c's task_file iterator
+ * writes it: how retx-top names a socket's owner without a readlink of
+ * every /proc/PID/fd entry. */
+struct retx_top_owner {
+	__u64 ino;     /* socket inode (the file's) */
+	__u32 tgid;    /* process id in the initial pid namespace */
+	__u32 pad;
+	char comm[16]; /* task->comm */
+};
+
+/* Where the iterator finds the probe's per-socket state (set before load). */
+enum retx_top_causes_map {
+	RETX_TOP_CAUSES_NONE = 0,
+	RETX_TOP_CAUSES_SK_STORAGE = 1, /* retx_sk_btf: the tp_btf flavour */
+	RETX_TOP_CAUSES_PTR_HASH = 2,   /* retx_sk_ptr: raw_tp and tracepoint */
 };
 
 /* Map sizes. The aggregate map is keyed by (netns, family, cause, outcome, err):

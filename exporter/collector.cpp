@@ -60,6 +60,33 @@ std::vector<CounterRow> merge_rows(const std::vector<CounterRow>& a, const std::
   return out;
 }
 
+// Histogram rows as counter rows of their namespace (no value), so that the
+// namespace lifecycle decides for them as for the counters.
+std::vector<CounterRow> as_counter_rows(const std::vector<RatioHistRow>& rows) {
+  std::vector<CounterRow> out(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    out[i].key.netns_cookie = rows[i].netns_cookie;
+    out[i].key.netns = rows[i].netns;
+  }
+  return out;
+}
+
+std::vector<retx_netns_key> netns_keys(const std::vector<retx_key>& keys) {
+  std::vector<retx_netns_key> out;
+  out.reserve(keys.size());
+  for (const auto& k : keys) out.push_back({k.netns_cookie, k.netns, 0});
+  return out;
+}
+
+// Keeps the histograms whose namespace kept its counter row in `living`.
+void keep_living(std::vector<RatioHistRow>& rows, const std::vector<CounterRow>& living) {
+  std::set<std::pair<std::uint64_t, std::uint32_t>> keep;
+  for (const auto& r : living) keep.insert({r.key.netns_cookie, r.key.netns});
+  rows.erase(std::remove_if(rows.begin(), rows.end(),
+                            [&](const RatioHistRow& r) { return !keep.count({r.netns_cookie, r.netns}); }),
+             rows.end());
+}
+
 double now_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
@@ -94,6 +121,7 @@ void RetxCollector::read_maps(Snapshot& s) const {
     s.agg = read_counter_map(probe_.agg_map_fd());
     if (cfg_.labels.any()) s.detail = read_counter_map(probe_.detail_map_fd());
     s.stats = read_stats_map(probe_.stats_map_fd());
+    s.ratio_hist = read_ratio_hist_map(probe_.ratio_hist_map_fd());
   } catch (const std::exception& e) {
     count_error("bpf_map", e);
   }
@@ -153,16 +181,21 @@ void RetxCollector::retire_cgroups(Snapshot& s) const {
   }
 }
 
+// The histograms are retired with the counters: their rows go through the
+// same lifecycle step as counter rows keyed by the same namespace.
 void RetxCollector::retire_namespaces(Snapshot& s, const LiveNamespaces& live) const {
   std::vector<CounterRow> carried = cgroups_.carried();
-  auto doomed = namespaces_.step({&s.agg, &s.detail, &carried}, live);
+  std::vector<CounterRow> hist = as_counter_rows(s.ratio_hist);
+  auto doomed = namespaces_.step({&s.agg, &s.detail, &carried, &hist}, live);
   try {
     delete_keys(probe_.agg_map_fd(), doomed[0]);
     delete_keys(probe_.detail_map_fd(), doomed[1]);
+    delete_keys(probe_.ratio_hist_map_fd(), netns_keys(doomed[3]));
   } catch (const std::exception& e) {
     count_error("bpf_map", e);
   }
   cgroups_.forget(doomed[2]);
+  keep_living(s.ratio_hist, hist);
   s.agg = merge_rows(s.agg, carried);
   s.namespaces_removed = namespaces_.removed_total();
 }

@@ -88,7 +88,10 @@ std::vector<CounterRow> read_counter_map(int map_fd, ReadMethod method) {
   return out;
 }
 
-std::size_t delete_keys(int map_fd, const std::vector<retx_key>& keys) {
+namespace {
+
+template <typename Key>
+std::size_t delete_each(int map_fd, const std::vector<Key>& keys) {
   std::size_t deleted = 0;
   for (const auto& k : keys) {
     if (bpf_map_delete_elem(map_fd, &k) == 0) {
@@ -99,6 +102,12 @@ std::size_t delete_keys(int map_fd, const std::vector<retx_key>& keys) {
   }
   return deleted;
 }
+
+}  // namespace
+
+std::size_t delete_keys(int map_fd, const std::vector<retx_key>& keys) { return delete_each(map_fd, keys); }
+
+std::size_t delete_keys(int map_fd, const std::vector<retx_netns_key>& keys) { return delete_each(map_fd, keys); }
 
 void mark_cgroups_gone(int map_fd, const std::vector<std::uint64_t>& ids) {
   const std::uint8_t one = 1;
@@ -138,6 +147,31 @@ std::array<std::uint64_t, RETX_STAT_COUNT> read_stats_map(int map_fd) {
     if (bpf_map_lookup_elem(map_fd, &slot, per_cpu.data()) != 0) throw map_error("lookup stats", errno, map_fd);
     for (auto v : per_cpu) out[slot] += v;
   }
+  return out;
+}
+
+std::vector<RatioHistRow> read_ratio_hist_map(int map_fd) {
+  const int ncpu = possible_cpus();
+  std::vector<retx_ratio_hist> per_cpu(ncpu);
+  std::vector<RatioHistRow> out;
+  retx_netns_key key{}, next{};
+  bool first = true;
+  // One entry per namespace that closed a connection: few, so key by key.
+  while (bpf_map_get_next_key(map_fd, first ? nullptr : &key, &next) == 0) {
+    first = false;
+    key = next;
+    if (bpf_map_lookup_elem(map_fd, &next, per_cpu.data()) != 0) {
+      if (errno == ENOENT) continue;
+      throw map_error("lookup ratio histogram", errno, map_fd);
+    }
+    RatioHistRow row{next.netns_cookie, next.netns, {}};
+    for (const auto& h : per_cpu) {
+      for (int b = 0; b <= RETX_RATIO_BOUNDS; ++b) row.hist.buckets[b] += h.buckets[b];
+      row.hist.sum_scaled += h.sum_scaled;
+    }
+    out.push_back(row);
+  }
+  if (errno != ENOENT) throw map_error("get_next_key ratio histogram", errno, map_fd);
   return out;
 }
 

@@ -21,11 +21,14 @@ std::array<std::uint64_t, RETX_STAT_COUNT> read_stats_map(int map_fd);
 // Deletes these keys from a counting map; a key already gone is no error.
 // Returns how many were deleted. Throws std::runtime_error on other errors.
 std::size_t delete_keys(int map_fd, const std::vector<retx_key>& keys);
+std::size_t delete_keys(int map_fd, const std::vector<retx_netns_key>& keys);
 
 // Adds ids to the probe's cgroup_gone map. Throws std::runtime_error.
 void mark_cgroups_gone(int map_fd, const std::vector<std::uint64_t>& ids);
 
 // Number of entries in the LRU map of per-socket baselines (u64 keys).
 std::uint64_t count_u64_keys(int map_fd);
+// The per-netns ratio histograms (retx_ratio_hist), summed over CPUs.
+std::vector<RatioHistRow> read_ratio_hist_map(int map_fd);
 
 }  // namespace retx

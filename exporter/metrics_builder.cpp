@@ -136,6 +136,7 @@ void add_namespaces(Families& out, const Snapshot& snap) {
   out.push_back(sent.finish());
   out.push_back(data.finish());
   out.push_back(info.finish());
+  add_connection_families(snap, out);
 
   FamilyAcc alive("retx_exporter_namespaces",
                   "Living network namespaces watched; identity says how a new one is told from a dead one that had "

@@ -18,4 +18,11 @@ struct BuildInfo {
 
 std::vector<prometheus::MetricFamily> build_metric_families(const Snapshot& snap, const BuildInfo& build);
 
+// Per-connection and spurious-retransmission families (metrics_connections.cpp):
+// the closed connections' ratio histogram, the DSACK and undo counters.
+void add_connection_families(const Snapshot& snap, std::vector<prometheus::MetricFamily>& out);
+
+// The histogram's upper bounds (RETX_RATIO_DENOMS_INIT as ratios), +Inf last.
+std::vector<double> ratio_bucket_bounds();
+
 }  // namespace retx

@@ -141,7 +141,14 @@ NetnsCounters read_netns_counters(const NetnsRef& ns) {
   n.readable = true;
   n.out_segs = counter_or_zero(c, "Tcp.OutSegs");
   n.orig_data_sent = counter_or_zero(c, "TcpExt.TCPOrigDataSent");
+  n.spurious = spurious_evidence(c);
   return n;
+}
+
+SpuriousEvidence spurious_evidence(const ProcCounters& c) {
+  SpuriousEvidence s;
+  for (const auto& k : spurious_counters()) s.*k.field = counter_or_zero(c, k.proc_key);
+  return s;
 }
 
 std::vector<std::uint32_t> resolve_netns_filter(const std::vector<std::string>& entries, const std::string& run_netns) {

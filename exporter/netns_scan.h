@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "proc_net.h"
 #include "snapshot.h"
 
 namespace retx {
@@ -34,6 +35,9 @@ std::string name_from_process(int pid, const std::string& proc_root = "/proc");
 // privilege). A namespace entered through its bind mount also gets its cookie
 // (SO_NETNS_COOKIE) when ns.cookie is unknown.
 NetnsCounters read_netns_counters(const NetnsRef& ns);
+
+// The DSACK and undo counters of one namespace's parsed /proc/net files.
+SpuriousEvidence spurious_evidence(const ProcCounters& c);
 
 // Resolves --netns entries (inodes or /run/netns names) to inodes. Throws
 // std::runtime_error naming an entry that matches nothing.

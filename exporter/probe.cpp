@@ -239,6 +239,10 @@ int Probe::cgroup_gone_map_fd() const { return bpf_map__fd(skel_->maps.cgroup_go
 int Probe::sk_baseline_map_fd() const {
   return mode_ == AttachMode::TpBtf ? -1 : bpf_map__fd(skel_->maps.retx_sk_ptr);
 }
+int Probe::ratio_hist_map_fd() const { return bpf_map__fd(skel_->maps.retx_ratio_hist); }
+int Probe::sk_state_map_fd() const {
+  return bpf_map__fd(mode_ == AttachMode::TpBtf ? skel_->maps.retx_sk_btf : skel_->maps.retx_sk_ptr);
+}
 
 std::vector<ProgramRun> Probe::program_stats() const {
   std::vector<ProgramRun> out;

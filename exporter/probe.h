@@ -73,6 +73,11 @@ class Probe {
   int stats_map_fd() const;
   int cgroup_gone_map_fd() const;
   int sk_baseline_map_fd() const;  // LRU of per-socket baselines; -1 with tp_btf (socket storage)
+  // Per-netns histograms of closed connections' retransmission ratios.
+  int ratio_hist_map_fd() const;
+  // The loaded flavour's per-socket state (retx_sk_btf with tp_btf,
+  // retx_sk_ptr otherwise), whose causes retx-top reads.
+  int sk_state_map_fd() const;
   std::vector<ProgramRun> program_stats() const;
 
  private:

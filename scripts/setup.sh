@@ -18,6 +18,7 @@ PKGS=(
   prometheus prometheus-node-exporter bpftrace
   gnuplot-nox chromium
   python3-yaml  # tests/deploy: rules and Kubernetes manifest checks
+  tmux          # tests/privileged: retx-top's interactive view driven by send-keys/capture-pane
 )
 
 # --- kernel-matrix VM (lab/vm/, issue 4) --- only with --vm, so the default path stays fast.

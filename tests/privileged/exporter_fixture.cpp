@@ -1,5 +1,7 @@
 #include "exporter_fixture.h"
 
+#include <unistd.h>
+
 #include "bpf_progs.h"
 #include "cleanup.h"
 #include "labels.h"
@@ -71,6 +73,19 @@ AttachedProbe::AttachedProbe(AttachMode mode, SeriesLabels labels) {
   probe_ = std::make_unique<Probe>(pc);
   collector_ = std::make_shared<RetxCollector>(*probe_, CollectorConfig{labels, {}, find_cgroup2_mount()},
                                                BuildInfo{"test", "test"});
+}
+
+AttachedProbe* ProbeSuite::probe_ = nullptr;
+
+void ProbeSuite::SetUpTestSuite() {
+  ASSERT_EQ(geteuid(), 0u) << "privileged test: run as root";
+  lab::install_signal_cleanup();
+  probe_ = new AttachedProbe();
+}
+
+void ProbeSuite::TearDownTestSuite() {
+  delete probe_;
+  probe_ = nullptr;
 }
 
 Window::Window(const std::vector<const AttachedProbe*>& probes, const std::vector<lab::Namespace>& namespaces)

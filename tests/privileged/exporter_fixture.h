@@ -45,6 +45,14 @@ class AttachedProbe {
   std::shared_ptr<RetxCollector> collector_;
 };
 
+// A test suite whose tests share one probe, attached once (root required).
+class ProbeSuite : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite();
+  static void TearDownTestSuite();
+  static AttachedProbe* probe_;
+};
+
 // Before/after readings of the kernel and of one or more probes for a set of
 // namespaces, taken around a piece of traffic.
 class Window {
