@@ -10,7 +10,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "bpf_progs.h"
+#include "program_run.h"
 #include "retx_abi.h"
 
 static_assert(sizeof(retx_key) == 32, "retx_key layout changed: update the BPF side and readers together");

@@ -20,7 +20,7 @@ PKGS=(
   python3-yaml  # tests/deploy: rules and Kubernetes manifest checks
 )
 
-# --- kernel-matrix VM (lab/vm/, issue 4) --- only with --vm, so the default path stays fast.
+# --- kernel-matrix VM (lab/vm/: qemu, the Debian 6.1 kernel) --- only with --vm, so the default path stays fast.
 # linux-image-amd64 only drops Debian's 6.1 kernel and modules into /boot and /lib/modules for
 # qemu to boot; the running host kernel and any bootloader are untouched. python3-yaml, ruby
 # and vagrant let tests/vm check lima/retxlab.yaml and the Vagrantfile.
