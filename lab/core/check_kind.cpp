@@ -110,17 +110,27 @@ std::string bounds_text(const nlohmann::json& params) {
   return "[" + lo + ", " + hi + "]";
 }
 
-CheckResult bounded_per_namespace(const CheckSpec& spec, const Scenario& s, const ScenarioMeasurements& m,
-                                  const std::function<double(const NamespaceMeasure&)>& value,
-                                  const std::function<std::string(double)>& what) {
+CheckResult per_namespace(const CheckSpec& spec, const Scenario& s, const ScenarioMeasurements& m,
+                          const std::function<Judgement(const NamespaceMeasure& n, nlohmann::json& measured)>& judge,
+                          const std::vector<std::string>& extra) {
   auto r = start(spec);
   PerNs p;
   for (const auto* n : resolve_all(roles_of(spec), s, m)) {
-    const double d = value(*n);
-    r.measured[n->role] = d;
-    p.add(n->role, within(spec.params, d), what(d) + " in " + bounds_text(spec.params));
+    auto j = judge(*n, r.measured[n->role]);
+    p.add(n->role, j.ok, j.text);
   }
+  p.parts.insert(p.parts.end(), extra.begin(), extra.end());
   return finish(std::move(r), p);
+}
+
+CheckResult bounded_per_namespace(const CheckSpec& spec, const Scenario& s, const ScenarioMeasurements& m,
+                                  const std::function<double(const NamespaceMeasure&)>& value,
+                                  const std::function<std::string(double)>& what) {
+  return per_namespace(spec, s, m, [&](const NamespaceMeasure& n, nlohmann::json& measured) {
+    const double d = value(n);
+    measured = d;
+    return Judgement{within(spec.params, d), what(d) + " in " + bounds_text(spec.params)};
+  });
 }
 
 std::string fmt(double x, int prec) {

@@ -66,6 +66,18 @@ struct PerNs {
 };
 CheckResult finish(CheckResult r, const PerNs& p);
 
+// The usual shape of a per-namespace check: for each namespace its roles name,
+// `judge` records what it measured in `measured` (the report's measured[role])
+// and says whether the expectation holds and why. `extra` parts (exporter-wide
+// notes) follow the namespaces' in the reason. No namespace: skipped.
+struct Judgement {
+  bool ok;
+  std::string text;
+};
+CheckResult per_namespace(const CheckSpec& spec, const Scenario& s, const ScenarioMeasurements& m,
+                          const std::function<Judgement(const NamespaceMeasure& n, nlohmann::json& measured)>& judge,
+                          const std::vector<std::string>& extra = {});
+
 // [min, max] bounds of counter_delta / exporter_delta / traffic checks.
 bool within(const nlohmann::json& params, double x);
 std::string bounds_text(const nlohmann::json& params);

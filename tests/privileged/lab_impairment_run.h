@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <memory>
 #include <string>
 
 #include "cleanup.h"
@@ -36,6 +37,31 @@ inline Outcome run_impaired(const Topology& topo, const ImpairmentSpec& is, cons
   return o;
 }
 
+inline ImpairmentSpec random_loss(double p, std::uint64_t seed = 1) {
+  ImpairmentSpec s;
+  s.kind = ImpairKind::Random;
+  s.loss = p;
+  s.seed = seed;
+  return s;
+}
+
+// A topology of the test's own (prefix rxl-<pid>-<n>), removed when it goes.
+inline std::unique_ptr<Topology> own_topology(Offload offload = Offload::Gso, int clients = 1) {
+  TopologySpec spec;
+  spec.prefix = make_run_prefix();
+  spec.offload = offload;
+  spec.clients = clients;
+  return std::make_unique<Topology>(spec);
+}
+
+// The closure bound and the sockets' own account, on the sending client: every
+// dropped segment was retransmitted at least once, and the client's sockets
+// account for all of its namespace's retransmissions.
+inline void expect_client_repaired_every_drop(const Outcome& o) {
+  EXPECT_GE(o.client.at("Tcp.RetransSegs"), o.stats.segments_dropped);
+  EXPECT_EQ(total_retrans(o.traffic, SocketRole::Client), o.client.at("Tcp.RetransSegs"));
+}
+
 inline bool backend_available(const std::string& backend) {
   auto av = available_backends();
   return std::find(av.begin(), av.end(), backend) != av.end();
@@ -50,12 +76,7 @@ inline double max_connect(const TrafficResult& r) {
 template <class Base>
 class SharedTopology : public Base {
  protected:
-  static void SetUpTestSuite() {
-    TopologySpec spec;
-    spec.prefix = make_run_prefix();
-    spec.offload = Offload::SegmentExact;
-    topo = new Topology(spec);
-  }
+  static void SetUpTestSuite() { topo = own_topology(Offload::SegmentExact).release(); }
   static void TearDownTestSuite() {
     delete topo;
     topo = nullptr;

@@ -30,31 +30,22 @@ class LabKernelImpairment : public SharedTopology<::testing::Test> {
 }  // namespace
 
 TEST_F(LabKernelImpairment, RandomLossOnUploadIsRealisedAndRetransmitted) {
-  ImpairmentSpec is;
-  is.kind = ImpairKind::Random;
-  is.loss = 0.05;
-  auto o = run(is, paced_bulk());
+  auto o = run(random_loss(0.05), paced_bulk());
   EXPECT_EQ(o.traffic.errors, 0u);
   EXPECT_GT(o.stats.packets_dropped, 0u);
   EXPECT_TRUE(o.stats.segments_exact);
   EXPECT_EQ(o.stats.segments_dropped, o.stats.packets_dropped) << "gso_max_segs 1: one skb, one segment";
   // TCPOrigDataSent also counts the bare FIN, which carries no payload.
   EXPECT_GE(o.stats.candidates + 1, o.client["TcpExt.TCPOrigDataSent"]) << "every data segment passed the rule";
-  // Closure bound: every dropped data segment was retransmitted at least once.
-  EXPECT_GE(o.client["Tcp.RetransSegs"], o.stats.segments_dropped);
-  // The sender's sockets account for all of its namespace's retransmissions.
-  EXPECT_EQ(total_retrans(o.traffic, SocketRole::Client), o.client["Tcp.RetransSegs"]);
+  expect_client_repaired_every_drop(o);
   EXPECT_EQ(o.server["Tcp.RetransSegs"], 0u) << "pure ACKs were not dropped";
 }
 
 TEST_F(LabKernelImpairment, RandomLossOnIpv6DownloadHitsTheServer) {
-  ImpairmentSpec is;
-  is.kind = ImpairKind::Random;
-  is.loss = 0.05;
   auto ts = paced_bulk();
   ts.family = AF_INET6;
   ts.transfer = Transfer::Download;
-  auto o = run(is, ts);
+  auto o = run(random_loss(0.05), ts);
   EXPECT_EQ(o.traffic.errors, 0u);
   EXPECT_GT(o.stats.packets_dropped, 0u);
   EXPECT_GE(o.server["Tcp.RetransSegs"], o.stats.segments_dropped);
@@ -112,9 +103,7 @@ TEST_F(LabKernelImpairment, SocketsThatFailMidTransferStillReportTcpInfo) {
 }
 
 TEST_F(LabKernelImpairment, AckPathLossSparesTheData) {
-  ImpairmentSpec is;
-  is.kind = ImpairKind::Random;
-  is.loss = 0.05;
+  ImpairmentSpec is = random_loss(0.05);
   is.direction = Direction::Ack;
   auto o = run(is, paced_bulk());
   EXPECT_EQ(o.traffic.errors, 0u);
@@ -126,9 +115,7 @@ TEST_F(LabKernelImpairment, AckPathLossSparesTheData) {
 }
 
 TEST_F(LabKernelImpairment, RemovedOnDestruction) {
-  ImpairmentSpec is;
-  is.kind = ImpairKind::Random;
-  is.loss = 0.5;
+  const ImpairmentSpec is = random_loss(0.5);
   {
     Impairment imp(*topo, is, Transfer::Upload, "nft");
     EXPECT_NE(run_cmd({"ip", "netns", "exec", topo->router().name, "nft", "list", "tables"}).out.find("retxlab"),
@@ -140,12 +127,9 @@ TEST_F(LabKernelImpairment, RemovedOnDestruction) {
 }
 
 TEST(LabKernelImpairmentGso, SegmentsAreEstimatedFromBytes) {
-  TopologySpec spec;
-  spec.prefix = make_run_prefix();
-  Topology topo(spec);
-  ImpairmentSpec is;
-  is.kind = ImpairKind::Random;
-  is.loss = 0.05;
+  auto owned = own_topology();
+  const Topology& topo = *owned;
+  const ImpairmentSpec is = random_loss(0.05);
   auto bc = read_counters(topo.client(0));
   TrafficSpec ts;
   ts.bytes = 16 << 20;
@@ -163,17 +147,12 @@ TEST(LabKernelImpairmentGso, SegmentsAreEstimatedFromBytes) {
 }
 
 TEST(LabKernelImpairmentTwoClients, DownloadLossReachesTheSecondClient) {
-  TopologySpec spec;
-  spec.prefix = make_run_prefix();
-  spec.clients = 2;
-  spec.offload = Offload::SegmentExact;
-  Topology topo(spec);
+  auto owned = own_topology(Offload::SegmentExact, 2);
+  const Topology& topo = *owned;
   for (const std::string backend : {"nft", "bpf"}) {
     if (!backend_available(backend)) continue;
     SCOPED_TRACE(backend);
-    ImpairmentSpec is;
-    is.kind = ImpairKind::Random;
-    is.loss = 0.05;
+    const ImpairmentSpec is = random_loss(0.05);
     TrafficSpec ts;
     ts.transfer = Transfer::Download;
     ts.client_index = 1;

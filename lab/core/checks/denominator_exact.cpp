@@ -9,21 +9,20 @@ namespace {
 
 using namespace check;
 
-CheckResult evaluate(const CheckSpec& spec, const Scenario& s, const ScenarioMeasurements& m) {
-  auto r = start(spec);
-  PerNs p;
-  for (const auto* n : resolve_all(roles_of(spec), s, m)) {
-    const double out = static_cast<double>(delta_or_zero(n->kernel, "Tcp.OutSegs"));
-    const double orig = static_cast<double>(delta_or_zero(n->kernel, "TcpExt.TCPOrigDataSent"));
-    const double e_out = n->exporter.segments_sent, e_orig = n->exporter.data_segments_sent;
-    const bool present = n->exporter_after.has("tcp_segments_sent_total");
-    r.measured[n->role] = {{"kernel_OutSegs", out}, {"exporter_segments_sent", e_out},
-                           {"kernel_TCPOrigDataSent", orig}, {"exporter_data_segments_sent", e_orig}};
-    p.add(n->role, present && out == e_out && orig == e_orig,
+Judgement judge(const NamespaceMeasure& n, nlohmann::json& measured) {
+  const double out = static_cast<double>(delta_or_zero(n.kernel, "Tcp.OutSegs"));
+  const double orig = static_cast<double>(delta_or_zero(n.kernel, "TcpExt.TCPOrigDataSent"));
+  const double e_out = n.exporter.segments_sent, e_orig = n.exporter.data_segments_sent;
+  const bool present = n.exporter_after.has("tcp_segments_sent_total");
+  measured = {{"kernel_OutSegs", out}, {"exporter_segments_sent", e_out},
+              {"kernel_TCPOrigDataSent", orig}, {"exporter_data_segments_sent", e_orig}};
+  return {present && out == e_out && orig == e_orig,
           std::string(present ? "" : "no tcp_segments_sent_total series for this netns; ") + "OutSegs +" + num(out) +
-              " vs " + num(e_out) + ", TCPOrigDataSent +" + num(orig) + " vs " + num(e_orig));
-  }
-  return finish(std::move(r), p);
+              " vs " + num(e_out) + ", TCPOrigDataSent +" + num(orig) + " vs " + num(e_orig)};
+}
+
+CheckResult evaluate(const CheckSpec& spec, const Scenario& s, const ScenarioMeasurements& m) {
+  return per_namespace(spec, s, m, judge);
 }
 
 }  // namespace

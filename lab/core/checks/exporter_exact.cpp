@@ -15,35 +15,31 @@ namespace {
 
 using namespace check;
 
+Judgement judge(const NamespaceMeasure& n, nlohmann::json& measured, bool err_field) {
+  const double k = static_cast<double>(delta_or_zero(n.kernel, "Tcp.RetransSegs"));
+  const double e = n.exporter.retransmissions, f = n.exporter.xmit_failures;
+  const double kf = static_cast<double>(delta_or_zero(n.kernel, "TcpExt.TCPRetransFail"));
+  measured = {{"kernel_RetransSegs", k},
+              {"exporter_retransmissions", e},
+              {"exporter_xmit_failures", f},
+              {"kernel_TCPRetransFail", kf}};
+  if (err_field)
+    return {k == e + f && kf == f, "RetransSegs +" + num(k) + " vs exporter " + num(e) + " + xmit failures " + num(f) +
+                                       ", TCPRetransFail +" + num(kf) + " vs " + num(f)};
+  return {k == e, "RetransSegs +" + num(k) + " vs exporter " + num(e) + " (no err field: the " + num(kf) +
+                      " segments of TCPRetransFail are counted in with the sent ones)"};
+}
+
 CheckResult evaluate(const CheckSpec& spec, const Scenario& s, const ScenarioMeasurements& m) {
-  auto r = start(spec);
-  PerNs p;
-  for (const auto* n : resolve_all(roles_of(spec), s, m)) {
-    const double k = static_cast<double>(delta_or_zero(n->kernel, "Tcp.RetransSegs"));
-    const double e = n->exporter.retransmissions, f = n->exporter.xmit_failures;
-    const double kf = static_cast<double>(delta_or_zero(n->kernel, "TcpExt.TCPRetransFail"));
-    r.measured[n->role] = {{"kernel_RetransSegs", k},
-                           {"exporter_retransmissions", e},
-                           {"exporter_xmit_failures", f},
-                           {"kernel_TCPRetransFail", kf}};
-    bool ok;
-    std::string text;
-    if (m.exporter.err_field) {
-      ok = k == e + f && kf == f;
-      text = "RetransSegs +" + num(k) + " vs exporter " + num(e) + " + xmit failures " + num(f) +
-             ", TCPRetransFail +" + num(kf) + " vs " + num(f);
-    } else {
-      ok = k == e;
-      text = "RetransSegs +" + num(k) + " vs exporter " + num(e) +
-             " (no err field: the " + num(kf) + " segments of TCPRetransFail are counted in with the sent ones)";
-    }
-    p.add(n->role, ok, text);
-  }
-  if (m.exporter.probe_misses > 0 || m.exporter.lost_hits > 0)
-    p.parts.push_back("exporter-wide Δprobe_misses " + num(m.exporter.probe_misses) + ", Δlost_hits " +
-                      num(m.exporter.lost_hits));
-  r.measured["exporter_probe_misses"] = m.exporter.probe_misses;
-  return finish(std::move(r), p);
+  const auto& e = m.exporter;
+  std::vector<std::string> exporter_wide;
+  if (e.probe_misses > 0 || e.lost_hits > 0)
+    exporter_wide.push_back("exporter-wide Δprobe_misses " + num(e.probe_misses) + ", Δlost_hits " + num(e.lost_hits));
+  auto r = per_namespace(
+      spec, s, m, [&](const NamespaceMeasure& n, nlohmann::json& measured) { return judge(n, measured, e.err_field); },
+      exporter_wide);
+  r.measured["exporter_probe_misses"] = e.probe_misses;
+  return r;
 }
 
 }  // namespace

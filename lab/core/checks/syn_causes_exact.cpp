@@ -13,19 +13,17 @@ double cause(const std::map<std::string, double>& x, const char* k) {
   return it == x.end() ? 0.0 : it->second;
 }
 
+Judgement judge(const NamespaceMeasure& n, nlohmann::json& measured) {
+  const auto& e = n.exporter;
+  const double k = static_cast<double>(delta_or_zero(n.kernel, "TcpExt.TCPSynRetrans"));
+  const double syn = cause(e.retrans_by_cause, "syn") + cause(e.xmit_failures_by_cause, "syn");
+  const double synack = cause(e.retrans_by_cause, "synack") + cause(e.xmit_failures_by_cause, "synack");
+  measured = {{"kernel_TCPSynRetrans", k}, {"exporter_syn", syn}, {"exporter_synack", synack}};
+  return {k == syn + synack, "TCPSynRetrans +" + num(k) + " vs exporter syn " + num(syn) + " + synack " + num(synack)};
+}
+
 CheckResult evaluate(const CheckSpec& spec, const Scenario& s, const ScenarioMeasurements& m) {
-  auto r = start(spec);
-  PerNs p;
-  for (const auto* n : resolve_all(roles_of(spec), s, m)) {
-    const auto& e = n->exporter;
-    const double k = static_cast<double>(delta_or_zero(n->kernel, "TcpExt.TCPSynRetrans"));
-    const double syn = cause(e.retrans_by_cause, "syn") + cause(e.xmit_failures_by_cause, "syn");
-    const double synack = cause(e.retrans_by_cause, "synack") + cause(e.xmit_failures_by_cause, "synack");
-    r.measured[n->role] = {{"kernel_TCPSynRetrans", k}, {"exporter_syn", syn}, {"exporter_synack", synack}};
-    p.add(n->role, k == syn + synack,
-          "TCPSynRetrans +" + num(k) + " vs exporter syn " + num(syn) + " + synack " + num(synack));
-  }
-  return finish(std::move(r), p);
+  return per_namespace(spec, s, m, judge);
 }
 
 }  // namespace
