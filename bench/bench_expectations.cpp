@@ -8,7 +8,7 @@
 
 #include <string>
 
-#include "check_eval.h"
+#include "check_registry.h"
 #include "measurements.h"
 #include "prom_text.h"
 #include "scenario_parse.h"

@@ -1,4 +1,4 @@
-// retx-bench-empty-probe: attaches bpf/retx_empty.bpf.c (a program that does
+// retx-bench-empty-probe: attaches bench/retx_empty.bpf.c (a program that does
 // nothing) to tcp_retransmit_skb until SIGINT/SIGTERM, then prints its
 // bpf_stats as JSON. Its run_time_ns / run_cnt is the floor: what any program
 // on this tracepoint costs (dispatch + the stats' own clock reads), which the

@@ -12,7 +12,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
-#include "../lab/kernel/lab_dropper_abi.h"
+#include "lab_dropper_abi.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 

@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "retx_bpf.skel.h"
+#include "bpf_progs.h"
 #include "tracefs.h"
 
 namespace retx {

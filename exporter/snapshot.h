@@ -10,7 +10,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "bpf_progs.h"
+#include "program_run.h"
 #include "retx_abi.h"
 #include "series_labels.h"
 
@@ -42,7 +42,7 @@ struct SpuriousEvidence {
 // Where each SpuriousEvidence field comes from and how it is served: the one
 // table the namespace reader and the metric builder share.
 struct SpuriousCounter {
-  const char* proc_key;  // "TcpExt.TCPDSACKRecvSegs" (common/proc_net.h keys)
+  const char* proc_key;  // "TcpExt.TCPDSACKRecvSegs" (common/core/proc_net.h keys)
   std::uint64_t SpuriousEvidence::*field;
   const char* metric;  // counter family
   const char* kind;    // its kind label, or nullptr

@@ -14,11 +14,12 @@ int main(int argc, char** argv) {
   using namespace retx::lab;
   try {
     CliOptions o = parse_cli(std::vector<std::string>(argv + 1, argv + argc));
-    if (o.command == "help") { std::cout << usage_text(); return kExitPass; }
+    if (o.command == "help") { std::cout << usage_text(o.help_topic); return kExitPass; }
     if (o.command == "version") { std::cout << "retx-lab " << RETX_VERSION << "\n"; return kExitPass; }
     if (o.command == "check") return cmd_check(o);
     if (o.command == "sweep") return cmd_sweep(o);
     if (o.command == "report") return cmd_report(o);
+    if (o.command == "pair") return cmd_pair(o);
     return cmd_run(o);
   } catch (const InputError& e) {
     std::cerr << e.what() << "\n";

@@ -7,11 +7,14 @@
 #   sudo scripts/observe.sh               exporter + Prometheus
 #   sudo scripts/observe.sh --demo 5      ... plus paced TCP traffic between two
 #                                         scratch namespaces with 5 % random loss
+#                                         (made by `retx-lab pair`)
 # Options: --demo PCT, --port N (Prometheus, default 9090), --exporter-port N
 # (default 2112), --for SECONDS (stop by itself; for scripts and tests).
+# RETX_EXPORTER and RETX_LAB point at other retx-exporter / retx-lab binaries.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 EXPORTER=${RETX_EXPORTER:-$REPO/build/exporter/retx-exporter}
+LAB=${RETX_LAB:-$REPO/build/lab/retx-lab}
 PROM_PORT=9090 EXP_PORT=2112 DEMO="" FOR=""
 while (($#)); do
   case $1 in
@@ -19,7 +22,7 @@ while (($#)); do
     --port) PROM_PORT=${2:?}; shift 2 ;;
     --exporter-port) EXP_PORT=${2:?}; shift 2 ;;
     --for) FOR=${2:?}; shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "observe.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -27,14 +30,15 @@ die() { echo "observe.sh: $*" >&2; exit 3; }
 [[ $(id -u) -eq 0 ]] || die "must run as root (the exporter loads BPF programs)"
 command -v prometheus >/dev/null || die "prometheus not installed: run scripts/setup.sh"
 [[ -x $EXPORTER ]] || die "no exporter at $EXPORTER: cmake -S . -B build && cmake --build build --target retx-exporter"
+[[ -z $DEMO || -x $LAB ]] || die "no retx-lab at $LAB (it makes the demo namespaces): cmake --build build --target retx-lab"
 
 TMP=$(mktemp -d /tmp/retx-observe.XXXXXX)
-NS=rxobs-$$
+PAIR=rxl-$$-observe
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  [[ -n $DEMO ]] && { ip netns del "$NS-c" 2>/dev/null || true; ip netns del "$NS-s" 2>/dev/null || true; }
+  [[ -n $DEMO ]] && { "$LAB" pair --delete "$PAIR" >/dev/null || true; }
   rm -rf "$TMP"
   echo "observe.sh: stopped, temporary data removed"
 }
@@ -60,24 +64,13 @@ prometheus --config.file="$TMP/prometheus.yml" --storage.tsdb.path="$TMP/data" \
 wait_http "http://127.0.0.1:$PROM_PORT/-/ready" 30
 
 if [[ -n $DEMO ]]; then
-  ip netns add "$NS-c"; ip netns add "$NS-s"
-  ip -n "$NS-c" link add eth0 type veth peer name eth0 netns "$NS-s"
-  ip -n "$NS-c" addr add 198.18.0.1/24 dev eth0; ip -n "$NS-s" addr add 198.18.0.2/24 dev eth0
-  for n in "$NS-c" "$NS-s"; do ip -n "$n" link set lo up; ip -n "$n" link set eth0 up; done
-  # Dropped on the receiving side: a drop in the sender's own output path is reported
-  # back to TCP as an error and retried, not lost.
-  ip netns exec "$NS-s" nft -f - <<EOF
-table netdev retx_observe {
-  chain loss {
-    type filter hook ingress device "eth0" priority 0; policy accept;
-    tcp flags & syn == 0 numgen random mod 100 < $DEMO drop
-  }
-}
-EOF
-  ip netns exec "$NS-s" iperf3 -s >/dev/null 2>&1 & PIDS+=($!)
+  # Dropped on the receiving side (the pair's server ingress): a drop in the sender's
+  # own output path is reported back to TCP as an error and retried, not lost.
+  PAIR_VARS=$("$LAB" pair --prefix "$PAIR" --loss "$DEMO") || die "retx-lab pair could not build the demo namespaces"
+  eval "$PAIR_VARS"
+  ip netns exec "$PAIR_SERVER_NS" iperf3 -s >/dev/null 2>&1 & PIDS+=($!)
   sleep 0.5
-  ip netns exec "$NS-c" iperf3 -c 198.18.0.2 -b 50M -t 86400 >/dev/null 2>&1 & PIDS+=($!)
-  DEMO_INO=$(stat -L -c %i "/run/netns/$NS-c")
+  ip netns exec "$PAIR_C1_NS" iperf3 -c "$PAIR_C1_SERVER_ADDR" -b 50M -t 86400 >/dev/null 2>&1 & PIDS+=($!)
 fi
 
 G="http://127.0.0.1:$PROM_PORT/graph?g0.tab=0&g0.range_input=15m&g0.expr="
@@ -95,7 +88,7 @@ Alerts: http://127.0.0.1:$PROM_PORT/alerts   (TCPRetransmissionRatioHigh: above 
 Scrapes run every 15 s: the ratio appears after about a minute.
 From another machine: ssh -L $PROM_PORT:127.0.0.1:$PROM_PORT THIS_HOST, then open the same URL.
 EOF
-[[ -n $DEMO ]] && echo "Demo traffic: namespace $NS-c (netns=\"$DEMO_INO\") sends at 50 Mbit/s with $DEMO % loss."
+[[ -n $DEMO ]] && echo "Demo traffic: namespace $PAIR_C1_NS (netns=\"$PAIR_C1_INODE\") sends at 50 Mbit/s with $DEMO % loss."
 if [[ -n $FOR ]]; then
   echo "Stopping in $FOR s."; sleep "$FOR"
 else

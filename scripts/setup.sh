@@ -21,7 +21,7 @@ PKGS=(
   tmux          # tests/privileged: retx-top's interactive view driven by send-keys/capture-pane
 )
 
-# --- kernel-matrix VM (lab/vm/, issue 4) --- only with --vm, so the default path stays fast.
+# --- kernel-matrix VM (lab/vm/: qemu, the Debian 6.1 kernel) --- only with --vm, so the default path stays fast.
 # linux-image-amd64 only drops Debian's 6.1 kernel and modules into /boot and /lib/modules for
 # qemu to boot; the running host kernel and any bootloader are untouched. python3-yaml, ruby
 # and vagrant let tests/vm check lima/retxlab.yaml and the Vagrantfile.

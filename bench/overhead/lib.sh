@@ -1,7 +1,9 @@
 # Shared by the bench/overhead scripts (sourced, not run). Everything created
-# here is registered for cleanup: namespaces are named rxlb-$$-*, processes are
-# remembered by pid, and rxlb_cleanup (installed on EXIT/INT/TERM) undoes both,
-# so an interrupted run leaves `ip netns list` as it found it.
+# here is registered for cleanup: the namespace pairs come from `retx-lab pair`
+# (named rxl-$$-bench-*, so a SIGKILLed run's are swept by `retx-lab sweep`),
+# processes are remembered by pid, and rxlb_cleanup (installed on
+# EXIT/INT/TERM) undoes both, so an interrupted run leaves `ip netns list` as
+# it found it.
 
 RXLB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 RXLB_BUILD=${RXLB_BUILD:-$RXLB_ROOT/build-bench}
@@ -10,10 +12,12 @@ RXLB_EMPTY=$RXLB_BUILD/bench/retx-bench-empty-probe
 RXLB_PER_EVENT=$RXLB_BUILD/bench/retx-bench-per-event
 RXLB_STORM=$RXLB_BUILD/bench/retx-bench-syn-storm
 RXLB_PARTS=$RXLB_BUILD/bench/retx-bench-cost-parts
+RXLB_LAB=$RXLB_BUILD/lab/retx-lab
 RXLB_BT=$RXLB_ROOT/bench/overhead/tcpretrans_tp.bt
 # bpftrace needs tracefs for the tracepoint's id and format; a fresh machine may not have it mounted.
 RXLB_BPFTRACE=("$RXLB_ROOT/scripts/with-tracefs.sh" bpftrace)
-RXLB_NS_PREFIX="rxlb-$$-"
+RXLB_NS_PREFIX="rxl-$$-bench-"
+RXLB_PAIRS=()  # prefixes of the pairs made, deleted at cleanup
 RXLB_PIDS=()
 RXLB_UNDO=()  # shell commands run at cleanup, last first
 RXLB_TMP=$(mktemp -d /tmp/rxlb-$$.XXXXXX)
@@ -34,9 +38,7 @@ rxlb_cleanup() {
   done
   wait 2>/dev/null
   for ((i = ${#RXLB_UNDO[@]} - 1; i >= 0; i--)); do eval "${RXLB_UNDO[i]}"; done
-  for ns in $(ip netns list | awk '{print $1}' | grep "^${RXLB_NS_PREFIX}" || true); do
-    ip netns del "$ns" 2>/dev/null
-  done
+  for i in "${RXLB_PAIRS[@]}"; do delete_pair "$i"; done
   rm -rf "$RXLB_TMP"
   exit "$rc"
 }
@@ -102,38 +104,23 @@ free_port() {  # a loopback TCP port nobody listens on right now
   die "no free port"
 }
 
-# Two namespaces joined by a veth: S (sender, 192.168.77.1) and R (receiver,
-# 192.168.77.2). LOSS_PCT of the packets S sends to R are dropped by nft in R's
-# prerouting (random, counted). OFFLOAD=gso keeps GSO/TSO (many segments per
-# skb, as a host would); OFFLOAD=segment sets gso_max_segs 1 so every skb is one
-# segment and every tracepoint hit one retransmitted segment.
-make_pair() {  # make_pair TAG LOSS_PCT [gso|segment]; sets NS_S NS_R
-  local tag=$1 loss=$2 offload=${3:-gso}
-  NS_S="${RXLB_NS_PREFIX}${tag}-s"
-  NS_R="${RXLB_NS_PREFIX}${tag}-r"
-  ip netns add "$NS_S"
-  ip netns add "$NS_R"
-  ip -n "$NS_S" link add veth0 type veth peer name veth1 netns "$NS_R"
-  if [[ $offload == segment ]]; then
-    ip -n "$NS_S" link set veth0 gso_max_segs 1
-    ip -n "$NS_R" link set veth1 gso_max_segs 1
-  fi
-  ip -n "$NS_S" addr add 192.168.77.1/24 dev veth0
-  ip -n "$NS_R" addr add 192.168.77.2/24 dev veth1
-  ip -n "$NS_S" link set lo up
-  ip -n "$NS_R" link set lo up
-  ip -n "$NS_S" link set veth0 up
-  ip -n "$NS_R" link set veth1 up
-  ip netns exec "$NS_R" nft -f - <<NFT
-table inet rxlb {
-  chain pre {
-    type filter hook prerouting priority -300; policy accept;
-    ip saddr 192.168.77.1 tcp dport 5201 numgen random mod 100 < $loss counter drop
-    ip saddr 192.168.77.1 tcp dport 9-19 tcp flags & (syn | ack) == syn counter drop
-  }
+# Two namespaces joined by a veth (`retx-lab pair`): S (the client, sender)
+# and R (the server, receiver, at SERVER_ADDR). LOSS_PCT of the TCP packets S
+# sends to port 5201 are dropped on R's ingress (nft, random, counted; SYNs
+# spared), and every SYN S sends to ports 9-19 (the SYN storm's target) is
+# dropped. OFFLOAD=gso keeps GSO/TSO (many segments per skb, as a host would);
+# OFFLOAD=segment sets gso_max_segs 1 so every skb is one segment and every
+# tracepoint hit one retransmitted segment.
+make_pair() {  # make_pair TAG LOSS_PCT [gso|segment]; sets NS_S NS_R SERVER_ADDR PAIR_PREFIX
+  local tag=$1 loss=$2 offload=gso out
+  [[ ${3:-gso} == segment ]] && offload=segment_exact
+  out=$("$RXLB_LAB" pair --prefix "${RXLB_NS_PREFIX}${tag}" --loss "$loss" --loss-port 5201 \
+    --drop-syn-ports 9-19 --offload "$offload") || die "retx-lab pair failed"
+  eval "$out"
+  RXLB_PAIRS+=("$PAIR_PREFIX")
+  NS_S=$PAIR_C1_NS NS_R=$PAIR_SERVER_NS SERVER_ADDR=$PAIR_C1_SERVER_ADDR
 }
-NFT
-}
+delete_pair() { "$RXLB_LAB" pair --delete "$1" >/dev/null; }
 
 netns_inode() { stat -L -c %i "/run/netns/$1"; }
 
@@ -228,7 +215,7 @@ enable_bpf_stats() {
 need_root() { [[ $(id -u) -eq 0 ]] || die "needs root (namespaces, BPF)"; }
 need_bins() {
   local b
-  for b in "$RXLB_EXPORTER" "$RXLB_EMPTY" "$RXLB_PER_EVENT" "$RXLB_STORM" "$RXLB_PARTS"; do
+  for b in "$RXLB_EXPORTER" "$RXLB_EMPTY" "$RXLB_PER_EVENT" "$RXLB_STORM" "$RXLB_PARTS" "$RXLB_LAB"; do
     [[ -x $b ]] || die "$b missing: make -C $RXLB_BUILD bench_all"
   done
   for b in iperf3 bpftrace nft jq curl; do command -v "$b" >/dev/null || die "$b missing: scripts/setup.sh"; done

@@ -50,14 +50,14 @@ log "lost: $FLOWS flows at $LOSS % loss for ${SECONDS_}s, plus $SYNS SYNs droppe
 # mismatch comes from.
 bulk=""
 if ((FLOWS > 0)); then
-  iperf_client "$NS_S" "$RXLB_TMP/iperf.json" -c 192.168.77.2 -p 5201 -t "$SECONDS_" -P "$FLOWS" -J &
+  iperf_client "$NS_S" "$RXLB_TMP/iperf.json" -c "$SERVER_ADDR" -p 5201 -t "$SECONDS_" -P "$FLOWS" -J &
   bulk=$!
 else
   echo '{}' >"$RXLB_TMP/iperf.json"
 fi
 # Hold past the first SYN retransmit (1 s) and the second (3 s): two bursts.
 if ((SYNS > 0)); then
-  ip netns exec "$NS_S" "$RXLB_STORM" "$SYNS" 192.168.77.2 9 3500 >/dev/null || log "syn storm opened fewer sockets"
+  ip netns exec "$NS_S" "$RXLB_STORM" "$SYNS" "$SERVER_ADDR" 9 3500 >/dev/null || log "syn storm opened fewer sockets"
 fi
 if [[ -n $bulk ]]; then wait "$bulk" || die "iperf3 failed"; fi
 t1=$(date +%s.%N)

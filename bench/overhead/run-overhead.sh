@@ -84,7 +84,7 @@ run_one() {  # run_one LOSS ROUND MODE
   local loss=$1 round=$2 mode=$3 c0 c1 extra
   start_probe "$mode"
   c0=$(cpu_busy_jiffies)
-  iperf_client "$NS_S" "$RXLB_TMP/iperf.json" -c 192.168.77.2 -p 5201 -n "$BYTES" -P "$FLOWS" -J ||
+  iperf_client "$NS_S" "$RXLB_TMP/iperf.json" -c "$SERVER_ADDR" -p 5201 -n "$BYTES" -P "$FLOWS" -J ||
     die "iperf3 failed: $(jq -r '.error // empty' "$RXLB_TMP/iperf.json" 2>/dev/null || cat "$RXLB_TMP/iperf.json")"
   c1=$(cpu_busy_jiffies)
   extra=$(stop_probe "$mode")
@@ -102,7 +102,7 @@ for loss in $LOSSES; do
   spawn "$RXLB_TMP/iperf-s.out" "$RXLB_TMP/iperf-s.err" ip netns exec "$NS_R" iperf3 -s -p 5201
   srv=$SPAWNED
   sleep 0.3
-  iperf_client "$NS_S" "$RXLB_TMP/warmup.out" -c 192.168.77.2 -p 5201 -n 64M || die "iperf3 warm-up failed"  # caches, ARP
+  iperf_client "$NS_S" "$RXLB_TMP/warmup.out" -c "$SERVER_ADDR" -p 5201 -n 64M || die "iperf3 warm-up failed"  # caches, ARP
   for round in $(seq "$ROUNDS"); do
     log "overhead: loss $loss %, round $round/$ROUNDS"
     n=${#MODES[@]}
@@ -111,8 +111,7 @@ for loss in $LOSSES; do
     done
   done
   stop_pid "$srv"
-  ip netns del "$NS_S"
-  ip netns del "$NS_R"
+  delete_pair "$PAIR_PREFIX"
 done
 
 jq -s --arg bytes "$BYTES" --argjson flows "$FLOWS" --argjson rounds "$ROUNDS" -L "$(dirname "$0")" '

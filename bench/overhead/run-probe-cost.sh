@@ -6,7 +6,7 @@
 # time, order rotated every round:
 #   exporter      retx-exporter, peer labels off (the default)
 #   exporter_peer retx-exporter --peer-labels --series-budget 20000
-#   empty         bpf/retx_empty.bpf.c: the floor any program on this tracepoint pays
+#   empty         bench/retx_empty.bpf.c: the floor any program on this tracepoint pays
 #   per_event     bench/per_event: one ring-buffer record per retransmit
 #   bpftrace      bench/overhead/tcpretrans_tp.bt (kernel side only)
 #   part_reads, part_direct, part_map, part_sk
@@ -68,7 +68,7 @@ measure() {  # measure VARIANT
 }
 
 storm() {
-  iperf_client "$NS_S" "$RXLB_TMP/storm.out" -c 192.168.77.2 -p 5201 -n "$BYTES" -P 4 ||
+  iperf_client "$NS_S" "$RXLB_TMP/storm.out" -c "$SERVER_ADDR" -p 5201 -n "$BYTES" -P 4 ||
     die "iperf3 failed: $(tail -2 "$RXLB_TMP/storm.out")"
 }
 

@@ -64,7 +64,7 @@ for target in $STAGES; do
     ((have >= target)) && break
     need=$(((target - have + 1) / 2))
     ((need > 800)) && need=800
-    ip netns exec "$NS_S" "$RXLB_STORM" "$need" 192.168.77.2 "$port" 1300 >/dev/null || die "syn storm failed"
+    ip netns exec "$NS_S" "$RXLB_STORM" "$need" "$SERVER_ADDR" "$port" 1300 >/dev/null || die "syn storm failed"
     port=$((port == 19 ? 9 : port + 1))  # a new remote port: never a key seen before
   done
   log "scrape: $have retransmission series (target $target), $SCRAPES scrapes each"

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "pair_spec.h"
+
 namespace retx::lab {
 
 enum ExitCode {
@@ -16,10 +18,11 @@ enum ExitCode {
 };
 
 struct CliOptions {
-  std::string command;  // run | check | sweep | help | version
-  std::string suite;    // --suite NAME (resolved to scenarios/NAME.json)
-  std::vector<std::string> files;
-  std::vector<std::string> only;  // --scenario NAME (repeatable): run just these
+  std::string command;     // run | check | sweep | report | pair | help | version
+  std::string help_topic;  // with command "help": "" (overview) or the command asked about
+  std::string suite;       // --suite NAME (resolved to scenarios/NAME.json)
+  std::vector<std::string> files;  // scenario files; report: the renderer's arguments
+  std::vector<std::string> only;   // --scenario NAME (repeatable): run just these
   int parallel = 1;
   std::string exporter_url;
   std::string exporter_bin;
@@ -28,11 +31,16 @@ struct CliOptions {
   std::string compare_path;
   int repeat = 0;  // 0: as each scenario says
   bool verbose = false;
+  // pair
+  PairSpec pair;
+  std::string pair_delete;  // --delete PREFIX
+  bool json = false;        // --json instead of shell lines
 };
 
 // Throws InputError("retx-lab: ...") on bad usage.
 CliOptions parse_cli(const std::vector<std::string>& args);
 
-std::string usage_text();
+// The overview (topic ""), or one command's full text ("run", "check", ...).
+std::string usage_text(const std::string& topic = "");
 
 }  // namespace retx::lab

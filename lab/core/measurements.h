@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "impairment_spec.h"
 #include "prom_text.h"
 #include "proc_net.h"
 
@@ -67,17 +68,6 @@ struct TrafficMeasure {
   std::vector<std::string> error_messages;
 };
 
-struct ImpairmentMeasure {
-  bool active = false;   // an impairment was installed
-  std::string backend;   // nft | bpf | netem | ""
-  std::uint64_t candidates = 0;        // packets the drop decision was made on
-  std::uint64_t packets_dropped = 0;
-  std::uint64_t segments_dropped = 0;  // weighted by gso_segs
-  bool segments_exact = true;          // false: segments_dropped is an estimate (nft with GSO: bytes / MSS)
-  bool candidates_are_decisions = true;  // see lab/kernel/impairment.h ImpairmentStats
-  bool drops_need_retransmit = true;     // likewise
-};
-
 // Exporter-wide self metrics, deltas between the two scrapes.
 struct ExporterSelf {
   bool err_field = false;  // retx_exporter_probe_info{err_field="true"}: failures are visible
@@ -92,7 +82,7 @@ struct ExporterSelf {
 struct ScenarioMeasurements {
   std::vector<NamespaceMeasure> namespaces;
   TrafficMeasure traffic;
-  ImpairmentMeasure impairment;
+  ImpairmentStats impairment;  // what the backend counted; .active false when none was installed
   ExporterSelf exporter;
   bool quiesced = true;  // counters stopped moving before "after" was read
   double quiesce_seconds = 0;

@@ -56,6 +56,7 @@ nlohmann::json to_json(const RunReport& r) {
                       {"host", r.host},
                       {"exporter", r.exporter},
                       {"backends_available", r.backends_available},
+                      {"backends_unavailable", r.backends_unavailable},
                       {"options", r.options},
                       {"verdict", to_string(r.verdict())}};
   nlohmann::json counts = {{"pass", 0}, {"fail", 0}, {"inconclusive", 0}, {"skipped", 0}};
@@ -71,34 +72,47 @@ nlohmann::json to_json(const RunReport& r) {
   return j;
 }
 
-nlohmann::json scenario_to_json(const Scenario& s) {
-  const auto& im = s.impairment;
-  nlohmann::json imp = {{"kind", im.kind}, {"direction", im.direction}, {"seed", im.seed},
-                        {"nominal_loss", im.nominal_loss()}};
-  if (im.kind == "random") imp["loss"] = im.loss;
-  if (im.kind == "gemodel")
-    imp["gemodel"] = {{"p", im.gemodel.p}, {"r", im.gemodel.r}, {"loss_bad", im.gemodel.loss_bad}, {"loss_good", im.gemodel.loss_good}};
-  if (im.kind == "nth_segment") imp["nth"] = im.nth;
-  if (im.kind == "blackhole") imp["blackhole"] = {{"start_ms", im.blackhole_start_ms}, {"duration_ms", im.blackhole_ms}};
-  if (im.netem.any()) imp["netem_features"] = s.needs_netem();
-  nlohmann::json groups = nlohmann::json::array();
-  for (const auto& t : s.traffic) {
-  nlohmann::json tr = {{"mode", t.mode},   {"direction", t.direction}, {"family", t.family},
-                       {"flows", t.flows}, {"pacing_mbit", t.pacing_mbit}, {"clients", s.clients_of(t)}};
-  if (t.mode == "bulk") {
-    if (t.bytes) tr["bytes"] = t.bytes;
-    else tr["duration_s"] = t.duration_s;
-  } else if (t.mode == "rr") {
-    tr["request_bytes"] = t.request_bytes;
-    tr["response_bytes"] = t.response_bytes;
-    tr["transactions"] = t.transactions;
+namespace {
+
+nlohmann::json impairment_to_json(const ImpairmentSpec& im) {
+  nlohmann::json j = {{"kind", to_string(im.kind)}, {"direction", to_string(im.direction)}, {"seed", im.seed},
+                      {"nominal_loss", im.nominal_loss()}};
+  if (im.kind == ImpairKind::Random) j["loss"] = im.loss;
+  if (im.kind == ImpairKind::GilbertElliott)
+    j["gemodel"] = {{"p", im.gemodel.p}, {"r", im.gemodel.r}, {"loss_bad", im.gemodel.loss_bad},
+                    {"loss_good", im.gemodel.loss_good}};
+  if (im.kind == ImpairKind::NthSegment) j["nth"] = im.nth;
+  if (im.kind == ImpairKind::Blackhole)
+    j["blackhole"] = {{"start_ms", im.blackhole.start_ms}, {"duration_ms", im.blackhole.duration_ms}};
+  if (im.netem.any()) j["netem_features"] = im.netem.features();
+  return j;
+}
+
+nlohmann::json traffic_to_json(const Scenario& s, const TrafficGroup& t) {
+  nlohmann::json j = {{"mode", to_string(t.mode)},   {"direction", to_string(t.transfer)},
+                      {"family", family_name(t.family)}, {"flows", t.flows},
+                      {"pacing_mbit", t.pacing_mbit}, {"clients", s.clients_of(t)}};
+  if (t.mode == TrafficMode::Bulk) {
+    if (t.bytes) j["bytes"] = t.bytes;
+    else j["duration_s"] = t.duration_s;
+  } else if (t.mode == TrafficMode::RequestResponse) {
+    j["request_bytes"] = t.request_bytes;
+    j["response_bytes"] = t.response_bytes;
+    j["transactions"] = t.transactions;
   } else {
-    tr["connections"] = t.connections;
+    j["connections"] = t.connections;
   }
-  groups.push_back(std::move(tr));
-  }
-  return {{"topology", {{"clients", s.topology.clients}, {"offload", s.topology.offload}, {"sysctls", s.topology.sysctls}}},
-          {"impairment", imp},
+  return j;
+}
+
+}  // namespace
+
+nlohmann::json scenario_to_json(const Scenario& s) {
+  nlohmann::json groups = nlohmann::json::array();
+  for (const auto& t : s.traffic) groups.push_back(traffic_to_json(s, t));
+  return {{"topology",
+           {{"clients", s.topology.clients}, {"offload", to_string(s.topology.offload)}, {"sysctls", s.topology.sysctls}}},
+          {"impairment", impairment_to_json(s.impairment)},
           {"traffic", groups},
           {"exporter_args", s.exporter_args},
           {"repeat", {{"count", s.repeat.count}, {"quorum", s.repeat.quorum}}},

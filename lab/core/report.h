@@ -2,11 +2,12 @@
 // written atomically so a reader never sees half a report.
 #pragma once
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include "check_eval.h"
+#include "check_result.h"
 #include "measurements.h"
 #include "scenario.h"
 #include "verdict.h"
@@ -48,6 +49,7 @@ struct RunReport {
   nlohmann::json host = nlohmann::json::object();      // kernel_release, machine, cpus
   nlohmann::json exporter = nlohmann::json::object();  // mode, url, attach (from retx_exporter_probe_info)
   std::vector<std::string> backends_available;
+  std::map<std::string, std::string> backends_unavailable;  // backend -> why it does not work here
   nlohmann::json options = nlohmann::json::object();
   std::vector<ScenarioRecord> scenarios;
 

@@ -1,7 +1,7 @@
 // The kernel's own per-namespace TCP counters: the lab's ground truth.
 //
 // Contract: read_counters(ns) returns every Tcp.* and TcpExt.* counter (keys
-// as in common/proc_net.h, "Tcp.RetransSegs") of that namespace, read from
+// as in common/core/proc_net.h, "Tcp.RetransSegs") of that namespace, read from
 // /proc/thread-self/net on a thread inside it. Never nstat: its history file
 // is shared by all namespaces. Throws if the namespace is gone.
 #pragma once

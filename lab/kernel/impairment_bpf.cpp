@@ -45,7 +45,7 @@ std::uint32_t kind_of(ImpairKind k) {
     case ImpairKind::Blackhole: return LAB_DROP_BLACKHOLE;
     case ImpairKind::FirstSyn: return LAB_DROP_FIRST_SYN;
     case ImpairKind::FirstSynAck: return LAB_DROP_FIRST_SYNACK;
-    default: throw std::invalid_argument("bpf dropper cannot express impairment kind " + to_string(k));
+    default: throw std::invalid_argument("bpf dropper cannot express impairment kind " + std::string(to_string(k)));
   }
 }
 
@@ -65,14 +65,14 @@ class BpfBackend : public ImpairmentBackend {
       // bpf_ktime_get_ns() is CLOCK_MONOTONIC: the window is fixed here, at
       // construction, like the nft backend's.
       std::uint64_t now = monotonic_ns();
-      ro->cfg_bh_start_ns = now + static_cast<std::uint64_t>(spec.blackhole_start_s * 1e9);
-      ro->cfg_bh_end_ns = ro->cfg_bh_start_ns + static_cast<std::uint64_t>(spec.blackhole_duration_s * 1e9);
+      ro->cfg_bh_start_ns = now + static_cast<std::uint64_t>(spec.blackhole.start_ms * 1e6);
+      ro->cfg_bh_end_ns = ro->cfg_bh_start_ns + static_cast<std::uint64_t>(spec.blackhole.duration_ms * 1e6);
       ro->cfg_seed = spec.seed;
       ro->cfg_loss = threshold(spec.loss);
-      ro->cfg_ge_p = threshold(spec.ge_p);
-      ro->cfg_ge_r = threshold(spec.ge_r);
-      ro->cfg_ge_bad = threshold(spec.ge_bad_loss);
-      ro->cfg_ge_good = threshold(spec.ge_good_loss);
+      ro->cfg_ge_p = threshold(spec.gemodel.p);
+      ro->cfg_ge_r = threshold(spec.gemodel.r);
+      ro->cfg_ge_bad = threshold(spec.gemodel.loss_bad);
+      ro->cfg_ge_good = threshold(spec.gemodel.loss_good);
       if (int err = lab_dropper__load(skel_)) throw std::runtime_error("bpf dropper: load failed: " + errstr(err));
       // tc netlink requests act on the namespace of the calling thread.
       retx::run_in_netns(ns_path_, [&] {
@@ -153,23 +153,24 @@ class BpfBackend : public ImpairmentBackend {
   std::vector<int> hooked_;
 };
 
-}  // namespace
+bool can_express(const ImpairmentSpec& s) { return s.kind != ImpairKind::None && !s.netem.any(); }
 
-std::unique_ptr<ImpairmentBackend> make_bpf_backend(const Topology& topo, const ImpairmentSpec& spec,
-                                                    const std::vector<std::string>& ifaces) {
+// Loads and attaches the dropper on "lo" of the scratch namespace, then removes it again.
+std::string probe(const std::string& ns) {
+  ImpairmentSpec s;
+  s.kind = ImpairKind::Random;
+  s.loss = 0.01;
+  BpfBackend dropper("/run/netns/" + ns, s, {"lo"});
+  return {};
+}
+
+std::unique_ptr<ImpairmentBackend> make(const Topology& topo, const ImpairmentSpec& spec,
+                                        const std::vector<std::string>& ifaces) {
   return std::make_unique<BpfBackend>(topo.router().path, spec, ifaces);
 }
 
-bool bpf_dropper_works(const std::string& ns_path) {
-  try {
-    ImpairmentSpec s;
-    s.kind = ImpairKind::Random;
-    s.loss = 0.01;
-    BpfBackend probe(ns_path, s, {"lo"});
-    return true;
-  } catch (...) {
-    return false;
-  }
-}
+}  // namespace
+
+extern const BackendInfo kBpfBackend{"bpf", can_express, probe, make};
 
 }  // namespace retx::lab

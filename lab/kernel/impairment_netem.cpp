@@ -1,13 +1,19 @@
 // netem backend: one root netem qdisc per impaired router interface; drops
 // from `tc -s -j qdisc show`. netem drops whole skbs, so with GSO on the
-// segment count is only a lower bound (packets).
+// segment count is only a lower bound (packets). The only backend for the
+// extras (delay, jitter, reorder, duplicate, corrupt, rate, limit).
 #include "impairment_backend.h"
 #include "run_cmd.h"
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
+
 namespace retx::lab {
 namespace {
+
+// Found by probe(): the seed came later (kernel 6.11, iproute2 6.10) than netem.
+std::atomic<bool> g_takes_seed{false};
 
 class NetemBackend : public ImpairmentBackend {
  public:
@@ -61,11 +67,31 @@ class NetemBackend : public ImpairmentBackend {
   bool exact_;
 };
 
-}  // namespace
+bool can_express(const ImpairmentSpec& s) {
+  return s.kind == ImpairKind::None || s.kind == ImpairKind::Random || s.kind == ImpairKind::GilbertElliott;
+}
 
-std::unique_ptr<ImpairmentBackend> make_netem_backend(const Topology& topo, const ImpairmentSpec& spec,
-                                                      const std::vector<std::string>& ifaces) {
+std::string probe(const std::string& ns) {
+  auto r = try_cmd({"tc", "-n", ns, "qdisc", "add", "dev", "lo", "root", "netem", "loss", "random", "1%"});
+  if (r.exit_code != 0) return "tc qdisc add ... netem: " + first_line(r.err);
+  g_takes_seed = try_cmd({"tc", "-n", ns, "qdisc", "change", "dev", "lo", "root", "netem", "loss", "random", "1%",
+                          "seed", "1"})
+                     .exit_code == 0;
+  return {};
+}
+
+std::unique_ptr<ImpairmentBackend> make(const Topology& topo, const ImpairmentSpec& spec,
+                                        const std::vector<std::string>& ifaces) {
   return std::make_unique<NetemBackend>(topo, spec, ifaces);
 }
+
+}  // namespace
+
+bool netem_takes_seed() {
+  probe_backends();
+  return g_takes_seed;
+}
+
+extern const BackendInfo kNetemBackend{"netem", can_express, probe, make};
 
 }  // namespace retx::lab

@@ -32,7 +32,7 @@ class NftBackend : public ImpairmentBackend {
     if (spec.kind == ImpairKind::Blackhole) {
       // A window starting at 0 is open before the constructor returns, so
       // traffic started afterwards never slips through.
-      if (spec.blackhole_start_s <= 0) {
+      if (spec.blackhole.start_ms <= 0) {
         auto r = try_cmd({"ip", "netns", "exec", ns_, "nft", "add", "element", "inet", "retxlab", "bh_on",
                           element_list(ifaces_)});
         if (r.exit_code != 0) {
@@ -92,12 +92,13 @@ class NftBackend : public ImpairmentBackend {
   // bh_on set; the drop counters stay in place across both edges.
   void blackhole_timer() {
     using namespace std::chrono;
-    auto open_at = t0_ + duration_cast<steady_clock::duration>(duration<double>(spec_.blackhole_start_s));
-    auto close_at = open_at + duration_cast<steady_clock::duration>(duration<double>(spec_.blackhole_duration_s));
+    auto open_at = t0_ + duration_cast<steady_clock::duration>(duration<double, std::milli>(spec_.blackhole.start_ms));
+    auto close_at =
+        open_at + duration_cast<steady_clock::duration>(duration<double, std::milli>(spec_.blackhole.duration_ms));
     std::string elems = element_list(ifaces_);
     std::unique_lock lk(mu_);
     if (cv_.wait_until(lk, open_at, [this] { return stop_; })) return;
-    if (spec_.blackhole_start_s > 0) open_window(elems);
+    if (spec_.blackhole.start_ms > 0) open_window(elems);
     cv_.wait_until(lk, close_at, [this] { return stop_; });
     // Closed on stop too, though deleting the table would end it anyway.
     try_cmd({"ip", "netns", "exec", ns_, "nft", "delete", "element", "inet", "retxlab", "bh_on", elems});
@@ -126,11 +127,28 @@ class NftBackend : public ImpairmentBackend {
   bool stop_ = false;
 };
 
-}  // namespace
+bool can_express(const ImpairmentSpec& s) {
+  if (s.netem.any()) return false;
+  return s.kind == ImpairKind::Random || s.kind == ImpairKind::FirstSyn || s.kind == ImpairKind::FirstSynAck ||
+         s.kind == ImpairKind::NthSegment || s.kind == ImpairKind::Blackhole;
+}
 
-std::unique_ptr<ImpairmentBackend> make_nft_backend(const Topology& topo, const ImpairmentSpec& spec,
-                                                    const std::vector<std::string>& ifaces) {
+std::string probe(const std::string& ns) {
+  auto r = try_cmd({"ip", "netns", "exec", ns, "nft", "add", "table", "inet", "retxlab_probe"});
+  return r.exit_code == 0 ? "" : "nft add table: " + first_line(r.err);
+}
+
+std::unique_ptr<ImpairmentBackend> make(const Topology& topo, const ImpairmentSpec& spec,
+                                        const std::vector<std::string>& ifaces) {
   return std::make_unique<NftBackend>(topo, spec, ifaces);
 }
+
+std::string note(const ImpairmentSpec& s) {
+  return s.kind == ImpairKind::Random ? "nft numgen random cannot be seeded" : "";
+}
+
+}  // namespace
+
+extern const BackendInfo kNftBackend{"nft", can_express, probe, make, note};
 
 }  // namespace retx::lab

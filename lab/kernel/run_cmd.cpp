@@ -12,25 +12,28 @@
 #include <cstring>
 #include <pthread.h>
 
+#include "unique_fd.h"
+
 extern char** environ;
 
 namespace retx::lab {
 namespace {
 
+using Clock = std::chrono::steady_clock;
+
 struct Pipe {
-  int fd[2] = {-1, -1};
+  UniqueFd read, write;
   Pipe() {
+    int fd[2];
     if (pipe2(fd, O_CLOEXEC) != 0) throw CmdError(std::string("pipe2: ") + std::strerror(errno));
+    read.reset(fd[0]);
+    write.reset(fd[1]);
   }
-  ~Pipe() { close_both(); }
-  void close_end(int i) {
-    if (fd[i] >= 0) close(fd[i]);
-    fd[i] = -1;
-  }
-  void close_both() {
-    close_end(0);
-    close_end(1);
-  }
+};
+
+// The child's stdin, stdout and stderr; the parent keeps the other ends.
+struct ChildIo {
+  Pipe in, out, err;
 };
 
 std::string trim_tail(std::string s) {
@@ -38,30 +41,17 @@ std::string trim_tail(std::string s) {
   return s;
 }
 
-}  // namespace
-
-std::string format_argv(const std::vector<std::string>& argv) {
-  std::string s;
-  for (const auto& a : argv) {
-    if (!s.empty()) s += ' ';
-    s += a;
-  }
-  return s;
-}
-
-CmdResult try_cmd(const std::vector<std::string>& argv, const std::string& stdin_data,
-                  std::chrono::milliseconds timeout) {
-  if (argv.empty()) throw CmdError("run_cmd: empty argv");
-  Pipe in, out, err;
+// Starts argv with the pipes as its standard streams, SIGPIPE at its default
+// and no signal blocked (the child must not inherit the lab's mask).
+pid_t spawn(const std::vector<std::string>& argv, ChildIo& io) {
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_adddup2(&fa, in.fd[0], 0);
-  posix_spawn_file_actions_adddup2(&fa, out.fd[1], 1);
-  posix_spawn_file_actions_adddup2(&fa, err.fd[1], 2);
+  posix_spawn_file_actions_adddup2(&fa, io.in.read.get(), 0);
+  posix_spawn_file_actions_adddup2(&fa, io.out.write.get(), 1);
+  posix_spawn_file_actions_adddup2(&fa, io.err.write.get(), 2);
   std::vector<char*> cargv;
   for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
   cargv.push_back(nullptr);
-  // The child must not inherit a blocked or ignored SIGPIPE from the lab.
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   sigset_t none, defaults;
@@ -76,66 +66,101 @@ CmdResult try_cmd(const std::vector<std::string>& argv, const std::string& stdin
   posix_spawn_file_actions_destroy(&fa);
   posix_spawnattr_destroy(&attr);
   if (rc != 0) throw CmdError("`" + format_argv(argv) + "` could not start: " + std::strerror(rc));
-  in.close_end(0);
-  out.close_end(1);
-  err.close_end(1);
+  io.in.read.reset();
+  io.out.write.reset();
+  io.err.write.reset();
+  return pid;
+}
 
-  // Feed stdin and drain both outputs in one poll loop: a child blocked on a
-  // full stdout pipe while we block writing its stdin would deadlock.
+// A child that exits without reading its stdin must give us EPIPE, not a
+// process-killing SIGPIPE: blocked on this thread while we write, and any
+// pending one discarded before the mask is restored.
+class SigpipeBlocked {
+ public:
+  SigpipeBlocked() {
+    sigemptyset(&pipe_);
+    sigaddset(&pipe_, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_, &old_);
+  }
+  ~SigpipeBlocked() {
+    timespec zero{};
+    while (sigtimedwait(&pipe_, nullptr, &zero) > 0) {
+    }
+    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+  }
+
+ private:
+  sigset_t pipe_, old_;
+};
+
+// Feeds stdin and drains both outputs in one poll loop (a child blocked on a
+// full stdout pipe while we block writing its stdin would deadlock). Returns
+// false when the deadline passed first.
+bool exchange(ChildIo& io, const std::string& stdin_data, Clock::time_point deadline, CmdResult& res) {
   size_t written = 0;
-  // A child that exits without reading its stdin must give us EPIPE, not a
-  // process-killing SIGPIPE: block it on this thread and discard it after.
-  sigset_t pipe_set, old_mask;
-  sigemptyset(&pipe_set);
-  sigaddset(&pipe_set, SIGPIPE);
-  pthread_sigmask(SIG_BLOCK, &pipe_set, &old_mask);
-  if (stdin_data.empty()) in.close_end(1);
-  else fcntl(in.fd[1], F_SETFL, O_NONBLOCK);
-  CmdResult res;
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  bool timed_out = false;
-  while (out.fd[0] >= 0 || err.fd[0] >= 0) {
+  if (stdin_data.empty()) io.in.write.reset();
+  else fcntl(io.in.write.get(), F_SETFL, O_NONBLOCK);
+  UniqueFd& in = io.in.write;
+  UniqueFd& out = io.out.read;
+  UniqueFd& err = io.err.read;
+  while (out || err) {
     pollfd pf[3];
     int n = 0;
-    if (out.fd[0] >= 0) pf[n++] = {out.fd[0], POLLIN, 0};
-    if (err.fd[0] >= 0) pf[n++] = {err.fd[0], POLLIN, 0};
-    if (in.fd[1] >= 0) pf[n++] = {in.fd[1], POLLOUT, 0};
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      timed_out = true;
-      break;
-    }
+    if (out) pf[n++] = {out.get(), POLLIN, 0};
+    if (err) pf[n++] = {err.get(), POLLIN, 0};
+    if (in) pf[n++] = {in.get(), POLLOUT, 0};
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    if (left.count() <= 0) return false;
     int pr = poll(pf, n, static_cast<int>(left.count()));
     if (pr < 0 && errno == EINTR) continue;
     for (int i = 0; i < n; ++i) {
       if (!pf[i].revents) continue;
-      if (pf[i].fd == in.fd[1]) {
-        ssize_t w = write(in.fd[1], stdin_data.data() + written, stdin_data.size() - written);
+      if (pf[i].fd == in.get()) {
+        ssize_t w = write(in.get(), stdin_data.data() + written, stdin_data.size() - written);
         if (w > 0) written += static_cast<size_t>(w);
-        if (w < 0 && errno != EAGAIN) in.close_end(1);
-        if (written == stdin_data.size()) in.close_end(1);
+        if ((w < 0 && errno != EAGAIN) || written == stdin_data.size()) in.reset();
         continue;
       }
       char buf[4096];
       ssize_t r = read(pf[i].fd, buf, sizeof buf);
-      if (r > 0) {
-        (pf[i].fd == out.fd[0] ? res.out : res.err).append(buf, static_cast<size_t>(r));
-      } else if (r == 0 || errno != EINTR) {
-        if (pf[i].fd == out.fd[0]) out.close_end(0);
-        else err.close_end(0);
-      }
+      const bool is_out = pf[i].fd == out.get();
+      if (r > 0) (is_out ? res.out : res.err).append(buf, static_cast<size_t>(r));
+      else if (r == 0 || errno != EINTR) (is_out ? out : err).reset();
     }
   }
-  in.close_end(1);
-  timespec zero{};
-  while (sigtimedwait(&pipe_set, nullptr, &zero) > 0) {
+  return true;
+}
+
+}  // namespace
+
+std::string first_line(const std::string& text) { return trim_tail(text.substr(0, text.find('\n'))); }
+
+std::string format_argv(const std::vector<std::string>& argv) {
+  std::string s;
+  for (const auto& a : argv) {
+    if (!s.empty()) s += ' ';
+    s += a;
   }
-  pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
-  if (timed_out) kill(pid, SIGKILL);
+  return s;
+}
+
+CmdResult try_cmd(const std::vector<std::string>& argv, const std::string& stdin_data,
+                  std::chrono::milliseconds timeout) {
+  if (argv.empty()) throw CmdError("run_cmd: empty argv");
+  ChildIo io;
+  const pid_t pid = spawn(argv, io);
+  CmdResult res;
+  bool finished;
+  {
+    SigpipeBlocked guard;
+    finished = exchange(io, stdin_data, Clock::now() + timeout, res);
+    io.in.write.reset();
+  }
+  if (!finished) kill(pid, SIGKILL);
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  if (timed_out) {
+  if (!finished) {
     res.exit_code = -1;
     res.err = "timed out after " + std::to_string(timeout.count()) + " ms; " + res.err;
   } else {

@@ -25,6 +25,9 @@ class CmdError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The first line of a tool's message, without the trailing newline.
+std::string first_line(const std::string& text);
+
 // Joins argv for messages ("ip -n rxl-1-0-r link set ...").
 std::string format_argv(const std::vector<std::string>& argv);
 

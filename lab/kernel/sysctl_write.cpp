@@ -1,6 +1,7 @@
 #include "sysctl_write.h"
 
 #include "netns_exec.h"
+#include "unique_fd.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -36,13 +37,10 @@ void write_sysctls(const Namespace& ns, const std::map<std::string, std::string>
     for (const auto& [k, v] : kv) {
       std::string path = sysctl_path(k);
       check_sysctl_value(k, v);
-      int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
-      if (fd < 0) throw std::runtime_error("sysctl " + k + "=" + v + " in " + ns.name + ": " + std::strerror(errno));
-      ssize_t w = write(fd, v.data(), v.size());
-      int e = errno;
-      close(fd);
-      if (w != static_cast<ssize_t>(v.size())) {
-        throw std::runtime_error("sysctl " + k + "=" + v + " in " + ns.name + ": " + std::strerror(e));
+      UniqueFd fd(open(path.c_str(), O_WRONLY | O_CLOEXEC));
+      if (!fd) throw std::runtime_error("sysctl " + k + "=" + v + " in " + ns.name + ": " + std::strerror(errno));
+      if (write(fd.get(), v.data(), v.size()) != static_cast<ssize_t>(v.size())) {
+        throw std::runtime_error("sysctl " + k + "=" + v + " in " + ns.name + ": " + std::strerror(errno));
       }
     }
   });
@@ -52,11 +50,10 @@ std::string read_sysctl(const Namespace& ns, const std::string& key) {
   std::string out;
   retx::run_in_netns(ns.path, [&] {
     std::string path = sysctl_path(key);
-    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw std::runtime_error("sysctl " + key + " in " + ns.name + ": " + std::strerror(errno));
+    UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) throw std::runtime_error("sysctl " + key + " in " + ns.name + ": " + std::strerror(errno));
     char buf[256];
-    ssize_t r = read(fd, buf, sizeof buf);
-    close(fd);
+    ssize_t r = read(fd.get(), buf, sizeof buf);
     if (r < 0) throw std::runtime_error("sysctl " + key + " in " + ns.name + ": read failed");
     out.assign(buf, static_cast<size_t>(r));
     while (!out.empty() && out.back() == '\n') out.pop_back();

@@ -1,7 +1,8 @@
 // The lab's network: client(s) — router — server, each in its own netns.
 //
 // Contract:
-// - Topology(spec) builds everything or throws (after removing whatever it had
+// - Topology(spec) (lab/core/topology_spec.h; spec.prefix: [a-z0-9-], at most
+//   40 characters, e.g. make_run_prefix()) builds everything or throws (after removing whatever it had
 //   already made); ~Topology() removes everything. Namespaces are
 //   "<prefix>-c1", "<prefix>-c2" (clients = 2), "<prefix>-r", "<prefix>-s"
 //   and are registered with cleanup.h while they exist.
@@ -21,20 +22,12 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <string>
 #include <vector>
 
+#include "topology_spec.h"
+
 namespace retx::lab {
-
-enum class Offload { Gso, SegmentExact };
-
-struct TopologySpec {
-  std::string prefix;  // e.g. make_run_prefix(); [a-z0-9-], at most 40 chars
-  int clients = 1;     // 1..2
-  Offload offload = Offload::Gso;
-  std::map<std::string, std::string> sysctls;
-};
 
 struct Namespace {
   std::string name;   // "rxl-123-0-c1"

@@ -16,10 +16,15 @@
 namespace retx::lab {
 namespace {
 
+using retx::UniqueFd;
+
 using Clock = std::chrono::steady_clock;
 constexpr std::size_t kMaxMessages = 20;
 
 double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+// SO_MAX_PACING_RATE takes bytes per second.
+std::uint64_t pacing_bytes_per_s(const TrafficSpec& s) { return static_cast<std::uint64_t>(s.pacing_mbit * 1e6 / 8); }
 
 // Shared state of one run; every worker reports into it under the mutex.
 struct Run {
@@ -83,7 +88,7 @@ SocketInfo finish_as_sender(Run& run, int fd, SocketInfo id, std::uint64_t sent)
 
 // A failed socket's retransmissions happened all the same: its TCP_INFO is
 // kept, marked incomplete, so per-socket sums still cover every socket.
-void record_failed(Run& run, const sock::Fd& fd, const SocketInfo& id) {
+void record_failed(Run& run, const UniqueFd& fd, const SocketInfo& id) {
   if (fd.get() < 0) return;
   try {
     SocketInfo si = sock::snapshot(fd.get(), id);
@@ -96,7 +101,7 @@ void record_failed(Run& run, const sock::Fd& fd, const SocketInfo& id) {
 void client_connection(Run& run, int worker, std::uint32_t conn, std::uint16_t port, const std::string& addr) {
   const auto& s = run.spec;
   std::string where = "client flow " + std::to_string(worker) + " conn " + std::to_string(conn);
-  sock::Fd fd;
+  UniqueFd fd;
   SocketInfo id;
   try {
     auto t0 = Clock::now();
@@ -111,11 +116,11 @@ void client_connection(Run& run, int worker, std::uint32_t conn, std::uint16_t p
       si = sock::snapshot(fd.get(), id);
       si.bytes_received = received;
     } else if (s.mode == TrafficMode::Bulk) {
-      sock::set_pacing(fd.get(), s.pacing_bytes_per_s);
+      sock::set_pacing(fd.get(), pacing_bytes_per_s(s));
       si = finish_as_sender(run, fd.get(), id, send_bulk(run, fd.get()));
     } else {
       std::uint32_t n = s.mode == TrafficMode::Storm ? 1 : s.transactions;
-      sock::set_pacing(fd.get(), s.pacing_bytes_per_s);
+      sock::set_pacing(fd.get(), pacing_bytes_per_s(s));
       std::uint64_t received = 0;
       for (std::uint32_t i = 0; i < n; ++i) {
         sock::send_all(fd.get(), s.request_bytes, run.limits());
@@ -134,20 +139,20 @@ void client_connection(Run& run, int worker, std::uint32_t conn, std::uint16_t p
   }
 }
 
-void server_connection(Run& run, sock::Fd fd) {
+void server_connection(Run& run, UniqueFd fd) {
   const auto& s = run.spec;
   SocketInfo id = sock::identify(fd.get(), SocketRole::Server, s.family);
   try {
     SocketInfo si;
     if (s.mode == TrafficMode::Bulk && s.transfer == Transfer::Download) {
-      sock::set_pacing(fd.get(), s.pacing_bytes_per_s);
+      sock::set_pacing(fd.get(), pacing_bytes_per_s(s));
       si = finish_as_sender(run, fd.get(), id, send_bulk(run, fd.get()));
     } else if (s.mode == TrafficMode::Bulk) {
       std::uint64_t got = sock::drain_to_eof(fd.get(), run.limits());
       si = sock::snapshot(fd.get(), id);
       si.bytes_received = got;
     } else {
-      sock::set_pacing(fd.get(), s.pacing_bytes_per_s);
+      sock::set_pacing(fd.get(), pacing_bytes_per_s(s));
       std::uint64_t got = 0, sent = 0;
       while (sock::recv_exact(fd.get(), s.request_bytes, run.limits())) {
         got += s.request_bytes;
@@ -179,7 +184,7 @@ void server_worker(Run& run, int listen_fd, std::uint64_t expected) {
     int c = accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
     if (c < 0) continue;  // another worker took it
     run.accepted.fetch_add(1);
-    server_connection(run, sock::Fd(c));
+    server_connection(run, UniqueFd(c));
   }
 }
 
@@ -217,7 +222,7 @@ TrafficResult run_traffic(const Topology& topo, const TrafficSpec& spec) {
   }
   Run run(spec);
   std::uint16_t port = 0;
-  sock::Fd listener;
+  UniqueFd listener;
   // The socket stays in the server's namespace after the thread that made it ends.
   retx::run_in_netns(topo.server().path,
                      [&] { listener = sock::listen_on(spec.family, Topology::server_addr(spec.family), port); });
@@ -252,14 +257,6 @@ TrafficResult run_traffic(const Topology& topo, const TrafficSpec& spec) {
   for (auto& t : servers) t.join();
   run.res.seconds = since(run.start);
   return std::move(run.res);
-}
-
-std::uint64_t total_retrans(const TrafficResult& r, SocketRole role) {
-  std::uint64_t sum = 0;
-  for (const auto& s : r.sockets) {
-    if (s.role == role) sum += s.tcpi_total_retrans;
-  }
-  return sum;
 }
 
 }  // namespace retx::lab

@@ -43,13 +43,8 @@ char g_zeros[65536];
 
 }  // namespace
 
-void Fd::reset() {
-  if (fd_ >= 0) close(fd_);
-  fd_ = -1;
-}
-
-Fd listen_on(int family, const std::string& addr, std::uint16_t& port_out) {
-  Fd fd(socket(family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+UniqueFd listen_on(int family, const std::string& addr, std::uint16_t& port_out) {
+  UniqueFd fd(socket(family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   if (fd.get() < 0) fail("socket", errno);
   int one = 1;
   setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -79,8 +74,8 @@ void set_pacing(int fd, std::uint64_t bytes_per_s) {
   }
 }
 
-Fd connect_to(int family, const std::string& addr, std::uint16_t port, double timeout_s) {
-  Fd fd(socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0));
+UniqueFd connect_to(int family, const std::string& addr, std::uint16_t port, double timeout_s) {
+  UniqueFd fd(socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (fd.get() < 0) fail("socket", errno);
   // A blocking connect gives up after SO_SNDTIMEO with EINPROGRESS.
   set_timeouts(fd.get(), timeout_s);

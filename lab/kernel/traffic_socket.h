@@ -3,45 +3,23 @@
 #pragma once
 
 #include "traffic.h"
+#include "unique_fd.h"
 
 #include <chrono>
 #include <string>
 
 namespace retx::lab::sock {
 
-class Fd {
- public:
-  Fd() = default;
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() { reset(); }
-  Fd(Fd&& o) noexcept : fd_(o.release()) {}
-  Fd& operator=(Fd&& o) noexcept {
-    if (this != &o) {
-      reset();
-      fd_ = o.release();
-    }
-    return *this;
-  }
-  int get() const { return fd_; }
-  int release() {
-    int f = fd_;
-    fd_ = -1;
-    return f;
-  }
-  void reset();
-
- private:
-  int fd_ = -1;
-};
+using retx::UniqueFd;
 
 // Listening socket on addr:0 (kernel picks the port), non-blocking.
-Fd listen_on(int family, const std::string& addr, std::uint16_t& port_out);
+UniqueFd listen_on(int family, const std::string& addr, std::uint16_t& port_out);
 
 void set_timeouts(int fd, double seconds);
 void set_pacing(int fd, std::uint64_t bytes_per_s);
 
 // Blocking connect bounded by timeout_s; throws std::runtime_error("connect: ...").
-Fd connect_to(int family, const std::string& addr, std::uint16_t port, double timeout_s);
+UniqueFd connect_to(int family, const std::string& addr, std::uint16_t port, double timeout_s);
 
 // Every blocking call below waits at most `io_timeout_s` for progress and
 // never past `deadline` (the run's hard cap); either throws "send: timeout" /

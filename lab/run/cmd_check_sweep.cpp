@@ -4,6 +4,7 @@
 #include "cleanup.h"
 #include "commands.h"
 #include "environment.h"
+#include "impairment.h"
 #include "input_error.h"
 #include "scenario_parse.h"
 
@@ -12,6 +13,16 @@
 #endif
 
 namespace retx::lab {
+
+namespace {
+
+std::string join(const std::vector<std::string>& v, const std::string& sep) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
+  return s.empty() ? "none" : s;
+}
+
+}  // namespace
 
 std::string resolve_suite_file(const std::string& name) {
   std::vector<std::string> tried;
@@ -32,11 +43,10 @@ int cmd_check(const CliOptions& o) {
     total += static_cast<int>(s.scenarios.size());
     std::cout << f << ": suite \"" << s.name << "\", " << s.scenarios.size() << " scenario(s) valid\n";
     for (const auto& sc : s.scenarios) {
-      std::cout << "  " << sc.name << ": " << sc.impairment.kind << ", " << sc.checks.size() << " check(s)";
-      auto netem = sc.needs_netem();
-      if (!netem.empty()) {
-        std::cout << ", needs netem for";
-        for (const auto& x : netem) std::cout << " " << x;
+      std::cout << "  " << sc.name << ": " << to_string(sc.impairment.kind) << ", " << sc.checks.size() << " check(s)";
+      if (sc.impairment.kind != ImpairKind::None || sc.impairment.netem.any()) {
+        std::cout << ", backends: " << join(backends_for(sc.impairment), " ");
+        if (sc.impairment.netem.any()) std::cout << " (netem extras: " << join(sc.impairment.netem.features(), ", ") << ")";
       }
       std::cout << "\n";
     }

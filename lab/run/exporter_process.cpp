@@ -19,6 +19,7 @@
 
 #include "cleanup.h"
 #include "http_get.h"
+#include "unique_fd.h"
 
 namespace retx::lab {
 
@@ -27,19 +28,16 @@ namespace {
 // Asks the kernel for a free loopback port. The tiny window before the
 // exporter binds it is acceptable: a collision makes startup fail loudly.
 int free_loopback_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
+  UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!fd) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   socklen_t len = sizeof(a);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
-    int e = errno;
-    ::close(fd);
-    throw std::runtime_error(std::string("cannot find a free loopback port: ") + std::strerror(e));
+  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0 ||
+      ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+    throw std::runtime_error(std::string("cannot find a free loopback port: ") + std::strerror(errno));
   }
-  ::close(fd);
   return ntohs(a.sin_port);
 }
 
@@ -57,8 +55,8 @@ ExporterProcess::ExporterProcess(const std::string& bin, const std::vector<std::
   const int port = free_loopback_port();
   url_ = "http://127.0.0.1:" + std::to_string(port);
   char tmpl[] = "/tmp/retx-lab-exporter-XXXXXX";
-  int log_fd = ::mkstemp(tmpl);
-  if (log_fd < 0) throw std::runtime_error(std::string("cannot create exporter log: ") + std::strerror(errno));
+  UniqueFd log_fd(::mkstemp(tmpl));
+  if (!log_fd) throw std::runtime_error(std::string("cannot create exporter log: ") + std::strerror(errno));
   log_path_ = tmpl;
 
   std::vector<std::string> argv = {bin, "--listen", "127.0.0.1:" + std::to_string(port)};
@@ -69,15 +67,14 @@ ExporterProcess::ExporterProcess(const std::string& bin, const std::vector<std::
 
   pid_ = ::fork();
   if (pid_ < 0) {
-    ::close(log_fd);
     throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
   }
   if (pid_ == 0) {
     // Child: die with the lab even if the lab is SIGKILLed, so no exporter
     // (with its attached probes) outlives the run.
     ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-    ::dup2(log_fd, STDOUT_FILENO);
-    ::dup2(log_fd, STDERR_FILENO);
+    ::dup2(log_fd.get(), STDOUT_FILENO);
+    ::dup2(log_fd.get(), STDERR_FILENO);
     int devnull = ::open("/dev/null", O_RDONLY);
     if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
     ::execv(cargv[0], cargv.data());
@@ -86,7 +83,7 @@ ExporterProcess::ExporterProcess(const std::string& bin, const std::vector<std::
     [[maybe_unused]] auto n = ::write(STDERR_FILENO, msg, sizeof(msg) - 1);
     ::_exit(127);
   }
-  ::close(log_fd);
+  log_fd.reset();
   register_child(pid_);
 
   const auto deadline = std::chrono::steady_clock::now() + ready_timeout;

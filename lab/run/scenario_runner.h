@@ -3,6 +3,7 @@
 // checks, teardown. Everything it creates is gone when it returns or throws.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -14,7 +15,8 @@ namespace retx::lab {
 struct RunContext {
   std::string exporter_url;  // the run-wide exporter
   std::string exporter_bin;  // set when the lab starts exporters itself
-  std::vector<std::string> backends;  // available_backends()
+  std::vector<std::string> backends;                      // probe_backends().available
+  std::map<std::string, std::string> backends_missing;    // probe_backends().unavailable: backend -> why
   int repeat_override = 0;            // --repeat
   bool verbose = false;
 };

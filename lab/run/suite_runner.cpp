@@ -51,7 +51,7 @@ std::vector<ScenarioRecord> run_suite(const Suite& suite, const RunContext& ctx,
         // cleanup of its own namespaces, done by RAII on the way here) down.
         records[i].name = s.name;
         records[i].file = s.source_file;
-        records[i].offload = s.topology.offload;
+        records[i].offload = std::string(to_string(s.topology.offload));
         records[i].verdict = Verdict::Fail;
         records[i].reason = std::string("runner error: ") + e.what();
         records[i].checks = skip_checks(s, records[i].reason);

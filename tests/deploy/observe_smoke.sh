@@ -3,11 +3,12 @@
 # prints: Prometheus answers on the printed URL, scrapes the exporter (target up),
 # has the shipped rules loaded, sees the demo namespace, and everything (processes,
 # namespaces, temporary data) is gone after it stops.
-# Usage (root): observe_smoke.sh [EXPORTER_BINARY]
+# Usage (root): observe_smoke.sh [EXPORTER_BINARY [RETX_LAB_BINARY]]
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 export RETX_EXPORTER=${1:-$REPO/build/exporter/retx-exporter}
+export RETX_LAB=${2:-$REPO/build/lab/retx-lab}
 die() { echo "observe_smoke: FAIL: $*" >&2; exit 1; }
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 PP=$(port); EP=$(port); OUT=$(mktemp)

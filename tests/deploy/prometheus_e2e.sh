@@ -3,7 +3,7 @@
 # `prometheus` binary loaded with the shipped rules (a fast variant made by
 # substitution: fast_rules.py), while TCP traffic runs between namespaces.
 #
-#   loss ns --veth--> server ns <--veth-- base ns
+#   loss ns --veth--> server ns <--veth-- base ns      (`retx-lab pair --clients 2`)
 #   5 % of loss's data skbs are dropped on the server's ingress; base is clean.
 #
 # Asserts through the HTTP API: the series and labels are there; the recording
@@ -13,18 +13,19 @@
 # stops; every dashboard expression runs; every name in the dashboard and rules
 # is one the real exporter exports.
 #
-# Lab stage (when a retx-lab binary is given): the lab runs lab-prometheus.json (a
+# Lab stage: the lab runs lab-prometheus.json (a
 # clean and a 5 % loss client side by side) against the same exporter, and the
 # recording rule's ratio for each client namespace is compared with the ratio of
 # the kernel deltas the lab reports; the alert must fire for the lossy client only.
 #
 # Usage (root): prometheus_e2e.sh [EXPORTER_BINARY [RETX_LAB_BINARY]]
+# (defaults: build/exporter/retx-exporter and build/lab/retx-lab of this checkout)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 EXPORTER=${1:-$REPO/build/exporter/retx-exporter}
-LAB=${2:-}      # retx-lab binary: adds the lab stage (skipped, with a note, when not built)
+LAB=${2:-$REPO/build/lab/retx-lab}  # builds the namespaces (retx-lab pair) and runs the lab stage
 WINDOW=20s     # rate window of the fast rules: longer than one traffic run
 HOLD=4s        # `for` of the fast alerts
 RUN_S=12       # seconds of measured traffic
@@ -51,16 +52,16 @@ for t in prometheus promtool iperf3 nft ip curl python3; do
   command -v "$t" >/dev/null || die "$t not installed (scripts/setup.sh installs it)"
 done
 [[ -x $EXPORTER ]] || die "no exporter binary at $EXPORTER (build it first)"
+[[ -x $LAB ]] || die "no retx-lab binary at $LAB (build it first: it makes the namespaces)"
 
-P=rxlp-$$
-NS_LOSS=$P-loss NS_BASE=$P-base NS_SRV=$P-srv
+PAIR=rxl-$$-e2e
 TMP=$(mktemp -d /tmp/rxlp-e2e.XXXXXX)
 PIDS=()
 cleanup() {
   local rc=$?
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  for ns in "$NS_LOSS" "$NS_BASE" "$NS_SRV"; do ip netns del "$ns" 2>/dev/null || true; done
+  "$LAB" pair --delete "$PAIR" >/dev/null || true
   if ((rc != 0)); then
     echo "--- exporter log"; tail -n 20 "$TMP/exporter.log" 2>/dev/null || true
     echo "--- prometheus log"; tail -n 20 "$TMP/prometheus.log" 2>/dev/null || true
@@ -112,30 +113,19 @@ wait_http "$PROM/-/ready" 30
 log "exporter 127.0.0.1:$EP, prometheus $PROM"
 
 # --- namespaces and traffic --------------------------------------------------------
-for ns in "$NS_LOSS" "$NS_BASE" "$NS_SRV"; do ip netns add "$ns"; ip -n "$ns" link set lo up; done
-ip -n "$NS_LOSS" link add eth0 type veth peer name fromloss netns "$NS_SRV"
-ip -n "$NS_BASE" link add eth0 type veth peer name frombase netns "$NS_SRV"
-ip -n "$NS_LOSS" addr add 198.18.1.1/24 dev eth0; ip -n "$NS_SRV" addr add 198.18.1.2/24 dev fromloss
-ip -n "$NS_BASE" addr add 198.18.2.1/24 dev eth0; ip -n "$NS_SRV" addr add 198.18.2.2/24 dev frombase
-for l in "$NS_LOSS eth0" "$NS_BASE eth0" "$NS_SRV fromloss" "$NS_SRV frombase"; do
-  set -- $l; ip -n "$1" link set "$2" up
-done
-# Dropped on the receiver's ingress, not the sender's egress: a netfilter drop on the
-# sender's own output path returns an error to TCP, which retries without counting a
-# loss. SYNs are spared so connects are not delayed by a 1 s SYN timeout.
-ip netns exec "$NS_SRV" nft -f - <<EOF
-table netdev rxlp_loss {
-  chain from_loss {
-    type filter hook ingress device "fromloss" priority 0; policy accept;
-    ip saddr 198.18.1.1 tcp dport 5201 tcp flags & syn == 0 numgen random mod 100 < $LOSS_PCT counter drop
-  }
-}
-EOF
-ip netns exec "$NS_SRV" iperf3 -s -p 5201 -B 198.18.1.2 >/dev/null 2>&1 & PIDS+=($!)
-ip netns exec "$NS_SRV" iperf3 -s -p 5202 -B 198.18.2.2 >/dev/null 2>&1 & PIDS+=($!)
+# Client 1 (lossy) and client 2 (clean), each on its own veth into the server; the
+# loss is dropped on the server's ingress, not the sender's egress: a netfilter drop on
+# the sender's own output path returns an error to TCP, which retries without counting
+# a loss. SYNs are spared so connects are not delayed by a 1 s SYN timeout.
+PAIR_VARS=$("$LAB" pair --prefix "$PAIR" --clients 2 --loss "$LOSS_PCT,0" --loss-port 5201) \
+  || die "retx-lab pair could not build the namespaces"
+eval "$PAIR_VARS"
+NS_LOSS=$PAIR_C1_NS NS_BASE=$PAIR_C2_NS NS_SRV=$PAIR_SERVER_NS
+SRV_LOSS=$PAIR_C1_SERVER_ADDR SRV_BASE=$PAIR_C2_SERVER_ADDR
+ip netns exec "$NS_SRV" iperf3 -s -p 5201 -B "$SRV_LOSS" >/dev/null 2>&1 & PIDS+=($!)
+ip netns exec "$NS_SRV" iperf3 -s -p 5202 -B "$SRV_BASE" >/dev/null 2>&1 & PIDS+=($!)
 sleep 0.5
-INO_LOSS=$(stat -L -c %i "/run/netns/$NS_LOSS")
-INO_BASE=$(stat -L -c %i "/run/netns/$NS_BASE")
+INO_LOSS=$PAIR_C1_INODE INO_BASE=$PAIR_C2_INODE
 log "netns $NS_LOSS=$INO_LOSS (${LOSS_PCT} % loss), $NS_BASE=$INO_BASE (baseline)"
 
 # Paced at 200 Mbit/s: at line rate veth reorders enough for spurious (DSACK-explained)
@@ -144,7 +134,7 @@ iperf() { ip netns exec "$1" iperf3 -c "$2" -p "$3" -b 200M -t "$4" >"$TMP/iperf
 
 # Prime: the lossy namespace's counter series must exist before the measured run,
 # or rate() would lose everything counted before Prometheus first saw them.
-iperf "$NS_LOSS" 198.18.1.2 5201 2 || die "priming iperf3 failed: $(tail -n 3 "$TMP"/iperf-*)"
+iperf "$NS_LOSS" "$SRV_LOSS" 5201 2 || die "priming iperf3 failed: $(tail -n 3 "$TMP"/iperf-*)"
 for _ in $(seq 50); do
   [[ -n $(api series "tcp_retransmissions_total{netns=\"$INO_LOSS\"}") ]] && break
   sleep 0.2
@@ -156,8 +146,8 @@ sleep 5   # the prime must fall outside the measured rule window
 T0=$(now)
 R0_LOSS=$(snmp "$NS_LOSS" RetransSegs); O0_LOSS=$(snmp "$NS_LOSS" OutSegs)
 R0_BASE=$(snmp "$NS_BASE" RetransSegs); O0_BASE=$(snmp "$NS_BASE" OutSegs)
-iperf "$NS_LOSS" 198.18.1.2 5201 "$RUN_S" & L=$!
-iperf "$NS_BASE" 198.18.2.2 5202 "$RUN_S" & B=$!
+iperf "$NS_LOSS" "$SRV_LOSS" 5201 "$RUN_S" & L=$!
+iperf "$NS_BASE" "$SRV_BASE" 5202 "$RUN_S" & B=$!
 wait "$L" || die "lossy iperf3 failed: $(tail -n 3 "$TMP/iperf-$NS_LOSS-$RUN_S.log")"
 wait "$B" || die "baseline iperf3 failed: $(tail -n 3 "$TMP/iperf-$NS_BASE-$RUN_S.log")"
 T_END=$(now)
@@ -224,48 +214,44 @@ python3 "$HERE/promql_names.py" --metrics-md "$REPO/exporter/METRICS.md" --expos
   || die "dashboard or rules name metrics/labels the running exporter does not export"
 
 # --- lab stage ----------------------------------------------------------------------
-if [[ -n $LAB && -x $LAB ]]; then
-  T_LAB0=$(now)
-  lab_rc=0
-  "$LAB" run "$HERE/lab-prometheus.json" --parallel 2 --exporter-url "http://127.0.0.1:$EP" \
-    --report "$TMP/lab.json" --reports-dir "$TMP/lab-reports" >"$TMP/lab.log" 2>&1 || lab_rc=$?
-  T_LAB1=$(now)
-  # 1 is "a lab check failed": its measurements are still in the report, and its
-  # verdicts are the lab's own tests' business. Anything else means no measurements.
-  ((lab_rc <= 1)) || die "retx-lab exited $lab_rc: $(tail -n 5 "$TMP/lab.log")"
-  log "lab: $(grep -E '^run:' "$TMP/lab.log" || tail -n 1 "$TMP/lab.log")"
-  python3 -c "import sys; sys.exit(0 if $T_LAB1 - $T_LAB0 < 18 else 1)" \
-    || die "lab run took $(fcalc "$T_LAB1 - $T_LAB0") s; the $WINDOW window cannot hold it"
-  TQ2=$(fcalc "$T_LAB1 + 1.5")
-  sleep "$(fcalc "max(0, $TQ2 + 1 - $(now))")"
-  # One line per scenario: NAME INODE KERNEL_RATIO (client1's RetransSegs/OutSegs deltas).
-  python3 - "$TMP/lab.json" >"$TMP/lab-ratios" <<'EOF2'
+T_LAB0=$(now)
+lab_rc=0
+"$LAB" run "$HERE/lab-prometheus.json" --parallel 2 --exporter-url "http://127.0.0.1:$EP" \
+  --report "$TMP/lab.json" --reports-dir "$TMP/lab-reports" >"$TMP/lab.log" 2>&1 || lab_rc=$?
+T_LAB1=$(now)
+# 1 is "a lab check failed": its measurements are still in the report, and its
+# verdicts are the lab's own tests' business. Anything else means no measurements.
+((lab_rc <= 1)) || die "retx-lab exited $lab_rc: $(tail -n 5 "$TMP/lab.log")"
+log "lab: $(grep -E '^run:' "$TMP/lab.log" || tail -n 1 "$TMP/lab.log")"
+python3 -c "import sys; sys.exit(0 if $T_LAB1 - $T_LAB0 < 18 else 1)" \
+  || die "lab run took $(fcalc "$T_LAB1 - $T_LAB0") s; the $WINDOW window cannot hold it"
+TQ2=$(fcalc "$T_LAB1 + 1.5")
+sleep "$(fcalc "max(0, $TQ2 + 1 - $(now))")"
+# One line per scenario: NAME INODE KERNEL_RATIO (client1's RetransSegs/OutSegs deltas).
+python3 - "$TMP/lab.json" >"$TMP/lab-ratios" <<'EOF2'
 import json, sys
 for s in json.load(open(sys.argv[1]))["scenarios"]:
-    ns = s["attempts"][-1]["measurements"]["namespaces"]["client1"]
-    k = ns["kernel_delta"]
-    print(s["name"], ns["inode"], k.get("Tcp.RetransSegs", 0) / k["Tcp.OutSegs"])
+  ns = s["attempts"][-1]["measurements"]["namespaces"]["client1"]
+  k = ns["kernel_delta"]
+  print(s["name"], ns["inode"], k.get("Tcp.RetransSegs", 0) / k["Tcp.OutSegs"])
 EOF2
-  while read -r name ino lab_ratio; do
-    prom=$(api value "netns:tcp_retransmission_ratio:rate5m{netns=\"$ino\"}" "$TQ2")
-    fired=$(api series "max_over_time(ALERTS{alertname=\"TCPRetransmissionRatioHigh\",alertstate=\"firing\",netns=\"$ino\"}[25s])" "$TQ2")
-    any=$(api series "max_over_time(ALERTS{alertname=\"TCPRetransmissionRatioHigh\",netns=\"$ino\"}[25s])" "$TQ2")
-    log "lab $name (netns $ino): prometheus ratio $prom, lab $lab_ratio, alert $([[ -n $fired ]] && echo firing || { [[ -n $any ]] && echo pending || echo none; })"
-    case $name in
-      *loss*)
-        python3 -c "import sys; sys.exit(0 if abs($prom / $lab_ratio - 1) <= $LAB_REL_TOL else 1)" \
-          || die "lab $name: prometheus $prom vs lab $lab_ratio differ by more than $LAB_REL_TOL relative"
-        [[ -n $fired ]] || die "lab $name: TCPRetransmissionRatioHigh did not fire" ;;
-      *)
-        python3 -c "import sys; sys.exit(0 if abs($prom - $lab_ratio) <= $BASE_ABS_TOL and $prom < 0.02 else 1)" \
-          || die "lab $name: prometheus $prom vs lab $lab_ratio"
-        [[ -z $any ]] || die "lab $name: TCPRetransmissionRatioHigh was pending/firing for the baseline" ;;
-    esac
-  done <"$TMP/lab-ratios"
-  [[ $(wc -l <"$TMP/lab-ratios") -eq 2 ]] || die "lab report holds $(wc -l <"$TMP/lab-ratios") scenarios, expected 2"
-else
-  log "lab stage skipped: no retx-lab binary given (${LAB:-none}); the own-namespace run above covers the same checks"
-fi
+while read -r name ino lab_ratio; do
+  prom=$(api value "netns:tcp_retransmission_ratio:rate5m{netns=\"$ino\"}" "$TQ2")
+  fired=$(api series "max_over_time(ALERTS{alertname=\"TCPRetransmissionRatioHigh\",alertstate=\"firing\",netns=\"$ino\"}[25s])" "$TQ2")
+  any=$(api series "max_over_time(ALERTS{alertname=\"TCPRetransmissionRatioHigh\",netns=\"$ino\"}[25s])" "$TQ2")
+  log "lab $name (netns $ino): prometheus ratio $prom, lab $lab_ratio, alert $([[ -n $fired ]] && echo firing || { [[ -n $any ]] && echo pending || echo none; })"
+  case $name in
+    *loss*)
+      python3 -c "import sys; sys.exit(0 if abs($prom / $lab_ratio - 1) <= $LAB_REL_TOL else 1)" \
+        || die "lab $name: prometheus $prom vs lab $lab_ratio differ by more than $LAB_REL_TOL relative"
+      [[ -n $fired ]] || die "lab $name: TCPRetransmissionRatioHigh did not fire" ;;
+    *)
+      python3 -c "import sys; sys.exit(0 if abs($prom - $lab_ratio) <= $BASE_ABS_TOL and $prom < 0.02 else 1)" \
+        || die "lab $name: prometheus $prom vs lab $lab_ratio"
+      [[ -z $any ]] || die "lab $name: TCPRetransmissionRatioHigh was pending/firing for the baseline" ;;
+  esac
+done <"$TMP/lab-ratios"
+[[ $(wc -l <"$TMP/lab-ratios") -eq 2 ]] || die "lab report holds $(wc -l <"$TMP/lab-ratios") scenarios, expected 2"
 
 # --- exporter down -----------------------------------------------------------------
 kill "$EXPORTER_PID"; wait "$EXPORTER_PID" 2>/dev/null || true

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The kernel matrix CI runs (issues 4 and 7): the smoke suite on this host's kernel and inside
+# What the kernel matrix in CI runs: the smoke suite on this host's kernel and inside
 # Debian's stock 6.1 kernel (qemu TCG, lab/vm), the netem scenarios of the full suite in the
 # VM (where sch_netem exists), a side-by-side verdict table, and the HTML page of both smoke
 # reports opened in headless Chromium.

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <csignal>
 #include <dirent.h>
 #include <fcntl.h>
@@ -326,4 +327,48 @@ TEST(LabCli, SkippedNeverCountsAsPassed) {
     EXPECT_NE(s["reason"].get<std::string>().find("netem"), std::string::npos) << s["reason"];
     EXPECT_EQ(s["checks"][0]["verdict"], "skipped");
   }
+}
+
+// `retx-lab pair`: built and printed for a script, reachable, deleted on
+// request, and swept once its owner is gone; a prefix naming no live owner is
+// bad input and creates nothing.
+TEST(LabCli, PairIsBuiltDeletedAndSweptAfterItsOwner) {
+  pid_t owner = ::fork();
+  if (owner == 0) {
+    ::pause();
+    ::_exit(0);
+  }
+  const std::string prefix = "rxl-" + std::to_string(owner) + "-clitest";
+  auto made = run({"pair", "--prefix", prefix, "--loss", "50", "--json"});
+  ASSERT_EQ(made.code, 0) << made.out << made.err;
+  json p = json::parse(made.out);
+  const std::string server = p["server"]["netns"], client = p["clients"][0]["netns"];
+  EXPECT_EQ(server, prefix + "-s");
+  EXPECT_TRUE(fs::exists("/run/netns/" + server) && fs::exists("/run/netns/" + client));
+  // The server answers across the veth (a connect to a closed port is refused, not
+  // lost: SYNs are spared), and the loss rule is in place.
+  EXPECT_EQ(std::system(("timeout 5 ip netns exec " + client + " bash -c 'exec 3<>/dev/tcp/" +
+                         p["clients"][0]["server_addr"].get<std::string>() + "/9' 2>&1 | grep -q refused").c_str()),
+            0);
+  EXPECT_EQ(std::system(("ip netns exec " + server + " nft list table netdev retx_pair | grep -q 'numgen random'").c_str()), 0);
+
+  auto del = run({"pair", "--delete", prefix});
+  EXPECT_EQ(del.code, 0) << del.err;
+  EXPECT_NE(del.out.find("2 namespace(s) deleted"), std::string::npos) << del.out;
+  EXPECT_FALSE(fs::exists("/run/netns/" + server));
+
+  auto again = run({"pair", "--prefix", prefix});
+  ASSERT_EQ(again.code, 0) << again.err;
+  EXPECT_NE(again.out.find("PAIR_C1_NS='" + prefix + "-c1'"), std::string::npos) << again.out;
+  ::kill(owner, SIGKILL);
+  ::waitpid(owner, nullptr, 0);
+  auto sw = run({"sweep"});
+  EXPECT_EQ(sw.code, 0);
+  EXPECT_NE(sw.out.find("removed stale namespace " + prefix + "-s"), std::string::npos) << sw.out;
+  EXPECT_FALSE(fs::exists("/run/netns/" + prefix + "-c1"));
+
+  auto orphan = run({"pair", "--prefix", prefix});  // its owner is dead now
+  EXPECT_EQ(orphan.code, 2) << orphan.err;
+  EXPECT_NE(orphan.err.find("no process " + std::to_string(owner)), std::string::npos) << orphan.err;
+  EXPECT_FALSE(fs::exists("/run/netns/" + prefix + "-s"));
 }

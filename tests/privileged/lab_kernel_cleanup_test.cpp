@@ -22,6 +22,30 @@ pid_t dead_pid() {
 
 bool exists(const std::string& name) { return !list_netns(name).empty(); }
 
+// A child process that builds a topology of its own (with the signal cleanup
+// installed or not) and then waits to be signalled; returns once it is built.
+pid_t child_with_topology(int clients, bool signal_cleanup) {
+  int pipefd[2];
+  if (pipe(pipefd) != 0) return -1;
+  pid_t child = fork();
+  if (child == 0) {
+    close(pipefd[0]);
+    if (signal_cleanup) install_signal_cleanup();
+    TopologySpec spec;
+    spec.prefix = make_run_prefix();
+    spec.clients = clients;
+    Topology t(spec);
+    char ok = 1;
+    if (write(pipefd[1], &ok, 1) != 1) _exit(1);
+    for (;;) pause();
+  }
+  close(pipefd[1]);
+  char ok = 0;
+  const bool built = read(pipefd[0], &ok, 1) == 1;
+  close(pipefd[0]);
+  return built ? child : -1;
+}
+
 }  // namespace
 
 TEST(LabKernelCleanup, SweepRemovesNamespacesOfDeadOwnersOnly) {
@@ -48,24 +72,8 @@ class LabKernelCleanupSignal : public ::testing::TestWithParam<int> {};
 
 TEST_P(LabKernelCleanupSignal, RemovesRegisteredNamespacesAndExitsWithConventionalCode) {
   const int sig = GetParam();
-  int pipefd[2];
-  ASSERT_EQ(pipe(pipefd), 0);
-  pid_t child = fork();
-  if (child == 0) {
-    close(pipefd[0]);
-    install_signal_cleanup();
-    TopologySpec spec;
-    spec.prefix = make_run_prefix();
-    spec.clients = 2;
-    Topology t(spec);
-    char ok = 1;
-    if (write(pipefd[1], &ok, 1) != 1) _exit(1);
-    for (;;) pause();
-  }
-  close(pipefd[1]);
-  char ok = 0;
-  ASSERT_EQ(read(pipefd[0], &ok, 1), 1) << "child failed to build its topology";
-  close(pipefd[0]);
+  pid_t child = child_with_topology(2, true);
+  ASSERT_GT(child, 0) << "child failed to build its topology";
   std::string prefix = "rxl-" + std::to_string(child) + "-";
   EXPECT_EQ(list_netns(prefix).size(), 4u);
   kill(child, sig);
@@ -96,22 +104,8 @@ TEST(LabKernelCleanup, ExitWithoutDestructorsStillCleansUp) {
 }
 
 TEST(LabKernelCleanup, SigkilledRunIsSweptByTheNext) {
-  int pipefd[2];
-  ASSERT_EQ(pipe(pipefd), 0);
-  pid_t child = fork();
-  if (child == 0) {
-    close(pipefd[0]);
-    TopologySpec spec;
-    spec.prefix = make_run_prefix();
-    Topology t(spec);
-    char ok = 1;
-    if (write(pipefd[1], &ok, 1) != 1) _exit(1);
-    for (;;) pause();
-  }
-  close(pipefd[1]);
-  char ok = 0;
-  ASSERT_EQ(read(pipefd[0], &ok, 1), 1);
-  close(pipefd[0]);
+  pid_t child = child_with_topology(1, false);
+  ASSERT_GT(child, 0) << "child failed to build its topology";
   std::string prefix = "rxl-" + std::to_string(child) + "-";
   kill(child, SIGKILL);
   waitpid(child, nullptr, 0);

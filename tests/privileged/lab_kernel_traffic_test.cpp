@@ -66,7 +66,7 @@ TEST_F(LabKernelTraffic, DurationModeRunsForItsTime) {
   TrafficSpec s;
   s.bytes = 0;
   s.duration_s = 0.3;
-  s.pacing_bytes_per_s = 20 << 20;
+  s.pacing_mbit = (20 << 20) * 8 / 1e6;
   auto r = run_traffic(*topo, s);
   expect_clean(r);
   EXPECT_GE(r.seconds, 0.3);

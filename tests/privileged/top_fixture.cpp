@@ -22,12 +22,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-lab::sock::Fd accept_one(int listen_fd) {
+UniqueFd accept_one(int listen_fd) {
   for (auto end = Clock::now() + std::chrono::seconds(10); Clock::now() < end;) {
     pollfd p{listen_fd, POLLIN, 0};
     if (poll(&p, 1, 100) > 0) {
       int fd = accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
-      if (fd >= 0) return lab::sock::Fd(fd);
+      if (fd >= 0) return UniqueFd(fd);
     }
   }
   throw std::runtime_error("accept: no connection within 10 s");
@@ -69,7 +69,7 @@ tcp_info tcp_info_of(int fd) {
 
 std::vector<HeldConn> hold_connections(const lab::Topology& topo, int n, std::uint64_t bytes, int family) {
   std::uint16_t port = 0;
-  lab::sock::Fd listener;
+  UniqueFd listener;
   run_in_netns(topo.server().path,
                [&] { listener = lab::sock::listen_on(family, lab::Topology::server_addr(family), port); });
   std::vector<HeldConn> held(n);

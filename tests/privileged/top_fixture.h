@@ -19,7 +19,7 @@
 namespace retx::test {
 
 struct HeldConn {
-  lab::sock::Fd client, server;
+  UniqueFd client, server;
   std::uint16_t client_port = 0, server_port = 0;
 };
 

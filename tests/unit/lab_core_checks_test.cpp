@@ -2,7 +2,7 @@
 // passes and one that must not.
 #include <gtest/gtest.h>
 
-#include "check_eval.h"
+#include "check_registry.h"
 #include "scenario_parse.h"
 
 using namespace retx::lab;
@@ -199,9 +199,9 @@ TEST(LabCoreChecks, RolesFollowTrafficDirectionAndClients) {
   m.namespaces.push_back(ns("client2", 2, {{"Tcp.RetransSegs", 0}}));
   m.namespaces.push_back(ns("server", 3, {{"Tcp.RetransSegs", 9}}));
   EXPECT_EQ(eval(s, m).verdict, Verdict::Pass);  // upload: the clients send
-  s.traffic[0].direction = "download";
+  s.traffic[0].transfer = Transfer::Download;
   EXPECT_EQ(eval(s, m).verdict, Verdict::Fail);  // now the server is the sender
-  s.traffic[0].direction = "upload";
+  s.traffic[0].transfer = Transfer::Upload;
   s.traffic[0].clients = {2};
   EXPECT_EQ(resolve_role("sender", s, m).size(), 1u);
   EXPECT_EQ(resolve_role("sender", s, m)[0]->role, "client2");

@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "check_spec_parse.h"
+#include "check_registry.h"
 #include "input_error.h"
 #include "json_reader.h"
 #include "scenario_parse.h"
@@ -43,11 +43,11 @@ TEST(LabCoreScenario, MinimalFileGetsDefaults) {
   const auto& sc = s.scenarios[0];
   EXPECT_EQ(sc.name, "s1");
   EXPECT_EQ(sc.topology.clients, 1);
-  EXPECT_EQ(sc.topology.offload, "segment_exact");
-  EXPECT_EQ(sc.impairment.kind, "none");
+  EXPECT_EQ(sc.topology.offload, Offload::SegmentExact);
+  EXPECT_EQ(sc.impairment.kind, ImpairKind::None);
   ASSERT_EQ(sc.traffic.size(), 1u);
-  EXPECT_EQ(sc.traffic[0].bytes, 1000);
-  EXPECT_EQ(sc.traffic[0].direction, "upload");
+  EXPECT_EQ(sc.traffic[0].bytes, 1000u);
+  EXPECT_EQ(sc.traffic[0].transfer, Transfer::Upload);
   EXPECT_EQ(sc.repeat.count, 1);
   EXPECT_EQ(sc.json_path, "$.scenarios[0]");
   EXPECT_EQ(sc.checks[0].params["namespaces"], json::array({"all"}));
@@ -57,6 +57,24 @@ TEST(LabCoreScenario, LossOutOfRangeNamesPathAndRange) {
   auto d = minimal();
   d["scenarios"][0]["impairment"] = {{"kind", "random"}, {"loss", 1.5}};
   EXPECT_EQ(error_of(d), "f.json: $.scenarios[0].impairment.loss: expected a number in [0,1], got 1.5");
+}
+
+// The one validation of an impairment: what no backend could install is
+// rejected here, with the path, before anything is created.
+TEST(LabCoreScenario, ImpairmentsThatDropNothingOrCannotExistAreRejected) {
+  auto d = minimal();
+  d["scenarios"][0]["impairment"] = {{"kind", "random"}, {"loss", 0}};
+  EXPECT_NE(error_of(d).find("f.json: $.scenarios[0].impairment.loss: expected a loss above 0"), std::string::npos)
+      << error_of(d);
+  d["scenarios"][0]["impairment"] = {{"kind", "gemodel"}, {"gemodel", {{"p", 0}, {"r", 0.5}}}};
+  EXPECT_NE(error_of(d).find("$.scenarios[0].impairment.gemodel.p: expected p > 0"), std::string::npos) << error_of(d);
+  d["scenarios"][0]["impairment"] = {{"kind", "nth_segment"}};
+  EXPECT_EQ(error_of(d), "f.json: $.scenarios[0].impairment.nth: missing (required)");
+  d["scenarios"][0]["impairment"] = {{"kind", "blackhole"}, {"blackhole", {{"start_ms", 10}}}};
+  EXPECT_EQ(error_of(d), "f.json: $.scenarios[0].impairment.blackhole.duration_ms: missing (required)");
+  d["scenarios"][0]["impairment"] = {{"kind", "none"}, {"netem", {{"delay_ms", 5}, {"jitter_ms", 1}, {"distribution", "gaussian"}}}};
+  EXPECT_NE(error_of(d).find("$.scenarios[0].impairment.netem.distribution: expected one of"), std::string::npos)
+      << error_of(d);
 }
 
 TEST(LabCoreScenario, LossOfWrongTypeSaysSo) {
@@ -146,11 +164,11 @@ TEST(LabCoreScenario, TrafficGroupsAndClientIndexes) {
   EXPECT_EQ(error_of(d), "f.json: $.scenarios[0].traffic[1].clients[0]: expected an integer in [1,2], got 3");
 }
 
-TEST(LabCoreScenario, NetemExtrasAreListedAsNeeds) {
+TEST(LabCoreScenario, NetemExtrasAreListedAsFeatures) {
   auto d = minimal();
   d["scenarios"][0]["impairment"] = {{"kind", "none"}, {"netem", {{"delay_ms", 10}, {"reorder", 0.2}}}};
   Suite s = parse_suite(d, "f.json");
-  EXPECT_EQ(s.scenarios[0].needs_netem(), (std::vector<std::string>{"delay", "reorder"}));
+  EXPECT_EQ(s.scenarios[0].impairment.netem.features(), (std::vector<std::string>{"delay", "reorder"}));
   d["scenarios"][0]["impairment"]["netem"] = {{"reorder", 0.2}};
   EXPECT_NE(error_of(d).find("netem.reorder: expected delay_ms > 0"), std::string::npos);
 }

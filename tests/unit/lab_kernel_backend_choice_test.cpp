@@ -1,10 +1,13 @@
-// choose_backend and spec_error: which backend takes which spec, and the
-// one-line reasons given when none can.
+// The backend table's choice: which backend takes which spec (as parsed from
+// a scenario file, the only validation), and the one-line reasons given when
+// none can.
 #include "impairment.h"
+#include "scenario_parse.h"
 
 #include <gtest/gtest.h>
 
 using namespace retx::lab;
+using nlohmann::json;
 
 namespace {
 
@@ -18,9 +21,17 @@ ImpairmentSpec random_loss(double p) {
 ImpairmentSpec ge() {
   ImpairmentSpec s;
   s.kind = ImpairKind::GilbertElliott;
-  s.ge_p = 0.01;
-  s.ge_r = 0.3;
+  s.gemodel.p = 0.01;
+  s.gemodel.r = 0.3;
   return s;
+}
+
+ImpairmentSpec parsed(const json& impairment) {
+  json d = {{"suite", "t"},
+            {"scenarios",
+             {{{"name", "s"}, {"impairment", impairment}, {"traffic", {{"mode", "bulk"}, {"bytes", 5000}}},
+               {"expect", {{{"check", "exporter_exact"}}}}}}}};
+  return parse_suite(d, "t.json").scenarios.at(0).impairment;
 }
 
 }  // namespace
@@ -37,7 +48,7 @@ TEST(LabKernelBackendChoice, TargetedDropsNeedNftOrBpfNotNetem) {
   for (auto k : {ImpairKind::FirstSyn, ImpairKind::FirstSynAck, ImpairKind::Blackhole}) {
     ImpairmentSpec s;
     s.kind = k;
-    s.blackhole_duration_s = 1;
+    s.blackhole.duration_ms = 1000;
     EXPECT_EQ(choose_backend(s, {"netem", "nft"}).backend, "nft") << to_string(k);
     EXPECT_FALSE(choose_backend(s, {"netem"}).supported()) << to_string(k);
     EXPECT_EQ(choose_backend(s, {"netem", "bpf"}).backend, "bpf") << to_string(k);
@@ -52,27 +63,21 @@ TEST(LabKernelBackendChoice, GilbertElliottUnsupportedWithNftOnly) {
   EXPECT_EQ(choose_backend(ge(), {"nft", "bpf"}).backend, "bpf");
 }
 
-TEST(LabKernelBackendChoice, StateLossOnlyInNetem) {
-  ImpairmentSpec s;
-  s.kind = ImpairKind::MarkovState;
-  EXPECT_FALSE(choose_backend(s, {"nft", "bpf"}).supported());
-  EXPECT_EQ(choose_backend(s, {"netem", "nft", "bpf"}).backend, "netem");
-}
-
 TEST(LabKernelBackendChoice, NetemExtrasNeedNetem) {
   ImpairmentSpec s = random_loss(0.01);
-  s.delay_ms = 20;
-  s.reorder = 0.25;
+  s.netem.delay_ms = 20;
+  s.netem.reorder = 0.25;
   auto c = choose_backend(s, {"nft", "bpf"});
   EXPECT_FALSE(c.supported());
   EXPECT_NE(c.reason.find("delay"), std::string::npos) << c.reason;
   EXPECT_EQ(choose_backend(s, {"netem", "nft"}).backend, "netem");
+  EXPECT_EQ(backends_for(s), std::vector<std::string>{"netem"});
 }
 
 TEST(LabKernelBackendChoice, NoneNeedsNoBackend) {
   EXPECT_EQ(choose_backend(ImpairmentSpec{}, {}).backend, "none");
   ImpairmentSpec s;
-  s.duplicate = 0.01;  // kind none but a netem extra: still needs netem
+  s.netem.duplicate = 0.01;  // kind none but a netem extra: still needs netem
   EXPECT_FALSE(choose_backend(s, {"nft"}).supported());
 }
 
@@ -84,32 +89,37 @@ TEST(LabKernelBackendChoice, ForcedBackendIsHonouredOrRefused) {
   EXPECT_NE(c.reason.find("unknown backend 'ebpf'"), std::string::npos) << c.reason;
 }
 
-TEST(LabKernelSpecError, NamesTheBadField) {
-  auto e = spec_error(random_loss(1.5));
-  ASSERT_TRUE(e.has_value());
-  EXPECT_NE(e->find("impairment.loss"), std::string::npos) << *e;
-  EXPECT_TRUE(spec_error(random_loss(0)).has_value());
-  EXPECT_FALSE(spec_error(random_loss(0.2)).has_value());
+// Why an able backend is missing here reaches the skip reason (an environment
+// fault is never silently "unsupported").
+TEST(LabKernelBackendChoice, MissingBackendsSayWhy) {
+  auto c = choose_backend(ge(), {"nft"}, {}, {{"netem", "tc qdisc add ... netem: Error: Specified qdisc kind is unknown."},
+                                              {"bpf", "bpf dropper: load failed: Operation not permitted"}});
+  EXPECT_FALSE(c.supported());
+  EXPECT_NE(c.reason.find("netem: tc qdisc add"), std::string::npos) << c.reason;
+  EXPECT_NE(c.reason.find("bpf: bpf dropper: load failed"), std::string::npos) << c.reason;
+}
 
-  ImpairmentSpec n;
-  n.kind = ImpairKind::NthSegment;
-  EXPECT_NE(spec_error(n).value_or("").find("impairment.nth"), std::string::npos);
-  n.nth = 7;
-  EXPECT_FALSE(spec_error(n).has_value());
+// The runner hands the parsed spec to the table unchanged: every field the
+// file sets is what a backend sees.
+TEST(LabKernelBackendChoice, ParsedSpecsReachTheBackendsAsWritten) {
+  auto g = parsed({{"kind", "gemodel"}, {"seed", 9}, {"direction", "ack"}, {"gemodel", {{"p", 0.01}, {"r", 0.4}, {"loss_bad", 0.7}}}});
+  EXPECT_EQ(g.kind, ImpairKind::GilbertElliott);
+  EXPECT_EQ(g.direction, Direction::Ack);
+  EXPECT_EQ(g.seed, 9u);
+  EXPECT_DOUBLE_EQ(g.gemodel.p, 0.01);
+  EXPECT_DOUBLE_EQ(g.gemodel.r, 0.4);
+  EXPECT_DOUBLE_EQ(g.gemodel.loss_bad, 0.7);
+  EXPECT_EQ(backends_for(g), (std::vector<std::string>{"netem", "bpf"}));
 
-  ImpairmentSpec b;
-  b.kind = ImpairKind::Blackhole;
-  EXPECT_NE(spec_error(b).value_or("").find("blackhole_duration_s"), std::string::npos);
+  auto b = parsed({{"kind", "blackhole"}, {"blackhole", {{"start_ms", 250}, {"duration_ms", 1500}}}});
+  EXPECT_EQ(b.kind, ImpairKind::Blackhole);
+  EXPECT_DOUBLE_EQ(b.blackhole.start_ms, 250);
+  EXPECT_DOUBLE_EQ(b.blackhole.duration_ms, 1500);
 
-  ImpairmentSpec r;
-  r.reorder = 0.1;
-  EXPECT_NE(spec_error(r).value_or("").find("needs delay_ms"), std::string::npos);
-  r.delay_ms = 10;
-  r.distribution = "gaussian";
-  r.jitter_ms = 1;
-  EXPECT_NE(spec_error(r).value_or("").find("'gaussian'"), std::string::npos);
-
-  auto invalid = choose_backend(random_loss(-0.1), {"nft"});
-  EXPECT_FALSE(invalid.supported());
-  EXPECT_NE(invalid.reason.find("invalid impairment"), std::string::npos);
+  auto n = parsed({{"kind", "none"}, {"netem", {{"delay_ms", 10}, {"reorder", 0.25}}}});
+  auto without = choose_backend(n, {"nft", "bpf"});
+  EXPECT_FALSE(without.supported());
+  EXPECT_FALSE(without.reason.empty());
+  EXPECT_EQ(choose_backend(n, {"netem", "nft"}).backend, "netem");
+  EXPECT_EQ(choose_backend(parsed({{"kind", "random"}, {"loss", 0.01}}), {"nft"}).backend, "nft");
 }

@@ -65,7 +65,7 @@ TEST(LabKernelNftRuleset, NthCountsFromZero) {
 TEST(LabKernelNftRuleset, BlackholeGatedBySet) {
   ImpairmentSpec s;
   s.kind = ImpairKind::Blackhole;
-  s.blackhole_duration_s = 2;
+  s.blackhole.duration_ms = 2000;
   auto r = nft_ruleset(s, {"to-s"});
   EXPECT_TRUE(has(r, "set bh_on { type ifname; }")) << r;
   EXPECT_TRUE(has(r, "oifname @bh_on goto dropper")) << r;
@@ -79,7 +79,7 @@ TEST(LabKernelNftRuleset, RejectsUnsafeInterfaceNamesAndKinds) {
   EXPECT_THROW(nft_ruleset(s, {"to-s\"; flush ruleset"}), std::invalid_argument);
   EXPECT_THROW(nft_ruleset(s, {}), std::invalid_argument);
   s.kind = ImpairKind::GilbertElliott;
-  s.ge_p = 0.1;
+  s.gemodel.p = 0.1;
   EXPECT_THROW(nft_ruleset(s, {"to-s"}), std::invalid_argument);
 }
 

@@ -3,6 +3,7 @@
 #include "cleanup.h"
 #include "counters.h"
 #include "sysctl_write.h"
+#include "scenario_parse.h"
 #include "traffic.h"
 
 #include <gtest/gtest.h>
@@ -70,4 +71,30 @@ TEST(LabKernelCounters, DeltaPerKeyNeverNegative) {
   EXPECT_EQ(d["Tcp.RetransSegs"], 17u - 10u);
   EXPECT_EQ(d["Tcp.OutSegs"], 0u) << "a counter that went backwards is a recreated namespace, not a huge delta";
   EXPECT_EQ(d["TcpExt.TCPSynRetrans"], 2u) << "a key missing before counts from zero";
+}
+
+// What the scenario parser produces is what the kernel layer runs: no mapping
+// in between, and the driver accepts it as written.
+TEST(LabKernelTrafficSpec, ParsedGroupIsWhatTheDriverRuns) {
+  nlohmann::json d = {{"suite", "t"},
+                      {"scenarios",
+                       {{{"name", "s"},
+                         {"topology", {{"offload", "gso"}, {"clients", 2}}},
+                         {"traffic",
+                          {{"mode", "rr"}, {"transactions", 7}, {"family", "ipv6"}, {"direction", "download"},
+                           {"pacing_mbit", 8}, {"timeout_s", 12}, {"clients", {2}}}},
+                         {"expect", {{{"check", "exporter_exact"}}}}}}}};
+  const auto s = parse_suite(d, "t.json").scenarios.at(0);
+  EXPECT_EQ(s.topology.clients, 2);
+  EXPECT_EQ(s.topology.offload, Offload::Gso);
+  TrafficSpec t = s.traffic.at(0);
+  t.client_index = s.traffic[0].clients.at(0) - 1;
+  EXPECT_EQ(t.mode, TrafficMode::RequestResponse);
+  EXPECT_EQ(t.transactions, 7u);
+  EXPECT_EQ(t.family, AF_INET6);
+  EXPECT_EQ(t.transfer, Transfer::Download);
+  EXPECT_DOUBLE_EQ(t.pacing_mbit, 8);
+  EXPECT_DOUBLE_EQ(t.max_seconds, 12);
+  EXPECT_DOUBLE_EQ(t.io_timeout_s, 12) << "at most 15 s of silence, never past the run's cap";
+  EXPECT_EQ(traffic_spec_error(t, s.topology.clients), "");
 }

@@ -1,0 +1,38 @@
+#include "netns_exec.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+#include "on_thread.h"
+#include "unique_fd.h"
+
+namespace retx {
+
+ino_t netns_inode(const std::string& ns_path) {
+  struct stat st {};
+  if (stat(ns_path.c_str(), &st) != 0) {
+    throw std::runtime_error("netns " + ns_path + ": " + std::strerror(errno));
+  }
+  return st.st_ino;
+}
+
+void enter_netns(const std::string& ns_path) {
+  UniqueFd fd(open(ns_path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) throw std::runtime_error("open " + ns_path + ": " + std::strerror(errno));
+  if (setns(fd.get(), CLONE_NEWNET) != 0) throw std::runtime_error("setns " + ns_path + ": " + std::strerror(errno));
+}
+
+void run_in_netns(const std::string& ns_path, const std::function<void()>& fn) {
+  run_on_own_thread([&] {
+    enter_netns(ns_path);
+    fn();
+  });
+}
+
+}  // namespace retx

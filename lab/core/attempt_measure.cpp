@@ -1,0 +1,87 @@
+#include "attempt_measure.h"
+
+#include <algorithm>
+
+namespace retx::lab {
+
+namespace {
+
+bool truthy(const std::string& v) { return v == "true" || v == "1" || v == "yes"; }
+
+void add_message(TrafficMeasure& t, const std::string& msg) {
+  if (t.error_messages.size() < 10) t.error_messages.push_back(msg);
+}
+
+void add_socket(ScenarioMeasurements& m, const std::string& role, const SocketInfo& si) {
+  for (auto& n : m.namespaces)
+    if (n.role == role) {
+      n.sockets.sockets += 1;
+      n.sockets.total_retrans += si.tcpi_total_retrans;
+      n.sockets.segs_out += si.tcpi_segs_out;
+      n.sockets.data_segs_out += si.tcpi_data_segs_out;
+      n.sockets.bytes_retrans += si.tcpi_bytes_retrans;
+    }
+}
+
+bool is_failed_exact(const CheckResult& c) { return c.kind == "exporter_exact" && c.verdict == Verdict::Fail; }
+
+}  // namespace
+
+void fold_traffic(const TrafficRun& run, ScenarioMeasurements& m) {
+  auto& t = m.traffic;
+  bool first_connect = true;
+  for (const auto& [client, r] : run.results) {
+    const std::string client_role = "client" + std::to_string(client);
+    t.bytes += static_cast<double>(r.bytes);
+    t.seconds = std::max(t.seconds, r.seconds);
+    t.errors += static_cast<std::int64_t>(r.errors);
+    t.sockets += static_cast<int>(r.sockets.size());
+    for (double c : r.connect_seconds) {
+      t.connect_seconds_min = first_connect ? c : std::min(t.connect_seconds_min, c);
+      t.connect_seconds_max = first_connect ? c : std::max(t.connect_seconds_max, c);
+      first_connect = false;
+    }
+    for (const auto& msg : r.error_messages) add_message(t, client_role + ": " + msg);
+    for (const auto& si : r.sockets) add_socket(m, si.role == SocketRole::Client ? client_role : "server", si);
+  }
+  for (const auto& f : run.failures) {
+    t.errors += 1;
+    add_message(t, f);
+  }
+}
+
+ExporterSelf exporter_self(const PromScrape& before, const PromScrape& after) {
+  ExporterSelf e;
+  for (const auto* s : after.find("retx_exporter_probe_info")) {
+    auto it = s->labels.find("err_field");
+    if (it != s->labels.end() && truthy(it->second) && s->value == 1) e.err_field = true;
+  }
+  e.lost_hits = metric_delta(before, after, "retx_exporter_lost_hits_total");
+  e.probe_misses = metric_delta(before, after, "retx_exporter_probe_misses_total");
+  e.scrape_errors = metric_delta(before, after, "retx_exporter_scrape_errors_total");
+  e.folded_hits = metric_delta(before, after, "retx_exporter_folded_hits_total");
+  e.peer_series = after.sum("retx_exporter_peer_series");
+  e.peer_series_budget = after.sum("retx_exporter_peer_series_budget");
+  return e;
+}
+
+bool exact_check_failed(const AttemptRecord& a) {
+  return std::any_of(a.checks.begin(), a.checks.end(), is_failed_exact);
+}
+
+void explain_exact_failures(AttemptRecord& a, const ScenarioMeasurements& m, const PromScrape& late) {
+  std::string note;
+  for (const auto& n : m.namespaces) {
+    auto l = exporter_ns_delta(n.exporter_before, filter_netns(late, n.inode));
+    a.measurements["late_rescrape"][n.role] = {{"retransmissions", l.retransmissions}, {"xmit_failures", l.xmit_failures}};
+    const double k = static_cast<double>(delta_or_zero(n.kernel, "Tcp.RetransSegs"));
+    const double late_total = l.retransmissions + l.xmit_failures;
+    if (k != n.exporter.retransmissions + n.exporter.xmit_failures)
+      note += "; " + n.role + " 1 s later: exporter " + std::to_string(static_cast<long long>(late_total)) +
+              (k == late_total ? " (caught up: it lags)" : " (still short: counts are lost)");
+  }
+  for (auto& c : a.checks)
+    if (is_failed_exact(c)) c.reason += note;
+}
+
+}  // namespace retx::lab

@@ -1,0 +1,40 @@
+// Folding what one attempt produced into ScenarioMeasurements (pure, so unit
+// tests reach it): the traffic driver's results per client, the exporter's
+// self-metrics between two scrapes, and the explanation a late re-scrape adds
+// to a failed exporter_exact check.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "measurements.h"
+#include "prom_text.h"
+#include "report.h"
+#include "traffic_spec.h"
+
+namespace retx::lab {
+
+// What every client's traffic produced: (1-based client, result) and the
+// messages of drivers that threw.
+struct TrafficRun {
+  std::vector<std::pair<int, TrafficResult>> results;
+  std::vector<std::string> failures;
+};
+
+// Adds bytes, time, errors (at most 10 messages, "clientN: ..."), connect
+// times and socket counts to m.traffic, and each socket's TCP_INFO to the
+// namespace it lives in ("clientN" or "server"), which must already be in m.
+void fold_traffic(const TrafficRun& run, ScenarioMeasurements& m);
+
+// The exporter-wide self metrics: deltas of the counters, gauges as after.
+ExporterSelf exporter_self(const PromScrape& before, const PromScrape& after);
+
+// When exporter_exact failed, a scrape taken a second later tells a lagging
+// exporter (it caught up) from a losing one (still short): records the late
+// deltas in a.measurements["late_rescrape"] and appends the verdict to the
+// failed checks' reasons.
+bool exact_check_failed(const AttemptRecord& a);
+void explain_exact_failures(AttemptRecord& a, const ScenarioMeasurements& m, const PromScrape& late);
+
+}  // namespace retx::lab

@@ -1,0 +1,27 @@
+// exporter_health: no lost hits and no scrape errors during the attempt.
+// Probe misses are exporter-wide and also come from other namespaces'
+// traffic, so they are recorded here and judged by exporter_exact.
+#include "check_kind.h"
+
+namespace retx::lab {
+
+namespace {
+
+using namespace check;
+
+CheckResult evaluate(const CheckSpec& spec, const Scenario&, const ScenarioMeasurements& m) {
+  auto r = start(spec);
+  const auto& e = m.exporter;
+  r.measured = {{"lost_hits", e.lost_hits}, {"probe_misses", e.probe_misses}, {"scrape_errors", e.scrape_errors}};
+  r.expected = {{"lost_hits", 0}, {"scrape_errors", 0}};
+  r.verdict = (e.lost_hits == 0 && e.scrape_errors == 0) ? Verdict::Pass : Verdict::Fail;
+  r.reason = "Δlost_hits " + num(e.lost_hits) + ", Δprobe_misses " + num(e.probe_misses) + ", Δscrape_errors " +
+             num(e.scrape_errors) + " (exporter-wide: any scenario running in parallel adds to them)";
+  return r;
+}
+
+}  // namespace
+
+extern const CheckKind kExporterHealth{"exporter_health", {}, no_params, evaluate};
+
+}  // namespace retx::lab

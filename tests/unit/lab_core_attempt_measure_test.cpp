@@ -1,0 +1,128 @@
+// What the runner folds into one attempt's measurements, without root: the
+// traffic driver's results per client, the exporter's self-metrics, and the
+// late re-scrape that tells a lagging exporter from a losing one.
+#include <gtest/gtest.h>
+
+#include "attempt_measure.h"
+
+using namespace retx::lab;
+
+namespace {
+
+SocketInfo sock(SocketRole role, std::uint64_t retrans, std::uint64_t segs) {
+  SocketInfo s;
+  s.role = role;
+  s.tcpi_total_retrans = retrans;
+  s.tcpi_segs_out = segs;
+  s.tcpi_data_segs_out = segs - 1;
+  s.tcpi_bytes_retrans = retrans * 1448;
+  return s;
+}
+
+ScenarioMeasurements with_roles(std::initializer_list<const char*> roles) {
+  ScenarioMeasurements m;
+  for (const char* r : roles) {
+    NamespaceMeasure n;
+    n.role = r;
+    m.namespaces.push_back(n);
+  }
+  return m;
+}
+
+}  // namespace
+
+TEST(LabCoreAttemptMeasure, TrafficOfEveryClientIsFoldedPerNamespace) {
+  TrafficRun run;
+  TrafficResult a;
+  a.bytes = 1000;
+  a.seconds = 1.5;
+  a.connect_seconds = {0.002, 1.01};
+  a.sockets = {sock(SocketRole::Client, 3, 100), sock(SocketRole::Server, 0, 50)};
+  TrafficResult b;
+  b.bytes = 500;
+  b.seconds = 2.5;
+  b.errors = 1;
+  b.error_messages = {"client flow 0: read: timeout"};
+  b.connect_seconds = {0.001};
+  b.sockets = {sock(SocketRole::Client, 2, 10), sock(SocketRole::Server, 1, 20)};
+  run.results = {{1, a}, {2, b}};
+  run.failures = {"client3: no such client"};
+  auto m = with_roles({"client1", "client2", "router", "server"});
+  fold_traffic(run, m);
+  EXPECT_DOUBLE_EQ(m.traffic.bytes, 1500);
+  EXPECT_DOUBLE_EQ(m.traffic.seconds, 2.5) << "the clients ran at once: the longest one";
+  EXPECT_EQ(m.traffic.errors, 2) << "the driver's error and the one that threw";
+  EXPECT_EQ(m.traffic.sockets, 4);
+  EXPECT_DOUBLE_EQ(m.traffic.connect_seconds_min, 0.001);
+  EXPECT_DOUBLE_EQ(m.traffic.connect_seconds_max, 1.01);
+  EXPECT_EQ(m.traffic.error_messages,
+            (std::vector<std::string>{"client2: client flow 0: read: timeout", "client3: no such client"}));
+  EXPECT_EQ(m.by_role("client1")->sockets.total_retrans, 3u);
+  EXPECT_EQ(m.by_role("client2")->sockets.total_retrans, 2u);
+  EXPECT_EQ(m.by_role("server")->sockets.sockets, 2);
+  EXPECT_EQ(m.by_role("server")->sockets.total_retrans, 1u);
+  EXPECT_EQ(m.by_role("server")->sockets.segs_out, 70u);
+  EXPECT_EQ(m.by_role("router")->sockets.sockets, 0);
+}
+
+TEST(LabCoreAttemptMeasure, ErrorMessagesStopAtTen) {
+  TrafficRun run;
+  for (int i = 0; i < 12; ++i) run.failures.push_back("client1: boom " + std::to_string(i));
+  auto m = with_roles({"client1", "server"});
+  fold_traffic(run, m);
+  EXPECT_EQ(m.traffic.errors, 12);
+  EXPECT_EQ(m.traffic.error_messages.size(), 10u);
+}
+
+TEST(LabCoreAttemptMeasure, ExporterSelfMetricsAreDeltasAndGauges) {
+  auto before = parse_prom_text(
+      "retx_exporter_lost_hits_total 2\nretx_exporter_probe_misses_total 1\n"
+      "retx_exporter_scrape_errors_total{source=\"bpf_map\"} 0\nretx_exporter_folded_hits_total 10\n"
+      "retx_exporter_peer_series 3\n");
+  auto after = parse_prom_text(
+      "retx_exporter_probe_info{tracepoint=\"tcp_retransmit_skb\",attach=\"tp_btf\",err_field=\"true\"} 1\n"
+      "retx_exporter_lost_hits_total 2\nretx_exporter_probe_misses_total 4\n"
+      "retx_exporter_scrape_errors_total{source=\"bpf_map\"} 1\nretx_exporter_folded_hits_total 25\n"
+      "retx_exporter_peer_series 8\nretx_exporter_peer_series_budget 8\n");
+  auto e = exporter_self(before, after);
+  EXPECT_TRUE(e.err_field);
+  EXPECT_DOUBLE_EQ(e.lost_hits, 0);
+  EXPECT_DOUBLE_EQ(e.probe_misses, 3);
+  EXPECT_DOUBLE_EQ(e.scrape_errors, 1);
+  EXPECT_DOUBLE_EQ(e.folded_hits, 15);
+  EXPECT_DOUBLE_EQ(e.peer_series, 8);
+  EXPECT_DOUBLE_EQ(e.peer_series_budget, 8);
+  auto no_err = parse_prom_text("retx_exporter_probe_info{tracepoint=\"tcp_retransmit_skb\",err_field=\"false\"} 1\n");
+  EXPECT_FALSE(exporter_self(before, no_err).err_field);
+}
+
+TEST(LabCoreAttemptMeasure, LateRescrapeTellsLaggingFromLosing) {
+  auto m = with_roles({"client1", "server"});
+  for (auto& n : m.namespaces) {
+    n.inode = n.role == "client1" ? 7 : 8;
+    n.kernel = {{"Tcp.RetransSegs", n.role == "client1" ? 10 : 4}};
+    n.exporter.retransmissions = n.role == "client1" ? 9 : 3;  // both one short
+  }
+  AttemptRecord a;
+  CheckResult exact;
+  exact.kind = "exporter_exact";
+  exact.verdict = Verdict::Fail;
+  exact.reason = "MISMATCH";
+  CheckResult other;
+  other.kind = "baseline";
+  other.verdict = Verdict::Fail;
+  other.reason = "x";
+  a.checks = {exact, other};
+  ASSERT_TRUE(exact_check_failed(a));
+  // A second later the client's count arrived, the server's never did.
+  explain_exact_failures(a, m, parse_prom_text("tcp_retransmissions_total{netns=\"7\",cause=\"fast\"} 10\n"
+                                               "tcp_retransmissions_total{netns=\"8\",cause=\"fast\"} 3\n"));
+  EXPECT_NE(a.checks[0].reason.find("client1 1 s later: exporter 10 (caught up: it lags)"), std::string::npos)
+      << a.checks[0].reason;
+  EXPECT_NE(a.checks[0].reason.find("server 1 s later: exporter 3 (still short: counts are lost)"), std::string::npos)
+      << a.checks[0].reason;
+  EXPECT_EQ(a.checks[1].reason, "x") << "only exporter_exact is explained";
+  EXPECT_EQ(a.measurements["late_rescrape"]["client1"]["retransmissions"], 10);
+  a.checks[0].verdict = Verdict::Pass;
+  EXPECT_FALSE(exact_check_failed(a));
+}
