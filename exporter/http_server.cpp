@@ -37,7 +37,8 @@ constexpr const char* kListenBacklog = "512";
 constexpr const char* kMaxRequestBytes = "8192";
 
 std::string civetweb_port(const ListenAddress& a, bool tls) {
-  // civetweb: "+P" is every IPv4 and IPv6 address; "s" makes it a TLS port.
+  // civetweb: "+P" is every IPv4 address, and every IPv6 one where civetweb has
+  // IPv6; "s" makes it a TLS port.
   std::string spec = a.host.empty() ? "+" + std::to_string(a.port) : a.text();
   return tls ? spec + "s" : spec;
 }
@@ -52,6 +53,11 @@ int log_verbose(const mg_connection*, const char* message) {
 }  // namespace
 
 void check_can_listen(const ListenAddress& a) {
+  // Debian 12's libcivetweb1 is built without USE_IPV6: it cannot bind an IPv6
+  // address at all (and ":PORT" means every IPv4 address there).
+  if (a.ipv6 && !mg_check_feature(MG_FEATURES_IPV6)) {
+    throw ListenError("cannot listen on " + a.text() + ": this civetweb (libcivetweb1) is built without IPv6; use an IPv4 address");
+  }
   int family = a.ipv6 ? AF_INET6 : AF_INET;
   int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) throw ListenError("cannot listen on " + a.text() + ": socket: " + std::strerror(errno));

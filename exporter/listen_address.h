@@ -9,7 +9,7 @@
 namespace retx {
 
 struct ListenAddress {
-  std::string host;  // numeric: "0.0.0.0", "127.0.0.1", "::1", "::"; "" = every IPv4 and IPv6 address
+  std::string host;  // numeric: "0.0.0.0", "127.0.0.1", "::1", "::"; "" = every address
   std::uint16_t port = 0;  // 0 = the kernel picks one (logged once bound)
   bool ipv6 = false;
 
@@ -18,7 +18,8 @@ struct ListenAddress {
 };
 
 // Accepts IPv4 dotted quads (every octet 0-255), IPv6 in brackets ("[::1]:2112")
-// and an empty host (":2112", every address). Throws ParseError (options.h)
+// and an empty host (":2112", every address). Whether the HTTP library can
+// bind IPv6 is checked at startup (http_server.h), not here. Throws ParseError (options.h)
 // naming `flag` for anything else: host names, lists ("a:1,b:2"), ports
 // outside 0-65535.
 ListenAddress parse_listen_address(const std::string& flag, const std::string& value);

@@ -125,6 +125,10 @@ int serve(const Options& opt, WebState& web, const std::shared_ptr<RetxCollector
       std::cerr << "retx-exporter: " << strsignal(sig) << ", detaching\n";
       return exit_code::kOk;
     }
+    if (opt.web_config_file.empty()) {
+      std::cerr << "retx-exporter: SIGHUP ignored: no --web.config.file to reload\n";
+      continue;
+    }
     try {
       web.reload();
       std::cerr << "retx-exporter: SIGHUP: reloaded " << opt.web_config_file << "\n";

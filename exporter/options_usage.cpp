@@ -13,7 +13,8 @@ Prometheus. Metrics are documented in exporter/METRICS.md.
 
 Flags:
   -l, --listen HOST:PORT   the one address to serve on (default 0.0.0.0:2112): an IPv4
-                           address, [IPv6] in brackets, or :PORT for every address;
+                           address, [IPv6] in brackets (where civetweb is built with
+                           IPv6; Debian 12's is not), or :PORT for every address;
                            port 0 lets the kernel choose (the bound port is logged)
       --web.listen-address alias of --listen (as in node_exporter)
       --web.telemetry-path PATH

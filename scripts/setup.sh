@@ -18,6 +18,10 @@ PKGS=(
   prometheus prometheus-node-exporter bpftrace
   gnuplot-nox chromium
   python3-yaml  # tests/deploy: rules and Kubernetes manifest checks
+  # The exporter's web layer and hardening: web config (YAML), capabilities, TLS (OpenSSL;
+  # the openssl tool makes the tests' certificates), bcrypt via libcrypt; libFuzzer and the
+  # sanitizers' runtime for tests/fuzz and the ASan/UBSan unit test build.
+  libyaml-cpp-dev libcap-dev libssl-dev libcrypt-dev openssl libclang-rt-14-dev
 )
 
 # --- kernel-matrix VM (lab/vm/, issue 4) --- only with --vm, so the default path stays fast.
