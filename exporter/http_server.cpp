@@ -151,8 +151,14 @@ int HttpServer::handle(mg_connection* conn) {
       r.body = "ok\n";
       break;
     case Page::Metrics:
-      r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-      r.body = metrics_();
+      // Nothing may unwind into civetweb's C code.
+      try {
+        r.body = metrics_();
+        r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+      } catch (const std::exception& e) {
+        r.status = 500;
+        r.body = std::string("scrape failed: ") + e.what() + "\n";
+      }
       break;
     case Page::MethodNotAllowed:
       r.status = 405;

@@ -63,30 +63,39 @@ std::string names(const CapList& l) {
   return out.empty() ? "none" : out;
 }
 
+// Whether the probe's maps can be read with only `keep` effective. The
+// permitted set still holds everything, so this is undone right after.
+bool map_reads_with(const DropPlan& plan, const CapList& held, const CapList& keep) {
+  if (!plan.map_read_works) return true;
+  set_caps(held, keep);
+  bool ok = plan.map_read_works();
+  set_caps(held, held);
+  return ok;
+}
+
 CapList wanted(const DropPlan& plan, const CapList& held) {
   CapList keep;
   switch (plan.keep.mode) {
     case CapabilityKeep::Mode::All: return held;
-    case CapabilityKeep::Mode::None: return keep;
+    case CapabilityKeep::Mode::None: break;
     case CapabilityKeep::Mode::List:
       for (cap_value_t c : plan.keep.caps) {
         if (!contains(held, c)) throw PrivilegeError("--capabilities.keep: " + names({c}) + " is not held by this process");
         keep.push_back(c);
       }
-      return keep;
+      break;
     case CapabilityKeep::Mode::Auto:
       for (cap_value_t c : {CAP_SYS_PTRACE, CAP_SYS_ADMIN}) {
         if (contains(held, c)) keep.push_back(c);
       }
       if (plan.low_port && contains(held, CAP_NET_BIND_SERVICE)) keep.push_back(CAP_NET_BIND_SERVICE);
-      break;
+      if (contains(held, CAP_BPF) && !map_reads_with(plan, held, keep)) keep.push_back(CAP_BPF);
+      return keep;
   }
-  if (plan.map_read_works && contains(held, CAP_BPF)) {
-    // Effective only: the permitted set still holds everything, so this is undone below.
-    set_caps(held, keep);
-    bool ok = plan.map_read_works();
-    set_caps(held, held);
-    if (!ok) keep.push_back(CAP_BPF);
+  // A chosen set that cannot read the maps would serve nothing but errors.
+  if (!map_reads_with(plan, held, keep)) {
+    throw PrivilegeError("--capabilities.keep " + names(keep) +
+                         ": this kernel needs cap_bpf (or cap_sys_admin) to read the probe's maps");
   }
   return keep;
 }

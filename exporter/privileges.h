@@ -5,10 +5,11 @@
 // Loading and attaching need CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN). A
 // scrape needs far less; measured on 6.18 (tests/privileged/exporter_privileges.sh
 // repeats it): as root with every capability dropped,
-//   - reading the probe's maps through the fds already held works: the
-//     kernel checks CAP_BPF when a map is created, not when it is read (since
-//     6.5; older kernels with kernel.unprivileged_bpf_disabled set check every
-//     bpf() call, and there CAP_BPF is kept: found by trying, not by version);
+//   - reading the probe's maps through the fds already held works: with
+//     kernel.unprivileged_bpf_disabled set, the kernel refuses only map
+//     creation and program loads (since 5.19; measured on 6.18, and on Debian's
+//     6.1 in lab/vm with the sysctl at 2); older kernels refuse every bpf()
+//     call, and there CAP_BPF is kept: found by trying, not by version;
 //   - /proc/PID/net/snmp of any process is world-readable, and so are the
 //     nsfs files under /run/netns;
 //   - readlink /proc/PID/ns/net of another root process fails with EACCES:

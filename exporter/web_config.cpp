@@ -3,12 +3,14 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <set>
+#include <sstream>
 
 #include "web_config_values.h"
 
@@ -172,22 +174,50 @@ void parse_users(const Node& n, WebConfig& c) {
   }
 }
 
+// Counts documents without building them (at most kMaxDocuments).
+struct DocumentCounter : YAML::EventHandler {
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+// Debian 12's yaml-cpp 0.7 never finishes YAML::LoadAll on some invalid
+// inputs (found by tests/fuzz: "!," and "," yield empty documents forever,
+// each one allocated; fixed upstream in 0.8). So documents are counted with a
+// bound first, and only the first one is built.
+YAML::Node load_one_document(const std::string& text, const std::string& file) {
+  constexpr int kMaxDocuments = 16;
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentCounter counter;
+  int docs = 0;
+  while (docs < kMaxDocuments && parser.HandleNextDocument(counter)) ++docs;
+  if (docs == kMaxDocuments) {
+    throw WebConfigError(file + ": invalid YAML: no end found after " + std::to_string(kMaxDocuments) + " documents");
+  }
+  if (docs > 1) throw WebConfigError(file + ": expected one YAML document, found " + std::to_string(docs));
+  return docs == 0 ? YAML::Node() : YAML::Load(text);
+}
+
 }  // namespace
 
 WebConfig parse_web_config(const std::string& text, const std::string& file) {
-  std::vector<YAML::Node> docs;
+  YAML::Node root;
   try {
-    docs = YAML::LoadAll(text);
+    root = load_one_document(text, file);
   } catch (const YAML::Exception& e) {
     std::string line = e.mark.line >= 0 ? ": line " + std::to_string(e.mark.line + 1) : "";
     throw WebConfigError(file + line + ": invalid YAML: " + e.msg);
   }
-  if (docs.size() > 1) throw WebConfigError(file + ": expected one YAML document, found " + std::to_string(docs.size()));
   WebConfig c;
   c.file = file;
-  if (docs.empty()) return c;
-  Node root(docs[0], "", file);
-  for (const auto& m : root.members({"tls_server_config", "http_server_config", "basic_auth_users", "rate_limit"})) {
+  for (const auto& m : Node(root, "", file).members({"tls_server_config", "http_server_config", "basic_auth_users", "rate_limit"})) {
     if (m.key() == "tls_server_config") c.tls = parse_tls(m, file);
     if (m.key() == "http_server_config") parse_http_server(m, c);
     if (m.key() == "basic_auth_users") parse_users(m, c);

@@ -29,10 +29,7 @@ PIDS=()
 cleanup() {
   local rc=$?
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
-  if ((rc != 0)); then
-    echo "--- exporter log"; tail -n 20 "$TMP/exporter.log" 2>/dev/null || true
-    echo "--- prometheus log"; tail -n 20 "$TMP/prometheus.log" 2>/dev/null || true
-  fi
+  ((rc == 0)) || for f in exporter prometheus; do echo "--- $f log"; tail -n 20 "$TMP/$f.log" 2>/dev/null || true; done
   rm -rf "$TMP"
   exit "$rc"
 }

@@ -118,6 +118,9 @@ TEST(ExporterWebConfig, EveryMistakeIsOneLineNamingFileLineAndKey) {
       {"a: [b\n", "/etc/retx/web.yml: line 2: invalid YAML: end of sequence flow not found"},
       {"a: 1\n---\nb: 2\n", "/etc/retx/web.yml: expected one YAML document, found 2"},
       {"- a\n", "/etc/retx/web.yml: line 1: expected a mapping"},
+      // Found by tests/fuzz: yaml-cpp 0.7's LoadAll never returned on these.
+      {"!,\n", "/etc/retx/web.yml: invalid YAML: no end found after 16 documents"},
+      {",", "/etc/retx/web.yml: invalid YAML: no end found after 16 documents"},
   };
   for (const auto& c : cases) {
     std::string got = error_of(c.yaml);
