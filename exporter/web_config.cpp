@@ -20,7 +20,8 @@ namespace {
 // A YAML node with the dotted key path that reached it, for error lines.
 class Node {
  public:
-  Node(YAML::Node n, std::string key, const std::string& file) : n_(std::move(n)), key_(std::move(key)), file_(file) {}
+  Node(YAML::Node n, std::string key, const std::string& file, std::string leaf = "")
+      : n_(std::move(n)), key_(std::move(key)), leaf_(std::move(leaf)), file_(file) {}
 
   [[noreturn]] void fail(const std::string& what) const {
     std::string where = file_;
@@ -41,7 +42,7 @@ class Node {
       Node k(kv.first, key_, file_);
       if (!kv.first.IsScalar()) k.fail("keys must be strings");
       std::string name = kv.first.Scalar();
-      Node child(kv.second, key_.empty() ? name : key_ + "." + name, file_);
+      Node child(kv.second, key_.empty() ? name : key_ + "." + name, file_, name);
       if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
         child.fail("unknown key");
       }
@@ -50,7 +51,8 @@ class Node {
     }
     return out;
   }
-  std::string leaf() const { return key_.substr(key_.rfind('.') + 1); }
+  // This member's own key: user names may hold dots, so not the path's last part.
+  const std::string& leaf() const { return leaf_; }
 
   std::string scalar() const {
     if (!n_.IsScalar()) fail("expected a string");
@@ -73,6 +75,7 @@ class Node {
  private:
   YAML::Node n_;
   std::string key_;
+  std::string leaf_;
   const std::string& file_;
 };
 
@@ -165,7 +168,6 @@ void parse_http_server(const Node& n, WebConfig& c) {
 void parse_users(const Node& n, WebConfig& c) {
   for (const auto& u : n.members({})) {
     std::string name = u.leaf();
-    // The dotted path cannot name a user with dots; the user is named here instead.
     auto bad = [&](const std::string& w) { u.fail("user '" + name + "': " + w); };
     if (name.empty() || name.find(':') != std::string::npos) bad("a basic auth user name is non-empty, without ':'");
     std::string hash = u.scalar();

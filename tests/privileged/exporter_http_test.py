@@ -23,7 +23,7 @@ import sys
 import threading
 import time
 
-DEADLINE_S = 2.0  # the figure; --deadline changes it for measurements
+DEADLINE_S = 2.0  # what every scrape must meet under attack; --deadline changes it for measurements
 BYTE_EVERY_S = 3.0
 
 

@@ -46,7 +46,7 @@ http_server_config:
     X-Frame-Options: deny
     Strict-Transport-Security: max-age=31536000
 basic_auth_users:
-  prometheus: )" + kHash + "\n",
+  prometheus: )" + kHash + "\n  scraper.eu-1: " + kHash + "\n",
                             "/etc/retx/web.yml");
   ASSERT_TRUE(c.tls.has_value());
   EXPECT_EQ(c.tls->cert_file, "/etc/retx/server.crt") << "relative to the config file, as exporter-toolkit";
@@ -60,6 +60,7 @@ basic_auth_users:
   EXPECT_EQ(c.tls->curve_preferences, (std::vector<std::string>{"X25519", "P-256"}));
   EXPECT_EQ(c.headers.size(), 2u);
   EXPECT_EQ(c.users.at("prometheus"), kHash);
+  EXPECT_EQ(c.users.count("scraper.eu-1"), 1u) << "user names keep their dots";
 }
 
 TEST(ExporterWebConfig, EmptyFileAndEmptyTlsSectionMeanPlainHttp) {
