@@ -1,25 +1,31 @@
 // retx-exporter: loads the retransmit probes and serves /metrics.
-#include <bpf/libbpf.h>
-#include <CivetServer.h>
+//
+// Startup order, each step failing with its own exit code (options.h):
+// flags -> inputs that need the file system (web config, --btf, --netns, the
+// port) -> probes attached -> privileges dropped (one thread at that point)
+// -> HTTP server started -> signals.
 #include <bpf/bpf.h>
-#include <unistd.h>
-#include <prometheus/exposer.h>
+#include <bpf/libbpf.h>
 #include <malloc.h>
+#include <prometheus/text_serializer.h>
 #include <signal.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
 #include <memory>
-#include <thread>
 
 #include "collector.h"
-#include "netns_scan.h"
+#include "http_server.h"
 #include "options.h"
 #include "privileges.h"
 #include "probe.h"
 #include "snapshot_json.h"
+#include "startup_checks.h"
+#include "web_state.h"
 
 #ifndef RETX_VERSION
 #define RETX_VERSION "0.0.0"
@@ -27,116 +33,152 @@
 
 namespace {
 
+using namespace retx;
+
 bool g_verbose = false;
 
-int libbpf_log(enum libbpf_print_level level, const char* fmt, va_list args) {
-  if (!g_verbose && level != LIBBPF_WARN) return 0;
+int libbpf_log(enum libbpf_print_level, const char* fmt, va_list args) {
   // Fallback attempts make libbpf warn about flavours the kernel refused; the
   // exporter reports those itself, so only --verbose shows libbpf's text.
   if (!g_verbose) return 0;
   return vfprintf(stderr, fmt, args);
 }
 
-// /healthz answers only once the probes are attached: the Exposer (and this
-// callback) is created after the Probe.
-int begin_request(struct mg_connection* conn) {
-  const struct mg_request_info* ri = mg_get_request_info(conn);
-  if (ri && ri->local_uri && std::strcmp(ri->local_uri, "/healthz") == 0) {
-    mg_printf(conn, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n");
-    return 200;
-  }
-  return 0;
-}
-
 std::string libbpf_version() {
   return std::to_string(libbpf_major_version()) + "." + std::to_string(libbpf_minor_version());
 }
 
-int run(const retx::Options& opt) {
-  if (auto missing = retx::missing_bpf_capabilities(); !missing.empty()) {
-    std::cerr << "retx-exporter: missing privileges: needs " << missing << " (run as root)\n";
-    return 3;
-  }
-  libbpf_set_print(libbpf_log);
+// Everything checked before the probes load.
+struct Inputs {
+  std::unique_ptr<WebState> web;
+  std::vector<std::uint32_t> netns;
+};
 
-  retx::ProbeConfig pc;
+Inputs check_inputs(const Options& opt) {
+  Inputs in;
+  in.web = std::make_unique<WebState>(opt.web_config_file);
+  check_btf_file(opt.btf_path);
+  if (auto missing = missing_bpf_capabilities(); !missing.empty()) {
+    throw CheckError(exit_code::kPrivileges, "missing privileges: needs " + missing + " (run as root)");
+  }
+  in.netns = resolve_netns_entries(opt.netns);
+  if (!opt.once_seconds) check_can_listen(opt.listen);
+  return in;
+}
+
+std::unique_ptr<Probe> attach(const Options& opt, const std::vector<std::uint32_t>& netns) {
+  ProbeConfig pc;
   pc.attach = opt.attach;
   pc.labels = opt.series_labels();
   pc.btf_path = opt.btf_path;
-  try {
-    pc.netns_filter = retx::resolve_netns_filter(opt.netns);
-  } catch (const std::exception& e) {
-    std::cerr << "retx-exporter: " << e.what() << "\n";
-    return 2;
-  }
-
-  // Signals are taken by sigwait below; block them before any thread starts so
-  // no civetweb worker receives them.
-  sigset_t sigs;
-  sigemptyset(&sigs);
-  sigaddset(&sigs, SIGINT);
-  sigaddset(&sigs, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
-
-  std::unique_ptr<retx::Probe> probe;
-  try {
-    probe = std::make_unique<retx::Probe>(pc);
-  } catch (const retx::StartupError& e) {
-    std::cerr << "retx-exporter: " << e.what() << "\n";
-    return e.exit_code;
-  }
-  int stats_fd = -1;
-  if (opt.bpf_stats) {
-    stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
-    if (stats_fd < 0) std::cerr << "retx-exporter: warning: --bpf-stats: " << std::strerror(errno) << "\n";
-  }
+  pc.netns_filter = netns;
+  auto probe = std::make_unique<Probe>(pc);
   std::cerr << "retx-exporter: attached tcp_retransmit_skb"
             << (probe->features().has_synack_tracepoint ? ", tcp_retransmit_synack" : "")
             << (probe->features().has_state_tracepoint ? ", inet_sock_set_state" : "") << " via "
-            << retx::attach_mode_name(probe->attach_mode())
+            << attach_mode_name(probe->attach_mode())
             << (probe->features().skb_has_err ? " (err field: failures counted apart)" : " (no err field)") << "\n";
   for (const auto& n : probe->fallback_notes()) std::cerr << "retx-exporter:   skipped " << n << "\n";
   std::cerr << "retx-exporter: namespaces told apart by " << probe->netns_identity_note() << "\n";
+  return probe;
+}
 
-  retx::CollectorConfig cc{pc.labels, pc.netns_filter, opt.cgroup_labels ? retx::find_cgroup2_mount() : ""};
-  std::shared_ptr<retx::RetxCollector> collector;
+void drop(const Options& opt, const Probe& probe) {
+  DropPlan plan;
+  plan.keep = opt.keep_caps;
+  plan.low_port = !opt.once_seconds && opt.listen.port != 0 && opt.listen.port < 1024;
+  int fd = probe.agg_map_fd();
+  plan.map_read_works = [fd] {
+    std::uint8_t key[64];
+    return bpf_map_get_next_key(fd, nullptr, key) == 0 || errno == ENOENT;
+  };
+  std::cerr << "retx-exporter: capabilities kept: " << drop_privileges(plan) << "; no_new_privs set\n";
+}
+
+// --cgroup-labels where the kernel cannot give a socket's cgroup, or no cgroup2 is mounted.
+std::shared_ptr<RetxCollector> make_collector(const Probe& probe, const CollectorConfig& cc) {
   try {
-    collector = std::make_shared<retx::RetxCollector>(*probe, cc, retx::BuildInfo{RETX_VERSION, libbpf_version()});
+    return std::make_shared<RetxCollector>(probe, cc, BuildInfo{RETX_VERSION, libbpf_version()});
   } catch (const std::invalid_argument& e) {
-    std::cerr << "retx-exporter: " << e.what() << "\n";
-    return 8;
+    throw CheckError(exit_code::kCgroupLabels, e.what());
   }
+}
 
-  if (opt.once_seconds) {
-    timespec ts{static_cast<time_t>(*opt.once_seconds),
-                static_cast<long>((*opt.once_seconds - static_cast<time_t>(*opt.once_seconds)) * 1e9)};
-    siginfo_t si;
-    sigtimedwait(&sigs, &si, &ts);  // a signal ends the window early
-    std::cout << retx::snapshot_to_json(collector->snapshot()).dump(2) << "\n";
-    if (stats_fd >= 0) close(stats_fd);
-    return 0;
+int run_once(double seconds, const RetxCollector& collector) {
+  timespec ts{static_cast<time_t>(seconds), static_cast<long>((seconds - static_cast<time_t>(seconds)) * 1e9)};
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  siginfo_t si;
+  sigtimedwait(&stop, &si, &ts);  // a signal ends the window early
+  std::cout << snapshot_to_json(collector.snapshot()).dump(2) << "\n";
+  return exit_code::kOk;
+}
+
+// Serves until SIGINT or SIGTERM; SIGHUP re-reads the web config.
+int serve(const Options& opt, WebState& web, const std::shared_ptr<RetxCollector>& collector) {
+  HttpConfig hc{opt.listen, opt.telemetry_path, RETX_VERSION, opt.verbose};
+  HttpServer server(hc, web, [collector] { return prometheus::TextSerializer().Serialize(collector->Collect()); });
+  ListenAddress bound = opt.listen;
+  bound.port = server.port();
+  std::cerr << "retx-exporter: serving " << (web.tls() ? "https://" : "http://") << bound.text() << opt.telemetry_path
+            << (web.current()->users.empty() ? "" : " (basic auth)") << "\n";
+  sigset_t sigs;
+  sigemptyset(&sigs);
+  for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&sigs, s);
+  for (;;) {
+    int sig = 0;
+    sigwait(&sigs, &sig);
+    if (sig != SIGHUP) {
+      std::cerr << "retx-exporter: " << strsignal(sig) << ", detaching\n";
+      return exit_code::kOk;
+    }
+    if (opt.web_config_file.empty()) {
+      std::cerr << "retx-exporter: SIGHUP ignored: no --web.config.file to reload\n";
+      continue;
+    }
+    try {
+      web.reload();
+      std::cerr << "retx-exporter: SIGHUP: reloaded " << opt.web_config_file << "\n";
+    } catch (const std::exception& e) {
+      std::cerr << "retx-exporter: SIGHUP: " << e.what() << "; the previous web config stays in force\n";
+    }
   }
+}
 
-  CivetCallbacks callbacks;
-  callbacks.begin_request = begin_request;
-  std::unique_ptr<prometheus::Exposer> exposer;
+int exit_code_of(const std::exception& e) {
+  if (auto* c = dynamic_cast<const CheckError*>(&e)) return c->exit_code;
+  if (auto* s = dynamic_cast<const StartupError*>(&e)) return s->exit_code;
+  if (dynamic_cast<const WebConfigError*>(&e)) return exit_code::kWebConfig;
+  if (dynamic_cast<const ListenError*>(&e)) return exit_code::kListen;
+  if (dynamic_cast<const PrivilegeError*>(&e)) return exit_code::kDropPrivileges;
+  return exit_code::kRuntime;
+}
+
+int run(const Options& opt) {
+  libbpf_set_print(libbpf_log);
+  // Signals are taken by sigwait; block them before any thread starts so that
+  // no civetweb worker receives them, and SIGHUP does not end the process.
+  sigset_t sigs;
+  sigemptyset(&sigs);
+  for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&sigs, s);
+  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
   try {
-    exposer = std::make_unique<prometheus::Exposer>(opt.listen, 2, &callbacks);
+    Inputs in = check_inputs(opt);
+    auto probe = attach(opt, in.netns);
+    int stats_fd = opt.bpf_stats ? bpf_enable_stats(BPF_STATS_RUN_TIME) : -1;
+    if (opt.bpf_stats && stats_fd < 0) std::cerr << "retx-exporter: warning: --bpf-stats: " << std::strerror(errno) << "\n";
+    drop(opt, *probe);
+    CollectorConfig cc{opt.series_labels(), in.netns, opt.cgroup_labels ? find_cgroup2_mount() : ""};
+    auto collector = make_collector(*probe, cc);
+    int rc = opt.once_seconds ? run_once(*opt.once_seconds, *collector) : serve(opt, *in.web, collector);
+    if (stats_fd >= 0) close(stats_fd);
+    return rc;
   } catch (const std::exception& e) {
-    std::cerr << "retx-exporter: cannot listen on " << opt.listen << ": " << e.what()
-              << " (address in use or not local?)\n";
-    return 6;
+    std::cerr << "retx-exporter: " << e.what() << "\n";
+    return exit_code_of(e);
   }
-  exposer->RegisterCollectable(collector);  // the Exposer keeps a weak_ptr: `collector` outlives it
-  std::cerr << "retx-exporter: serving http://" << opt.listen << "/metrics\n";
-
-  int sig = 0;
-  sigwait(&sigs, &sig);
-  std::cerr << "retx-exporter: " << strsignal(sig) << ", detaching\n";
-  exposer.reset();
-  probe.reset();
-  if (stats_fd >= 0) close(stats_fd);
-  return 0;
 }
 
 }  // namespace
@@ -147,26 +189,21 @@ int main(int argc, char** argv) {
   // they go back to the kernel instead of staying in the heap (RSS).
   mallopt(M_MMAP_THRESHOLD, 128 * 1024);
   mallopt(M_TRIM_THRESHOLD, 512 * 1024);
-  retx::Options opt;
+  Options opt;
   try {
-    opt = retx::parse_options(std::vector<std::string>(argv + 1, argv + argc));
-  } catch (const retx::ParseError& e) {
+    opt = parse_options(std::vector<std::string>(argv + 1, argv + argc));
+  } catch (const ParseError& e) {
     std::cerr << "retx-exporter: " << e.what() << "\n";
-    return 2;
+    return exit_code::kBadFlags;
   }
   if (opt.help) {
-    std::cout << retx::usage_text();
-    return 0;
+    std::cout << usage_text();
+    return exit_code::kOk;
   }
   if (opt.version) {
     std::cout << "retx-exporter " << RETX_VERSION << " (libbpf " << libbpf_version() << ")\n";
-    return 0;
+    return exit_code::kOk;
   }
   g_verbose = opt.verbose;
-  try {
-    return run(opt);
-  } catch (const std::exception& e) {
-    std::cerr << "retx-exporter: " << e.what() << "\n";
-    return 1;
-  }
+  return run(opt);
 }

@@ -7,6 +7,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -137,6 +138,9 @@ bool Probe::try_load(AttachMode mode, const ProbeConfig& cfg, std::string& why) 
   s->rodata->targ_cgroup_labels = cfg.labels.cgroup;
   s->rodata->targ_filter_netns = !cfg.netns_filter.empty();
   bpf_map__set_max_entries(s->maps.retx_detail, cfg.labels.any() ? cfg.labels.budget : 1);
+  // Sized to the --netns list, so no entry can fall off the end of the map.
+  bpf_map__set_max_entries(s->maps.netns_allow,
+                           std::max<std::uint32_t>(1, static_cast<std::uint32_t>(cfg.netns_filter.size())));
 
   struct bpf_program* p;
   bpf_object__for_each_program(p, s->obj) bpf_program__set_autoload(p, false);
@@ -152,7 +156,11 @@ bool Probe::try_load(AttachMode mode, const ProbeConfig& cfg, std::string& why) 
   }
   for (std::uint32_t ns : cfg.netns_filter) {
     std::uint8_t one = 1;
-    bpf_map__update_elem(s->maps.netns_allow, &ns, sizeof(ns), &one, sizeof(one), BPF_ANY);
+    if (int e = bpf_map__update_elem(s->maps.netns_allow, &ns, sizeof(ns), &one, sizeof(one), BPF_ANY)) {
+      why = "netns filter: adding " + std::to_string(ns) + ": " + std::strerror(-e);
+      retx_bpf__destroy(s);
+      return false;
+    }
   }
   std::vector<struct bpf_link*> links;
   auto attach_all = [&] {

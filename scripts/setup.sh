@@ -19,6 +19,10 @@ PKGS=(
   gnuplot-nox chromium
   python3-yaml  # tests/deploy: rules and Kubernetes manifest checks
   tmux          # tests/privileged: retx-top's interactive view driven by send-keys/capture-pane
+  # The exporter's web layer and hardening: web config (YAML), capabilities, TLS (OpenSSL;
+  # the openssl tool makes the tests' certificates), bcrypt via libcrypt; libFuzzer and the
+  # sanitizers' runtime for tests/fuzz and the ASan/UBSan unit test build.
+  libyaml-cpp-dev libcap-dev libssl-dev libcrypt-dev openssl libclang-rt-14-dev
 )
 
 # --- kernel-matrix VM (lab/vm/: qemu, the Debian 6.1 kernel) --- only with --vm, so the default path stays fast.

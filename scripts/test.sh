@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up, build, and pass every test: unit, privileged (real kernel, namespaces,
-# traffic), deploy checks, benchmark smoke runs and the kernel-matrix VM.
+# traffic), deploy checks, benchmark smoke runs and the kernel-matrix VM; then the
+# unit tests again under ASan and UBSan, and the fuzzers (build-asan).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh --vm
@@ -8,3 +9,13 @@ cd build
 # Privileged tests build namespaces and drive traffic: run them one at a time
 # so that their timing-sensitive checks do not compete for the 2 cores.
 ctest --output-on-failure --timeout 900 "$@"
+cd ..
+
+# Second build, with clang: the unit tests under AddressSanitizer and UndefinedBehaviorSanitizer
+# (any report fails), and the libFuzzer targets of tests/fuzz, each run for 20 s from its
+# checked-in seeds. Only what those need is built (target sanitizer_checks).
+cmake -S . -B build-asan -G 'Unix Makefiles' -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRETX_SANITIZE=ON -DRETX_FUZZ=ON -DRETX_BUILD_BENCH=OFF >/dev/null
+cmake --build build-asan -j"$(nproc)" --target sanitizer_checks
+cd build-asan
+ctest --output-on-failure -L 'unit|fuzz'

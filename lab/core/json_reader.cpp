@@ -143,6 +143,9 @@ nlohmann::json parse_json_text(const std::string& text, const std::string& file)
     auto p = msg.find("syntax error");
     throw InputError(file + ": line " + std::to_string(line) + " column " + std::to_string(col) +
                      ": invalid JSON: " + (p == std::string::npos ? msg : msg.substr(p)));
+  } catch (const nlohmann::json::exception& e) {
+    // out_of_range 406: a number beyond a double's range (found by tests/fuzz).
+    throw InputError(file + ": invalid JSON: " + e.what());
   }
 }
 

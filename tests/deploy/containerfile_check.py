@@ -6,8 +6,9 @@ Docker/Podman daemon here):
 2. software enters only through `apt-get install` of packages that exist in
    Debian 12's archive (apt-cache show), never curl/wget/pip/npm/git or ADD of a URL;
 3. the run stage installs the package owning every shared library the real
-   binary links (ldd + dpkg -S), so the image cannot fail with "cannot open
-   shared object file" -- skipped only when no binary path is given.
+   binary links (ldd + dpkg -S), and the one civetweb loads by name for TLS
+   (libcrypto.so), so the image cannot fail with "cannot open shared object
+   file" -- skipped only when no binary path is given.
 
 Usage: containerfile_check.py CONTAINERFILE [EXPORTER_BINARY]
 """
@@ -85,6 +86,11 @@ def main():
             elif pkg not in run_pkgs:
                 errors.append(f"{lib} comes from {pkg}, which the run stage does not install")
         print(f"run stage covers the {len(libs)} shared libraries of {sys.argv[2]}")
+        # civetweb loads OpenSSL for TLS with dlopen("libcrypto.so"), a name ldd cannot see.
+        crypto = subprocess.run(["dpkg", "-S", "/usr/lib/x86_64-linux-gnu/libcrypto.so"], capture_output=True, text=True)
+        pkg = crypto.stdout.split(":")[0] if crypto.returncode == 0 else None
+        if pkg and pkg not in run_pkgs:
+            errors.append(f"libcrypto.so (dlopened by civetweb for TLS) comes from {pkg}, which the run stage does not install")
     else:
         print("no exporter binary given: shared-library coverage not checked")
 

@@ -7,7 +7,8 @@
 #   named:   under /run/netns, read through setns()
 #   unnamed: only a root process lives in it, found through /proc/PID/ns/net
 # With the full set the exporter must attach and export both; without a capability
-# it must lose exactly what the unit's comments say that capability is for.
+# it must lose exactly what the unit's comments say that capability is for. Once serving, each
+# thread must hold only what a scrape needs (CAP_SYS_ADMIN, CAP_SYS_PTRACE) with no_new_privs.
 #
 # Usage (root): exporter_caps.sh [EXPORTER_BINARY]
 set -euo pipefail
@@ -55,6 +56,9 @@ run() {
     sleep 0.1
   done
   m=$(curl -fsS "http://127.0.0.1:$PORT/metrics" || true)
+  # What the threads hold once serving: each distinct value of each field, one line each.
+  grep -hE '^(CapEff|CapPrm|CapAmb|NoNewPrivs):' /proc/"$pid"/task/*/status 2>/dev/null | tr -s '\t ' ' ' |
+    sort -u | paste -sd' ' >"$TMP/caps" || true
   kill "$pid"; wait "$pid" 2>/dev/null || true
   local out=""
   grep -q "^tcp_segments_sent_total{netns=\"$NAMED\"}" <<<"$m" && out+=" named"
@@ -66,6 +70,11 @@ run() {
 full=$(run "${CAPS[@]}")
 echo "as nobody with ${CAPS[*]}: $full"
 [[ $full == "named unnamed attached" ]] || die "unit's capabilities are not enough: got '$full' ($(head -c 300 "$TMP/log"))"
+# Serving, every thread has dropped CAP_BPF and CAP_PERFMON (the unit's comment says why) and
+# runs with no_new_privs. The bounding set stays the unit's: shrinking it needs CAP_SETPCAP.
+want="CapAmb: 0000000000000000 CapEff: 0000000000280000 CapPrm: 0000000000280000 NoNewPrivs: 1"
+[[ $(cat "$TMP/caps") == "$want" ]] || die "threads after the drop: '$(cat "$TMP/caps")', want '$want'"
+echo "serving with the unit's capabilities, every thread: cap_sys_ptrace + cap_sys_admin, no ambient, no_new_privs"
 
 # What each capability is documented (in the unit) to be for, as expectations.
 without() { local c; REST=(); for c in "${CAPS[@]}"; do [[ " $* " == *" $c "* ]] || REST+=("$c"); done; }

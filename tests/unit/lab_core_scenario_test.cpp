@@ -190,6 +190,18 @@ TEST(LabCoreScenario, SyntaxErrorNamesLineAndColumn) {
   }
 }
 
+// Found by tests/fuzz: a number beyond a double's range is nlohmann's
+// out_of_range, not a parse_error; it must still name the file.
+TEST(LabCoreScenario, NumberBeyondDoubleIsAnInputError) {
+  try {
+    parse_json_text("{\"suite\": 1e999}", "big.json");
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    std::string m = e.what();
+    EXPECT_EQ(m.rfind("big.json: invalid JSON: ", 0), 0u) << m;
+  }
+}
+
 TEST(LabCoreScenario, UnreadableFile) {
   try {
     load_suite_file("/nonexistent/x.json");
