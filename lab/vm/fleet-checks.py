@@ -11,10 +11,10 @@ kernel counted (counters.json, written by fleet-node.sh in the node's guest).
    ΔRetransSegs/ΔOutSegs, within the tolerance (relative). The raw scrapes' growth (no rate())
    is printed beside it, so a miss can be told apart: the exporter's, or rate()'s.
 3. fleet:tcp_retransmission_ratio:rate5m: exactly the recorded per-namespace rates summed at its
-   own evaluation time, and within the tolerance of the nodes' kernel ratios weighted by the
-   segment rate Prometheus recorded for each client namespace over that of all the node's
-   namespaces (the others retransmit nothing, checked per node). Prometheus's own weights,
-   because rate() extrapolates each node's short run by that node's own factor.
+   own evaluation time, and within the tolerance of the nodes' kernel ratios over all their
+   namespaces, weighted by the segment rate Prometheus recorded for each node. Prometheus's own
+   weights, because rate() extrapolates each node's short run by that node's own factor (the
+   kernels' plain sums differed from the rule by 5.7 % in one run for that reason alone).
 4. TCPRetransmissionRatioHigh: pending now for the lossy node's namespace only; over the run
    never pending or firing anywhere else, never firing at all.
 Exit 0 all held, 1 one failed (one "fleet: FAIL:" line), 124 the deadline passed first.
@@ -95,8 +95,6 @@ def check_node(prom, n, a):
     r, o = c["retrans_segs"], c["out_segs"]
     if r <= 0 or o <= 0:
         raise Failed(f"{n['kernel']}: the measured run retransmitted nothing (RetransSegs +{r}, OutSegs +{o})")
-    if c["others_retrans_segs"]:
-        raise Failed(f"{n['kernel']}: its server or own namespace retransmitted {c['others_retrans_segs']} segments")
     k, p = r / o, value(prom, f"{RATIO}{{{n['sel']}}}")
     if p is None:
         raise Failed(f"{n['kernel']}: no {RATIO} for its client namespace")
@@ -120,8 +118,12 @@ def check_fleet(prom, nodes, a):
         raise Failed(f"{FLEET} = {f} but the recorded per-namespace rates sum to a ratio of {s}")
     num = den = 0.0
     for n in nodes:
-        num += n["kernel_ratio"] * value(prom, f"netns:tcp_segments_sent:rate5m{{{n['sel']}}}", tf)
-        den += value(prom, f'sum(netns:tcp_segments_sent:rate5m{{instance="{n["inst"]}"}})', tf)
+        c = n["counters"]
+        sent = value(prom, f'sum(netns:tcp_segments_sent:rate5m{{instance="{n["inst"]}"}})', tf)
+        num, den = num + c["all_retrans_segs"] / c["all_out_segs"] * sent, den + sent
+        retr = value(prom, f'sum(netns:tcp_retransmissions:rate5m{{instance="{n["inst"]}"}})', tf)
+        print(f"{n['counters']['kernel']:<22} all namespaces: prometheus {retr / sent:.5f}, kernel "
+              f"{c['all_retrans_segs']}/{c['all_out_segs']} = {c['all_retrans_segs'] / c['all_out_segs']:.5f}")
     kf, mean = num / den, sum(n["prometheus_ratio"] for n in nodes) / len(nodes)
     rel = abs(f / kf - 1)
     print(f"{'fleet (' + FLEET + ')':<42} {f:>10.5f} {kf:>9.5f} {100 * rel:>7.2f} %   (mean of the node ratios: {mean:.5f})")

@@ -10,12 +10,16 @@
 # reads the client namespace's Tcp counters, runs the measured traffic, waits until the client
 # has no socket left, reads them again and writes counters.json; then it serves until "stop".
 #
-# Why prime: rate() extrapolates each series from its first sample towards the window's start,
-# but never past the point where the series would have been 0. Every series' first sample
-# therefore holds as many counts as the measured run adds, or more (PRIME_LOSS, the same for all
-# nodes, is high): then numerator and denominator are extrapolated alike, and their ratio is
-# the measured run's own. A 0.5 % node primed at 0.5 % showed 2 fast retransmits at its first
-# scrape against 199 after it: its rule read 5 % under its kernel.
+# Why prime: rate() extrapolates each series from its first sample towards the window's start by
+# half a scrape interval, but never past the point where the series would have been 0, which
+# lies sampled_interval * first/growth before it. When that is under 1.1 scrape intervals, the
+# extrapolation depends on the series' own first/growth, so numerator and denominator are
+# stretched differently and the ratio drifts from the measured run's. Seen here: a 0.5 % node
+# primed at 0.5 % had 2 fast retransmits at its first scrape against 199 after it (its rule
+# read 5 % under its kernel); a 4 Mbit/s node primed at 4 Mbit/s had first/growth 0.12 for its
+# retransmissions and 0.17 for its segments (4.4 % under). So the priming run is unpaced at a
+# high loss (PRIME_LOSS) for every node: each series' first sample then holds about as much as
+# the measured run adds, or more, and all are extrapolated alike.
 #
 # usage: fleet-node.sh EXPORTER LOSS RATE PRIME_LOSS PRIME_S MEASURE_S
 #   LOSS, PRIME_LOSS fractions (0.04), RATE iperf3's -b (8M), PRIME_S (>= 6)/MEASURE_S seconds.
@@ -75,17 +79,19 @@ tcp() {
   [[ $ns == - ]] || run=(ip netns exec "$ns")
   "${run[@]}" awk -v k="$1" '/^Tcp:/ { if (!h) { for (i = 2; i <= NF; i++) c[$i] = i; h = 1 } else print $c[k] }' /proc/net/snmp
 }
-# The other namespaces (the server's ACKs, the exporter's own scrapes) must not retransmit: the
-# fleet-wide ratio's check counts them as traffic without retransmissions.
-others() { echo $(($(tcp RetransSegs $sv) + $(tcp RetransSegs -))); }
+# All of the node's namespaces (the server's ACKs, the exporter's own scrapes in the guest's
+# namespace): the fleet-wide ratio covers them too. An overloaded host delays the guest enough
+# for a spurious retransmit there now and then.
+all() { echo $(($(tcp "$1") + $(tcp "$1" $sv) + $(tcp "$1" -))); }
 # The last retransmissions (RTO, FIN) come after iperf3 returns: wait for the client's sockets.
 drain() { for _ in $(seq 150); do [[ -z $(ip netns exec $cl ss -Htn state all exclude time-wait exclude listening) ]] && return; sleep 0.2; done; fail "client sockets did not close"; }
-iperf() { ip netns exec $cl iperf3 -c 198.18.1.2 -p 5201 -b "$rate" -t "$1" >"iperf-$2.log" 2>&1 || fail "iperf3 ($2): $(tail -n 2 "iperf-$2.log")"; }
+# iperf SECONDS NAME RATE (0: unpaced)
+iperf() { ip netns exec $cl iperf3 -c 198.18.1.2 -p 5201 -b "$3" -t "$1" >"iperf-$2.log" 2>&1 || fail "iperf3 ($2): $(tail -n 2 "iperf-$2.log")"; }
 
 # Priming creates every cause series the measured run will likely add to: fast and tlp from the
 # random loss, rto from a 2 s blackhole in the middle (a series first seen during the measured
 # run loses its first value to rate(): the 4 % node once lost 48 rto segments of 627, 7.6 %).
-iperf "$prime_s" prime &
+iperf "$prime_s" prime 0 &
 sleep $((prime_s / 3))
 set_loss 1
 sleep 2
@@ -96,13 +102,13 @@ set_loss "$loss"
 : >primed
 step "primed"
 wait_file go 240
-r0=$(tcp RetransSegs) o0=$(tcp OutSegs) x0=$(others)
+r0=$(tcp RetransSegs) o0=$(tcp OutSegs) ra0=$(all RetransSegs) oa0=$(all OutSegs)
 step "measuring"
-iperf "$measure_s" measure
+iperf "$measure_s" measure "$rate"
 drain
-r1=$(tcp RetransSegs) o1=$(tcp OutSegs) x1=$(others)
-printf '{"kernel": "%s", "netns": "%s", "loss": %s, "retrans_segs": %d, "out_segs": %d, "others_retrans_segs": %d, "packets_dropped": %d}\n' \
-  "$(uname -r)" "$ino" "$loss" $((r1 - r0)) $((o1 - o0)) $((x1 - x0)) \
+r1=$(tcp RetransSegs) o1=$(tcp OutSegs) ra1=$(all RetransSegs) oa1=$(all OutSegs)
+printf '{"kernel": "%s", "netns": "%s", "loss": %s, "retrans_segs": %d, "out_segs": %d, "all_retrans_segs": %d, "all_out_segs": %d, "packets_dropped": %d}\n' \
+  "$(uname -r)" "$ino" "$loss" $((r1 - r0)) $((o1 - o0)) $((ra1 - ra0)) $((oa1 - oa0)) \
   "$(ip netns exec $sv nft list table netdev fleet_loss | sed -n 's/.*packets \([0-9]*\).*/\1/p')" >counters.tmp
 mv counters.tmp counters.json
 step "measured: RetransSegs +$((r1 - r0)), OutSegs +$((o1 - o0))"
