@@ -50,13 +50,9 @@ preflight() {
   for k in "${kernels[@]}"; do
     why=$("$here/fetch-kernel.sh" --cached --quiet "$k" 2>&1 >/dev/null) || die 66 "${why#fetch-kernel: }"
   done
-  # Scratch dirs of runs that were SIGKILLed (their children got SIGTERM through pdeathsig).
-  for t in /tmp/retx-fleet.*/; do
-    k=$(cat "$t/owner" 2>/dev/null) || continue
-    [[ $k =~ ^[0-9]+$ ]] && ! kill -0 "$k" 2>/dev/null && rm -rf "$t"
-  done
-  tmp=$(mktemp -d /tmp/retx-fleet.XXXXXX) || die 69 "mktemp failed"
-  echo $$ >"$tmp/owner"
+  # A SIGKILLed run's children got SIGTERM through pdeathsig; its scratch dir goes here.
+  . "$here/scratch.sh"
+  new_scratch /tmp/retx-fleet || die 69 "mktemp failed"
   trap cleanup EXIT
   trap 'echo "fleet: interrupted" >&2; exit 130' INT
   trap 'echo "fleet: terminated" >&2; exit 143' TERM

@@ -65,13 +65,8 @@ image=$ktree/vmlinuz
 moddir=$ktree/lib/modules/$kver
 
 # --- scratch space, always removed -----------------------------------------------------------
-# A run that was SIGKILLed (no trap) leaves its scratch dir: remove those whose owner is gone.
-for d in /tmp/retx-vm.*/; do
-  o=$(cat "$d/owner" 2>/dev/null) || continue
-  [[ $o =~ ^[0-9]+$ ]] && ! kill -0 "$o" 2>/dev/null && rm -rf "$d"
-done
-tmp=$(mktemp -d /tmp/retx-vm.XXXXXX) || die 69 "mktemp failed"
-echo $$ >"$tmp/owner"
+. "$here/scratch.sh"
+new_scratch /tmp/retx-vm || die 69 "mktemp failed"
 qpid="" out_off=0 err_off=0
 stop_qemu() {
   [[ -n $qpid ]] || return 0

@@ -27,7 +27,7 @@ def synack_samples: [.scenarios[] | .name as $s | .attempts[]?.measurements.name
 
 def trait_synack: synack_samples as $x | ($x | length) as $n
   | if $n == 0 then "not exercised (no SYN-ACK retransmitted)"
-    elif ($x | unique | length) == 1 then "\($x[0]) in tcpi_total_retrans (\($n) of \($n))"
+    elif ($x | unique | length) == 1 then "\($x[0]) (\($n) of \($n))"
     else "mixed: " + ($x | group_by(.) | map("\(.[0]) \(length)") | join(", ")) + " of \($n)" end;
 
 # The impairment backends the scenarios really used (not just the ones available).
@@ -57,3 +57,8 @@ def diff_html: . as $rs | column_names as $names
         + ([.v[] | "<td class=\"tv\">\(esc)</td>"] | join(""))
         + "<td class=\"flag\">\(if .d then "≠ differs" else "same" end)</td></tr>"] | join(""))
     + "</tbody></table>";
+
+# The same table as text for a terminal (tab-separated; ≠ where the kernels differ).
+def diff_tsv: . as $rs | (["trait"] + column_names + [""] | @tsv),
+  (traits[] as $t | [$rs[] | trait_value($t.f)] as $v
+   | [$t.name] + $v + [if ([$v[] | select(known)] | unique | length > 1) then "≠" else "" end] | @tsv);
