@@ -32,7 +32,7 @@ while (($#)); do
     --refresh) refresh=1 ;;
     --cached) cached_only=1 ;;
     --quiet) quiet=1 ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     -*) die 2 "unknown option '$1' (see --help)" ;;
     *) [[ $1 =~ ^[0-9][0-9A-Za-z.+~-]*$ ]] || die 2 "'$1' is not a kernel version prefix (e.g. 6.1, 6.12, 7)"
        prefixes+=("$1") ;;

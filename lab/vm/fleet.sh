@@ -35,7 +35,7 @@ while (($#)); do
     --exporter) exporter=${2:-}; shift 2 || die 2 "--exporter needs a path" ;;
     --timeout) timeout=${2:-}; shift 2 || die 2 "--timeout needs seconds" ;;
     --keep) keep=${2:-}; shift 2 || die 2 "--keep needs a directory" ;;
-    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     *) die 2 "unknown argument '$1' (see --help)" ;;
   esac
 done

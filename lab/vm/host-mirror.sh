@@ -6,6 +6,11 @@
 # usage: host-mirror.sh            prints e.g. http://deb.debian.org/debian
 # Exit 1 (one line on stderr) when no such source is configured.
 set -euo pipefail
+case ${1:-} in
+  -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
+  "") ;;
+  *) echo "host-mirror: takes no arguments (see --help)" >&2; exit 2 ;;
+esac
 
 codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
 [[ -n $codename ]] || { echo "host-mirror: no VERSION_CODENAME in /etc/os-release" >&2; exit 1; }

@@ -35,7 +35,7 @@ while (($#)); do
     --mem) mem=${2:-}; shift 2 || die 2 "--mem needs megabytes" ;;
     --env) envs+=("${2:-}"); shift 2 || die 2 "--env needs a variable name" ;;
     --verbose) verbose=1; shift ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     --) shift; break ;;
     *) die 2 "unknown option '$1' (the command goes after --)" ;;
   esac

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Privileged test: the host-built exporter inside a Debian kernel (version prefix: 6.1, 6.12, 7)
-# against real netem loss (guest-exporter-netem.sh): its segments must equal ΔRetransSegs.
+# against real netem loss, once per attach flavour (guest-exporter-netem.sh): its segments must
+# equal ΔRetransSegs.
 # Exit 77 (ctest skip) only when the VM packages or the kernel are not there.
 # usage: vm-exporter-test.sh SOURCE_DIR EXPORTER [KERNEL_PREFIX]     (default 6.1)
 set -u
@@ -13,4 +14,4 @@ command -v iperf3 >/dev/null || { echo "FAIL: iperf3 missing (scripts/setup.sh i
 work=$(mktemp -d /tmp/retx-vm-test.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
-"$src/lab/vm/run-in-vm.sh" --kernel "$k" --timeout 300 -- bash "$src/tests/vm/guest-exporter-netem.sh" "$exporter"
+"$src/lab/vm/run-in-vm.sh" --kernel "$k" --timeout 600 -- bash "$src/tests/vm/guest-exporter-netem.sh" "$exporter"
