@@ -147,9 +147,14 @@ LiveNamespaces RetxCollector::read_namespaces(Snapshot& s) const {
       try {
         s.netns.push_back(read_netns_counters(ref));
         ref.cookie = s.netns.back().cookie;
-      } catch (const std::exception&) {
-        // Namespaces come and go between listing and reading; count, don't log per scrape.
+      } catch (const std::exception& e) {
+        // Namespaces come and go between listing and reading; count every
+        // failure, log one per namespace so a lasting one names its cause.
         ++errors_["proc_net"];
+        if (unreadable_logged_.insert(ref.inode).second) {
+          std::cerr << "retx-exporter: scrape: netns " << ref.inode << " (" << ref.name << "): " << e.what()
+                    << " (logged once per namespace)\n";
+        }
         s.netns.push_back({ref.inode, ref.name, false, 0, 0, ref.cookie});
       }
     }

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <vector>
 
 #include "cgroup_paths.h"
@@ -58,6 +59,7 @@ class RetxCollector : public prometheus::Collectable {
   BuildInfo build_;
   mutable std::mutex mu_;  // serializes scrapes: the error counters and the retirements are cumulative
   mutable std::map<std::string, std::uint64_t> errors_{{"bpf_map", 0}, {"proc_net", 0}};
+  mutable std::set<std::uint32_t> unreadable_logged_;  // namespaces whose read failure was logged once
   mutable NetnsLifecycle namespaces_;
   mutable CgroupRetirement cgroups_;
   mutable std::unique_ptr<CgroupPaths> cgroup_paths_;

@@ -119,9 +119,9 @@ NetnsCounters read_netns_counters(const NetnsRef& ns) {
       // The pid may have exited (or been reused) between listing and reading.
       read = inode_of_link(proc + "/ns/net") == ns.inode;
     } catch (const std::exception&) {
-      if (ns.path.empty()) throw;
+      // Falls through to entering the namespace below.
     }
-    if (!read && ns.path.empty()) {
+    if (!read && ns.path.empty() && inode_of_link(proc + "/ns/net") != ns.inode) {
       throw std::runtime_error("netns " + std::to_string(ns.inode) + ": process " + std::to_string(ns.pid) +
                                " left it while being read");
     }
@@ -129,7 +129,14 @@ NetnsCounters read_netns_counters(const NetnsRef& ns) {
   std::uint64_t cookie = ns.cookie;
   if (!read) {
     c.clear();
-    run_in_netns(ns.path, [&] {
+    // No /run/netns name and the process's own /proc/net unreadable: enter
+    // the namespace through the process's ns file instead.
+    const std::string entry = ns.path.empty() ? "/proc/" + std::to_string(ns.pid) + "/ns/net" : ns.path;
+    run_in_netns(entry, [&] {
+      // The pid may have been reused since it was listed: read only the namespace that was listed.
+      if (inode_of_link("/proc/thread-self/ns/net") != ns.inode) {
+        throw std::runtime_error("netns " + std::to_string(ns.inode) + ": gone while being read");
+      }
       c = read_proc_net("/proc/thread-self/net");
       if (cookie == 0) cookie = socket_netns_cookie();
     });

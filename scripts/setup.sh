@@ -25,16 +25,16 @@ PKGS=(
   libyaml-cpp-dev libcap-dev libssl-dev libcrypt-dev openssl libclang-rt-14-dev
 )
 
-# --- kernel-matrix VM (lab/vm/: qemu, the Debian 6.1 kernel) --- only with --vm, so the default path stays fast.
-# linux-image-amd64 only drops Debian's 6.1 kernel and modules into /boot and /lib/modules for
-# qemu to boot; the running host kernel and any bootloader are untouched. python3-yaml, ruby
-# and vagrant let tests/vm check lima/retxlab.yaml and the Vagrantfile.
-VM_PKGS=(qemu-system-x86 linux-image-amd64 busybox-static cpio xz-utils python3-yaml ruby vagrant)
+# --- kernel-matrix VM (lab/vm/) --- only with --vm, so the default path stays fast.
+# qemu boots Debian's kernels (lab/vm/kernels.txt), which fetch-kernel.sh downloads below as
+# packages through its own apt configuration and unpacks under /var/cache/retxlab/kernels: none
+# is installed on this host. xz-utils and zstd unpack their images for the fast PVH boot;
+# python3-yaml, ruby and vagrant let tests/vm check lima/retxlab.yaml and the Vagrantfile.
+VM_PKGS=(qemu-system-x86 busybox-static cpio xz-utils zstd python3-yaml ruby vagrant)
+vm=0
 for arg in "$@"; do
   case $arg in
-    # INITRD=No: the kernel's initramfs-tools hook would spend ~20 s writing a 30 MB
-    # /boot/initrd.img that nothing boots (lab/vm builds its own small one per run).
-    --vm) PKGS+=("${VM_PKGS[@]}"); export INITRD=No ;;
+    --vm) PKGS+=("${VM_PKGS[@]}"); vm=1 ;;
     *) echo "setup.sh: unknown option '$arg' (known: --vm)" >&2; exit 2 ;;
   esac
 done
@@ -60,3 +60,13 @@ if ((${#missing[@]})); then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 echo "setup.sh: all packages present"
+# --- kernel-matrix VM: the guest kernels ---
+if ((vm)); then
+  # Once: a kernel already in the cache is used as is (no network); lab/vm/fetch-kernel.sh
+  # --refresh looks for newer ones.
+  here=$(cd "$(dirname "$0")/.." && pwd)
+  mapfile -t kernels < <(grep -E '^[0-9]' "$here/lab/vm/kernels.txt")
+  "$here/lab/vm/fetch-kernel.sh" "${kernels[@]}" >/dev/null
+  echo "setup.sh: VM kernels ${kernels[*]} in ${RETX_KERNEL_CACHE:-/var/cache/retxlab/kernels}"
+fi
+# --- end kernel-matrix VM ---

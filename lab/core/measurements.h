@@ -73,7 +73,8 @@ struct ExporterSelf {
   bool err_field = false;  // retx_exporter_probe_info{err_field="true"}: failures are visible
   double lost_hits = 0;
   double probe_misses = 0;  // retx_exporter_probe_misses_total: hits the kernel did not run the probe for
-  double scrape_errors = 0;
+  double scrape_errors = 0;     // map and iterator reads: every scenario's figures depend on them
+  double netns_read_errors = 0;  // source="proc_net": some namespace's /proc/net could not be read
   double folded_hits = 0;
   double peer_series = 0;         // gauge, after
   double peer_series_budget = 0;  // gauge, after

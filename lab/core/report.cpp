@@ -171,6 +171,7 @@ nlohmann::json measurements_to_json(const ScenarioMeasurements& m) {
             {"lost_hits", m.exporter.lost_hits},
             {"probe_misses", m.exporter.probe_misses},
             {"scrape_errors", m.exporter.scrape_errors},
+            {"netns_read_errors", m.exporter.netns_read_errors},
             {"folded_hits", m.exporter.folded_hits},
             {"peer_series", m.exporter.peer_series},
             {"peer_series_budget", m.exporter.peer_series_budget}}},

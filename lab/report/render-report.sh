@@ -168,8 +168,13 @@ The JSON is the source of truth; this page only draws it.</small></p>
 <p id="render-check">Render check has not run (scripts disabled?).</p>
 EOF
   "${JQ[@]}" -s 'include "page"; header_html' "${reports[@]}"
+  if ((${#reports[@]} > 1)); then
+    echo '<h2>Kernel differences</h2>'
+    echo '<p><small>What decides how the exporter counts and how the lab impairs, per kernel; a row whose known values differ is flagged ≠. Hover a trait for where it comes from.</small></p>'
+    "${JQ[@]}" -s 'include "matrix"; diff_html' "${reports[@]}"
+  fi
   echo '<h2>Verdicts</h2>'
-  echo '<p><small>Hover a cell for the reason; checks that did not pass and scenario notes are also footnoted.</small></p>'
+  echo '<p><small>Hover a cell for the reason; checks that did not pass and scenario notes are also footnoted. With several kernels, ≠ marks a row whose verdicts differ.</small></p>'
   "${JQ[@]}" -s 'include "page"; grid_html' "${reports[@]}"
   local i=0
   for r in "${reports[@]}"; do

@@ -1,24 +1,28 @@
 #!/usr/bin/env bash
-# Packs the guest's initramfs at run time: busybox-static, the 6.1 kernel's virtio/9p/overlay
+# Packs the guest's initramfs at run time: busybox-static, the guest kernel's virtio/9p/overlay
 # modules and the lab's qdisc/netfilter modules (with their dependencies, in load order) and
-# initramfs-init.sh as /init.
-# Built fresh for every run from the installed Debian packages; nothing of it is committed.
-# usage: build-initramfs.sh KERNEL_RELEASE OUTPUT.cpio.gz
+# initramfs-init.sh as /init. The modules come from the kernel's unpacked tree
+# (fetch-kernel.sh), never from the host's own /lib/modules.
+# Built fresh for every run; nothing of it is committed.
+# usage: build-initramfs.sh KERNEL_TREE OUTPUT.cpio.gz   (KERNEL_TREE from fetch-kernel.sh)
 set -euo pipefail
 
-kver=${1:?usage: build-initramfs.sh KERNEL_RELEASE OUTPUT}
-out=${2:?usage: build-initramfs.sh KERNEL_RELEASE OUTPUT}
+tree=${1:?usage: build-initramfs.sh KERNEL_TREE OUTPUT}
+out=${2:?usage: build-initramfs.sh KERNEL_TREE OUTPUT}
 here=$(cd "$(dirname "$0")" && pwd)
-moddir=/lib/modules/$kver
+kver=$(cat "$tree/kver" 2>/dev/null) || { echo "build-initramfs: $tree is not a kernel tree from fetch-kernel.sh" >&2; exit 3; }
+moddir=$tree/lib/modules/$kver
 # virtio_pci: the 'pc' machine's virtio devices; 9pnet_virtio + 9p: the shares; overlay: root.
 needed=(virtio_pci 9pnet_virtio 9p overlay)
-# What the lab may use that 6.1 builds as modules (6.18 here has some built in). Loaded by
+# What the lab may use that Debian builds as modules (6.18 here has some built in). Loaded by
 # /init from RAM: a modprobe of each over 9p took seconds under TCG. A failure is a warning:
-# the lab detects its backends itself. nft counters are part of nf_tables in 6.1.
+# the lab detects its backends itself. nft counters are part of nf_tables since 6.1.
+# virtio_net: the user-mode network of run-in-vm.sh --forward (the fleet's exporters).
 lab=(sch_netem veth ifb nf_tables nft_numgen xt_statistic sch_htb sch_tbf sch_ingress
-     cls_bpf act_mirred act_gact tcp_bbr)
+     cls_bpf act_mirred act_gact tcp_bbr virtio_net)
 
-[[ -d $moddir ]] || { echo "build-initramfs: no modules for $kver in $moddir (install linux-image-amd64)" >&2; exit 3; }
+[[ -d $moddir/kernel && -s $moddir/modules.dep ]] \
+  || { echo "build-initramfs: no modules.dep under $moddir (fetch the kernel again: lab/vm/fetch-kernel.sh --refresh)" >&2; exit 3; }
 [[ -x /bin/busybox ]] && ! ldd /bin/busybox >/dev/null 2>&1 \
   || { echo "build-initramfs: /bin/busybox is missing or not static (install busybox-static)" >&2; exit 3; }
 
@@ -28,7 +32,8 @@ mkdir -p "$stage"/{bin,proc,sys,dev,modules}
 cp /bin/busybox "$stage/bin/busybox"
 install -m 0755 "$here/initramfs-init.sh" "$stage/init"
 
-# Ask the host's kmod for the 6.1 dependency order; builtins print "builtin NAME" and need nothing.
+# Ask the host's kmod for the guest kernel's dependency order (-d: the unpacked tree is the root
+# it reads /lib/modules from); builtins print "builtin NAME" and need nothing.
 # modules.list lines: "FILE.ko required|optional ARGS".
 declare -A seen=()
 while read -r need verb path args; do
@@ -38,14 +43,16 @@ while read -r need verb path args; do
   ko=$(basename "$path")
   case $ko in
     *.ko) cp "$path" "$stage/modules/$ko" ;;
-    # Busybox insmod can't read compressed modules; newer Debian kernels ship .ko.xz.
+    # 6.12 and 7.x ship .ko.xz. Debian's busybox 1.35 insmod loads those too (checked in the
+    # 7.2 guest with sch_prio.ko.xz), but decompressing here costs the host's xz ~0.1 s for all
+    # of them, where the TCG guest would spend several times that on every boot.
     *.ko.xz) xz -dc "$path" >"$stage/modules/${ko%.xz}"; ko=${ko%.xz} ;;
     *) echo "build-initramfs: unexpected module file $path" >&2; exit 3 ;;
   esac
   echo "$ko $need $args" >>"$stage/modules/modules.list"
-done < <(for m in "${needed[@]}"; do modprobe -S "$kver" --show-depends "$m" | sed 's/^/required /'; done
+done < <(for m in "${needed[@]}"; do modprobe -d "$tree" -S "$kver" --show-depends "$m" | sed 's/^/required /'; done
          for m in "${lab[@]}"; do
-           modprobe -S "$kver" --show-depends "$m" | sed 's/^/optional /' \
+           modprobe -d "$tree" -S "$kver" --show-depends "$m" | sed 's/^/optional /' \
              || echo "build-initramfs: warning: no module $m for $kver" >&2
          done)
 

@@ -1,6 +1,6 @@
 #!/bin/busybox sh
 # /init of the throwaway initramfs that build-initramfs.sh packs at run time.
-# It loads the modules the 6.1 kernel keeps outside vmlinuz (virtio, 9p, overlay, and the lab's
+# It loads the modules the guest kernel keeps outside vmlinuz (virtio, 9p, overlay, and the lab's
 # qdiscs and nftables), assembles "host root read-only + tmpfs upper" as the new root, mounts
 # what the lab needs in it (with busybox, from RAM: fast under TCG) and hands over to
 # guest-run.sh, which runs the command with the host's own Debian userland. Problems that
@@ -62,7 +62,18 @@ for m in dev/pts dev/shm sys/kernel/tracing sys/kernel/debug sys/fs/bpf sys/fs/c
   grep -q " /newroot/$m " $r/proc/mounts || echo "retx-vm-init: /$m is not mounted" >>$r/run/retx-vm/guest.warn
 done
 ln -sf /proc/self/fd $r/dev/fd
+# The guest kernel's own modules (the host's /lib/modules has none for it), read-only, so the
+# guest's modprobe autoloads what /init did not preload.
+kver=$(uname -r)
+mkdir -p "$r/lib/modules/$kver"
+mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose retxmods "$r/lib/modules/$kver" \
+  || warnings="$warnings cannot mount the modules share at /lib/modules/$kver (modprobe will fail);"
 ip link set lo up              # the exporter serves /metrics on the guest's loopback
+# run-in-vm.sh --forward adds a slirp NIC: qemu's fixed guest address, no default route (the
+# forwards reach 10.0.2.15 from 10.0.2.2, on the link).
+if [ -e $r/sys/class/net/eth0 ]; then
+  ip addr add 10.0.2.15/24 dev eth0 && ip link set eth0 up || warnings="$warnings eth0 did not come up;"
+fi
 hostname retx-vm
 # The host's working directory, read-write, at the same path (reports land on the host).
 # cache=none: the host may read what the command writes while it runs.

@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# Runs one command as root inside Debian's stock 6.1 kernel under qemu (TCG), with the host's
-# root filesystem as the guest's (read-only 9p + tmpfs overlay) and the current directory
-# shared read-write, so host-built binaries run unchanged and reports land on the host.
+# Runs one command as root inside a Debian kernel under qemu (TCG), with the host's root
+# filesystem as the guest's (read-only 9p + tmpfs overlay) and the current directory shared
+# read-write, so host-built binaries run unchanged and reports land on the host.
 # Prints the command's stdout/stderr and exits with its exit code.
 #
-# usage: run-in-vm.sh [--kernel /boot/vmlinuz-6.1...] [--timeout S] [--boot-timeout S]
-#                     [--cpus N] [--mem MB] [--env NAME]... [--verbose] -- CMD [ARGS...]
+# usage: run-in-vm.sh [--kernel PREFIX] [--timeout S] [--boot-timeout S] [--cpus N] [--mem MB]
+#                     [--forward HOSTPORT:GUESTPORT]... [--env NAME]... [--verbose] -- CMD [ARGS...]
+#   --kernel 6.1|6.12|7: the newest cached kernel with that version prefix (default 6.1),
+#   fetched beforehand by lab/vm/fetch-kernel.sh (scripts/setup.sh --vm); never downloaded here.
+#   --forward: a user-mode NIC (no route out, nothing but the forwards) with host
+#   127.0.0.1:HOSTPORT forwarded to the guest's port GUESTPORT.
 # Exit codes of its own (each with one "run-in-vm:" line on stderr):
-#   2 bad usage, 69 VM unavailable (not root, qemu/kernel/busybox absent; EX_UNAVAILABLE),
-#   124 the command timed out, 125 the guest gave no exit code (boot failed twice, panic).
-# Other codes are the command's own (retx-lab uses 0-3, the exporter 0-7), hence 69 and 12x.
+#   2 bad usage, 66 no cached kernel matches --kernel, 69 VM unavailable (not root, qemu or
+#   busybox absent; EX_UNAVAILABLE), 124 the command timed out, 125 the guest gave no exit code
+#   (boot failed twice, panic). Other codes are the command's own (retx-lab uses 0-3, the
+#   exporter 0-7), hence 66, 69 and 12x.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,17 +24,18 @@ now_ms() { local t=${EPOCHREALTIME/./}; now=$((t / 1000)); }
 now_ms; t_launch=$now
 die() { echo "run-in-vm: $2" >&2; exit "$1"; }
 
-verbose=0 kernel="" timeout=1800 boot_timeout=60 cpus=2 mem=2048 envs=()
+verbose=0 kernel=6.1 timeout=1800 boot_timeout=60 cpus=2 mem=2048 envs=() forwards=()
 while (($#)); do
   case $1 in
-    --kernel) kernel=${2:-}; shift 2 || die 2 "--kernel needs a path" ;;
+    --kernel) kernel=${2:-}; shift 2 || die 2 "--kernel needs a version prefix (6.1, 6.12, 7)" ;;
+    --forward) forwards+=("${2:-}"); shift 2 || die 2 "--forward needs HOSTPORT:GUESTPORT" ;;
     --timeout) timeout=${2:-}; shift 2 || die 2 "--timeout needs seconds" ;;
     --boot-timeout) boot_timeout=${2:-}; shift 2 || die 2 "--boot-timeout needs seconds" ;;
     --cpus) cpus=${2:-}; shift 2 || die 2 "--cpus needs a number" ;;
     --mem) mem=${2:-}; shift 2 || die 2 "--mem needs megabytes" ;;
     --env) envs+=("${2:-}"); shift 2 || die 2 "--env needs a variable name" ;;
     --verbose) verbose=1; shift ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     --) shift; break ;;
     *) die 2 "unknown option '$1' (the command goes after --)" ;;
   esac
@@ -39,6 +45,10 @@ for n in "$timeout" "$boot_timeout" "$cpus" "$mem"; do
   [[ $n =~ ^[1-9][0-9]*$ ]] || die 2 "'$n' is not a positive integer"
 done
 for e in "${envs[@]}"; do [[ $e =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || die 2 "--env '$e' is not a variable name"; done
+for f in "${forwards[@]}"; do
+  [[ $f =~ ^[1-9][0-9]*:[1-9][0-9]*$ ]] || die 2 "--forward '$f' is not HOSTPORT:GUESTPORT"
+done
+[[ $kernel =~ ^[0-9][0-9A-Za-z.+~-]*$ ]] || die 2 "--kernel '$kernel' is not a version prefix (6.1, 6.12, 7)"
 
 cwd=$PWD
 [[ $cwd != / ]] || die 2 "refusing to share / read-write: cd into the project first"
@@ -47,22 +57,16 @@ cwd=$PWD
 # --- missing features: exit 69 -------------------------------------------------------------
 ((EUID == 0)) || die 69 "must run as root (9p passthrough keeps file owners; the guest runs as root)"
 command -v qemu-system-x86_64 >/dev/null || die 69 "qemu-system-x86_64 not found (run scripts/setup.sh --vm)"
-if [[ -z $kernel ]]; then
-  kernel=$(ls /boot/vmlinuz-6.1.* 2>/dev/null | sort -V | tail -n 1)
-  [[ -n $kernel ]] || die 69 "no /boot/vmlinuz-6.1.* (run scripts/setup.sh --vm: it installs linux-image-amd64)"
-fi
-[[ -r $kernel ]] || die 69 "kernel image '$kernel' not readable"
-kver=${kernel##*/vmlinuz-}
-[[ -d /lib/modules/$kver ]] || die 69 "no modules for $kver in /lib/modules/$kver"
+# The kernel's unpacked tree (fetch-kernel.sh): vmlinuz, config, lib/modules/RELEASE. The
+# guest's modules come from there, never from the host's /lib/modules.
+ktree=$("$here/fetch-kernel.sh" --cached --quiet "$kernel" 2>&1) || die 66 "${ktree#fetch-kernel: }"
+kver=$(<"$ktree/kver")
+image=$ktree/vmlinuz
+moddir=$ktree/lib/modules/$kver
 
 # --- scratch space, always removed -----------------------------------------------------------
-# A run that was SIGKILLed (no trap) leaves its scratch dir: remove those whose owner is gone.
-for d in /tmp/retx-vm.*/; do
-  o=$(cat "$d/owner" 2>/dev/null) || continue
-  [[ $o =~ ^[0-9]+$ ]] && ! kill -0 "$o" 2>/dev/null && rm -rf "$d"
-done
-tmp=$(mktemp -d /tmp/retx-vm.XXXXXX) || die 69 "mktemp failed"
-echo $$ >"$tmp/owner"
+. "$here/scratch.sh"
+new_scratch /tmp/retx-vm || die 69 "mktemp failed"
 qpid="" out_off=0 err_off=0
 stop_qemu() {
   [[ -n $qpid ]] || return 0
@@ -85,13 +89,16 @@ nap() { read -rt "$1" -u "$nap_fd" _ || true; }
 trap 'echo "run-in-vm: interrupted" >&2; exit 130' INT
 trap 'echo "run-in-vm: terminated" >&2; exit 143' TERM
 
-"$here/build-initramfs.sh" "$kver" "$tmp/initrd.gz" || die 69 "could not build the initramfs"
+"$here/build-initramfs.sh" "$ktree" "$tmp/initrd.gz" || die 69 "could not build the initramfs"
 # First boot: the unpacked ELF through PVH (~2 s faster under TCG); the retry, if any, boots
 # the bzImage as Debian ships it, in case the fast path is what failed.
-boot_kernels=("$kernel" "$kernel")
+boot_kernels=("$image" "$image")
 # RETX_VM_BZIMAGE=1 skips the fast path (tests use it to keep the retry's path proven).
-[[ ${RETX_VM_BZIMAGE:-0} == 1 ]] ||
-  { "$here/extract-vmlinux.sh" "$kernel" "${kernel%/*}/config-$kver" "$tmp/vmlinux" && boot_kernels[0]=$tmp/vmlinux; }
+# fetch-kernel.sh unpacked the ELF once; a cache from before that is unpacked per run.
+if [[ ${RETX_VM_BZIMAGE:-0} != 1 ]]; then
+  if [[ -s $ktree/vmlinux ]]; then boot_kernels[0]=$ktree/vmlinux
+  elif "$here/extract-vmlinux.sh" "$image" "$ktree/config" "$tmp/vmlinux"; then boot_kernels[0]=$tmp/vmlinux; fi
+fi
 
 # Copies what the command wrote since the last call to our stdout/stderr: CI logs show
 # progress while it runs, and a hang shows where. Byte offsets, so nothing is lost or doubled.
@@ -104,6 +111,15 @@ pump() {
   ((size > err_off)) && { tail -c +$((err_off + 1)) "$f" | head -c $((size - err_off)) >&2; err_off=$size; }
   return 0
 }
+
+# --forward: slirp with restrict=on gives the guest no route to the host or beyond; only the
+# host-side forwards (bound to loopback) reach it. Without --forward the guest has no NIC.
+net=()
+if ((${#forwards[@]})); then
+  fw=""
+  for f in "${forwards[@]}"; do fw+=",hostfwd=tcp:127.0.0.1:${f%%:*}-:${f#*:}"; done
+  net=(-netdev "user,id=net0,restrict=on$fw" -device virtio-net-pci,netdev=net0)
+fi
 
 deathsig=""
 setpriv --help 2>/dev/null | grep -q -- --pdeathsig && deathsig="setpriv --pdeathsig KILL"
@@ -142,7 +158,9 @@ boot_once() {
     -device virtio-9p-pci,fsdev=retxjob,mount_tag=retxjob \
     -fsdev "local,id=retxwork,path=$cwd,security_model=passthrough,multidevs=remap" \
     -device virtio-9p-pci,fsdev=retxwork,mount_tag=retxwork \
-    -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+    -fsdev "local,id=retxmods,path=$moddir,security_model=passthrough,readonly=on" \
+    -device virtio-9p-pci,fsdev=retxmods,mount_tag=retxmods \
+    "${net[@]}" -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
     </dev/null >"$tmp/qemu.out" 2>&1 &
   qpid=$!
   local t0 started=0
@@ -175,6 +193,7 @@ status=0 phase="" t_started=0
 for attempt in 1 2; do
   boot_once "$@"
   [[ $phase == boot || $phase == timeout0 ]] || break
+  grep -q 'host forwarding rule' "$tmp/qemu.out" && die 69 "a --forward host port is in use: $(tail -n 1 "$tmp/qemu.out")"
   # Never reached the command: a hung or failed boot. Retry once; the command has not run.
   echo "run-in-vm: attempt $attempt: the guest did not reach the command ($phase, qemu status $status)" >&2
   ((attempt == 2)) && { show_console; die 125 "the guest failed to boot twice"; }

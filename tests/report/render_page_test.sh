@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Renders the fixture reports with lab/report/render-report.sh and opens the pages in a real
-# headless Chromium (Debian's package). Asserts, for a single-kernel page with benchmarks and a
-# two-kernel matrix page:
+# headless Chromium (Debian's package). Asserts, for a single-kernel page with benchmarks, a
+# two-kernel and a four-kernel matrix page (6.18, 6.1, 6.12, 7.2: real reports):
 #   - the browser logs nothing to the console (no errors, no CSP violations: the page is offline);
 #   - the page's own check ran and passed (data-render-ok="1");
 #   - the grid holds one cell per check, counted by jq from the JSON, not by the renderer;
 #   - every plot is present and the browser found one marker per data point, again counted
 #     from the JSON here;
-#   - a page with a marker removed is caught (so the checks above can fail).
-# Writes render-test-{single,matrix}.{html,png} into OUT_DIR (ctest: reports/, git-ignored;
+#   - a page with a marker removed is caught (so the checks above can fail);
+#   - the four-kernel page flags exactly the traits that differ between the reports (worked out
+#     here from the JSON), flags nothing for one report twice, and a difference stripped of
+#     its flag is caught in the browser.
+# Writes render-test-{single,matrix,matrix4}.{html,png} into OUT_DIR (ctest: reports/, git-ignored;
 # default: a temporary dir, removed) for a person to look at.
 #
 #   render_page_test.sh [OUT_DIR]
@@ -109,10 +112,47 @@ single=$OUT/render-test-single.html matrix=$OUT/render-test-matrix.html
 check_page render-test-single "$single" "$FIX/smoke-6.18.json" -- "$FIX/bench-smoke.json"
 "$RENDER" "$FIX/smoke-6.18.json" "$FIX/smoke-6.1-variant.json" -o "$matrix" >/dev/null
 check_page render-test-matrix "$matrix" "$FIX/smoke-6.18.json" "$FIX/smoke-6.1-variant.json" --
-expect_eq "matrix: kernel columns" "$(grep -o '<th class="kernel">' "$matrix" | wc -l)" 2
+expect_eq "matrix: kernel columns (grid + differences)" "$(grep -o '<th class="kernel">' "$matrix" | wc -l)" 4
 expect_eq "matrix: absent cells (first-synack missing on the variant)" \
   "$(grep -o '<td class="absent"' "$matrix" | wc -l)" \
   "$(jq '.scenarios[] | select(.name == "first-synack") | .checks | length + 1' "$FIX/smoke-6.18.json")"
+
+# The kernel matrix of four (the host and the three guest kernels of lab/vm/kernels.txt, real
+# reports): one column per kernel in the grid and in the differences table, and the traits that
+# differ flagged, which this test works out from the JSON on its own.
+echo "--- matrix of four"
+four=("$FIX/smoke-6.18.json" "$FIX/smoke-6.1.json" "$FIX/smoke-6.12.json" "$FIX/smoke-7.2.json")
+matrix4=$OUT/render-test-matrix4.html
+"$RENDER" "${four[@]}" -o "$matrix4" >/dev/null
+check_page render-test-matrix4 "$matrix4" "${four[@]}" --
+expect_eq "matrix4: kernel columns (grid + differences)" "$(grep -o '<th class="kernel">' "$matrix4" | wc -l)" 8
+# One line per report and trait: "TRAIT VALUE"; a trait differs when it has several values.
+traits_of() {
+  jq -r '"err \([.exporter.probe_info[] | select(.tracepoint == "tcp_retransmit_skb") | .err_field][0])",
+    "attach \([.exporter.probe_info[].attach] | unique | join("+"))",
+    "backend \([.scenarios[].backend | select(. != "")] | unique | join("+"))",
+    "synack \([.scenarios[].attempts[].measurements.namespaces[] | select((.exporter_delta.by_cause.synack // 0) > 0
+       and .sockets.count > 0) | .sockets.total_retrans == .kernel_delta["Tcp.RetransSegs"]] | unique | tostring)"' "$@"
+}
+want=$(traits_of "${four[@]}" | sort -u | awk '{ n[$1]++ } END { for (t in n) if (n[t] > 1) print t }' | sort | paste -sd ' ')
+got=$(grep -o 'class="trait differs" data-trait="[a-z]*"' "$WORK/render-test-matrix4.dom" | cut -d'"' -f4 | sort | paste -sd ' ')
+expect_eq "matrix4: traits flagged as differing" "$got" "$want"
+[[ $want == *err* ]] && ok "matrix4: the err field differs between the fixtures (6.1/6.12 without, 6.18/7.2 with)" \
+  || bad "matrix4: the fixtures no longer differ in the err field: the flag is untested"
+# The same report twice: nothing differs, in the table or in the grid.
+same=$WORK/same.html
+"$RENDER" "$FIX/smoke-7.2.json" "$FIX/smoke-7.2.json" -o "$same" >/dev/null
+"$CHECK" "$same" --dom "$WORK/same.dom" 2>"$WORK/same.err" || bad "same: $(cat "$WORK/same.err")"
+expect_eq "same report twice: traits differing" "$(grep -o 'data-differs-found="[0-9]*"' "$WORK/same.dom" | cut -d'"' -f2)" 0
+expect_eq "same report twice: grid rows differing" "$(grep -o 'data-rows-differ="[0-9]*"' "$WORK/same.dom" | cut -d'"' -f2)" 0
+# Negative control: a differing trait row stripped of its flag must be caught in the browser.
+sed '0,/class="trait differs"/s//class="trait"/' "$matrix4" >"$WORK/unflagged.html"
+set +e
+"$CHECK" "$WORK/unflagged.html" 2>"$WORK/unflagged.err"; rc=$?
+set -e
+expect_eq "unflagged difference: check-page.sh exit code" "$rc" 1
+if grep -q 'kernel-diff: row [a-z]* flagged wrongly' "$WORK/unflagged.err"; then ok "unflagged difference: the console names the row"
+else bad "unflagged difference: $(cat "$WORK/unflagged.err")"; fi
 
 # Edges: a loss scenario that retransmitted nothing (log axes cannot hold a 0: the point must
 # still be drawn) and a benchmark part that was skipped (named, no plot).

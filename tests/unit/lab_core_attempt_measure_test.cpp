@@ -78,17 +78,18 @@ TEST(LabCoreAttemptMeasure, ExporterSelfMetricsAreDeltasAndGauges) {
   auto before = parse_prom_text(
       "retx_exporter_lost_hits_total 2\nretx_exporter_probe_misses_total 1\n"
       "retx_exporter_scrape_errors_total{source=\"bpf_map\"} 0\nretx_exporter_folded_hits_total 10\n"
-      "retx_exporter_peer_series 3\n");
+      "retx_exporter_scrape_errors_total{source=\"proc_net\"} 5\nretx_exporter_peer_series 3\n");
   auto after = parse_prom_text(
       "retx_exporter_probe_info{tracepoint=\"tcp_retransmit_skb\",attach=\"tp_btf\",err_field=\"true\"} 1\n"
       "retx_exporter_lost_hits_total 2\nretx_exporter_probe_misses_total 4\n"
       "retx_exporter_scrape_errors_total{source=\"bpf_map\"} 1\nretx_exporter_folded_hits_total 25\n"
-      "retx_exporter_peer_series 8\nretx_exporter_peer_series_budget 8\n");
+      "retx_exporter_scrape_errors_total{source=\"proc_net\"} 7\nretx_exporter_peer_series 8\nretx_exporter_peer_series_budget 8\n");
   auto e = exporter_self(before, after);
   EXPECT_TRUE(e.err_field);
   EXPECT_DOUBLE_EQ(e.lost_hits, 0);
   EXPECT_DOUBLE_EQ(e.probe_misses, 3);
-  EXPECT_DOUBLE_EQ(e.scrape_errors, 1);
+  EXPECT_DOUBLE_EQ(e.scrape_errors, 1);      // bpf_map only
+  EXPECT_DOUBLE_EQ(e.netns_read_errors, 2);  // proc_net apart: a foreign namespace may cause them
   EXPECT_DOUBLE_EQ(e.folded_hits, 15);
   EXPECT_DOUBLE_EQ(e.peer_series, 8);
   EXPECT_DOUBLE_EQ(e.peer_series_budget, 8);

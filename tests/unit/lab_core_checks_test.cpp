@@ -216,8 +216,12 @@ TEST(LabCoreChecks, TrafficHealthAndPeerBudget) {
   EXPECT_EQ(eval(t, m).verdict, Verdict::Fail);
 
   auto h = scenario_with({{"check", "exporter_health"}});
-  m.exporter.probe_misses = 3;  // exporter-wide, judged by exporter_exact instead
+  m.exporter.probe_misses = 3;       // exporter-wide, judged by exporter_exact instead
+  m.exporter.netns_read_errors = 2;  // a namespace the lab did not make: reported, not failed
   EXPECT_EQ(eval(h, m).verdict, Verdict::Pass);
+  m.exporter.scrape_errors = 1;
+  EXPECT_EQ(eval(h, m).verdict, Verdict::Fail);
+  m.exporter.scrape_errors = 0;
   m.exporter.lost_hits = 1;
   EXPECT_EQ(eval(h, m).verdict, Verdict::Fail);
 

@@ -79,16 +79,38 @@ if os.geteuid() == 0:
     r = run(["bash", "scripts/setup.sh", "--no-such-option"])
     check("setup.sh refuses an unknown option with exit 2", r.returncode == 2, r.returncode)
 
-# --- run-in-vm.sh: bad input gets one line and a distinct exit code, no VM needed ---
+# --- run-in-vm.sh and fetch-kernel.sh: bad input gets one line and a distinct exit code, no VM
+# and no network needed (an empty kernel cache stands for "not fetched") ---
 vm = os.path.join(src, "lab", "vm", "run-in-vm.sh")
-for args, want, why in [([], 2, "no command"), (["--timeout", "x", "--", "true"], 2, "bad timeout"),
-                        (["--bogus", "--", "true"], 2, "unknown option"),
-                        (["--kernel", "/nonexistent/vmlinuz-6.1.0-x", "--", "true"], 69, "missing kernel")]:
-    r = run(["bash", vm] + args)
+fetch = os.path.join(src, "lab", "vm", "fetch-kernel.sh")
+empty_cache = tempfile.mkdtemp(prefix="retx-kcache-")
+cases = [([], 2, "no command"), (["--timeout", "x", "--", "true"], 2, "bad timeout"),
+         (["--bogus", "--", "true"], 2, "unknown option"),
+         (["--kernel", "6.x/../", "--", "true"], 2, "bad kernel prefix"),
+         (["--forward", "2112", "--", "true"], 2, "bad --forward")]
+if os.geteuid() == 0:
+    cases.append((["--kernel", "5.4", "--", "true"], 66, "kernel not in the cache"))
+for args, want, why in cases:
+    r = run(["bash", vm] + args, env=dict(os.environ, RETX_KERNEL_CACHE=empty_cache))
     lines = r.stderr.strip().splitlines()
     check(f"run-in-vm.sh {why}: exit {want}, one line",
           r.returncode == want and len(lines) == 1 and lines[0].startswith("run-in-vm: "),
           f"exit {r.returncode}, stderr {r.stderr.strip()!r}")
+
+for args, want, why in [([], 2, "no prefix"), (["--cached", "5.4"], 66, "--cached, not cached"),
+                        (["--cached", "6.1;rm"], 2, "bad prefix")]:
+    r = run(["bash", fetch] + args, env=dict(os.environ, RETX_KERNEL_CACHE=empty_cache))
+    lines = r.stderr.strip().splitlines()
+    check(f"fetch-kernel.sh {why}: exit {want}, one line",
+          r.returncode == want and len(lines) == 1 and lines[0].startswith("fetch-kernel: "),
+          f"exit {r.returncode}, stderr {r.stderr.strip()!r}")
+check("fetch-kernel.sh --cached left the empty cache empty", os.listdir(empty_cache) == [])
+os.rmdir(empty_cache)
+
+# The private apt configuration reads the host's mirror at run time: it must name one here.
+r = run(["bash", os.path.join(src, "lab", "vm", "host-mirror.sh")])
+check("host-mirror.sh names the host's Debian mirror",
+      r.returncode == 0 and r.stdout.strip().startswith(("http://", "https://", "file:/")), r.stderr.strip())
 
 if os.geteuid() == 0 and shutil.which("setpriv"):
     r = run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "bash", vm, "--", "true"])

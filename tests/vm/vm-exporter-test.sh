@@ -1,14 +1,17 @@
 #!/bin/bash
-# Privileged test: the host-built exporter inside the 6.1 guest, against real netem loss
-# (guest-exporter-netem.sh). Exit 77 (ctest skip) only when the VM packages are not installed.
+# Privileged test: the host-built exporter inside a Debian kernel (version prefix: 6.1, 6.12, 7)
+# against real netem loss, once per attach flavour (guest-exporter-netem.sh): its segments must
+# equal ΔRetransSegs.
+# Exit 77 (ctest skip) only when the VM packages or the kernel are not there.
+# usage: vm-exporter-test.sh SOURCE_DIR EXPORTER [KERNEL_PREFIX]     (default 6.1)
 set -u
-src=${1:?usage: vm-exporter-test.sh SOURCE_DIR EXPORTER}
-exporter=${2:?usage: vm-exporter-test.sh SOURCE_DIR EXPORTER}
-skip() { echo "SKIP: $* (install with: scripts/setup.sh --vm)"; exit 77; }
-command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed"
-compgen -G '/boot/vmlinuz-6.1.*' >/dev/null || skip "no /boot/vmlinuz-6.1.* (linux-image-amd64 not installed)"
+src=${1:?usage: vm-exporter-test.sh SOURCE_DIR EXPORTER [KERNEL_PREFIX]}
+exporter=${2:?usage: vm-exporter-test.sh SOURCE_DIR EXPORTER [KERNEL_PREFIX]}
+k=${3:-6.1}
+. "$src/tests/vm/vm-skip.sh"
+vm_skip_unless_ready "$k"
 command -v iperf3 >/dev/null || { echo "FAIL: iperf3 missing (scripts/setup.sh installs it)"; exit 1; }
 work=$(mktemp -d /tmp/retx-vm-test.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
-"$src/lab/vm/run-in-vm.sh" --timeout 300 -- bash "$src/tests/vm/guest-exporter-netem.sh" "$exporter"
+"$src/lab/vm/run-in-vm.sh" --kernel "$k" --timeout 600 -- bash "$src/tests/vm/guest-exporter-netem.sh" "$exporter"

@@ -4,15 +4,13 @@
 #  - the bzImage boot that a retry uses works, not only the faster PVH boot;
 #  - a command past --timeout gives 124, and a boot past --boot-timeout is retried once, then 125;
 #  - SIGTERM mid-run leaves no qemu process and no scratch directory behind.
-# Exit 77 (ctest skip) only when the VM packages are not installed.
+# Exit 77 (ctest skip) only when the VM packages or the 6.1 kernel are not there.
 set -u
 src=${1:?usage: vm-harness-test.sh SOURCE_DIR}
 run=$src/lab/vm/run-in-vm.sh
 
-skip() { echo "SKIP: $* (install with: scripts/setup.sh --vm)"; exit 77; }
-command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed"
-compgen -G '/boot/vmlinuz-6.1.*' >/dev/null || skip "no /boot/vmlinuz-6.1.* (linux-image-amd64 not installed)"
-((EUID == 0)) || { echo "FAIL: needs root"; exit 1; }
+. "$src/tests/vm/vm-skip.sh"
+vm_skip_unless_ready 6.1   # run-in-vm.sh's default kernel
 
 work=$(mktemp -d /tmp/retx-vm-test.XXXXXX)
 trap 'rm -rf "$work"' EXIT

@@ -2,15 +2,14 @@
 # Privileged test: retx-top inside the 6.1 guest. The host-built top_privileged_tests run their
 # lossy-transfer cases there: every held socket's figures from `retx-top --once --json` equal its
 # TCP_INFO and `ss -ti`, through the BPF iterator and through INET_DIAG, with the probe's causes.
-# Exit 77 (ctest skip) only when the VM packages are not installed.
+# Exit 77 (ctest skip) only when the VM packages or the kernel are not there.
 set -u
 src=${1:?usage: vm-top-test.sh SOURCE_DIR TOP_PRIVILEGED_TESTS}
 tests=${2:?usage: vm-top-test.sh SOURCE_DIR TOP_PRIVILEGED_TESTS}
-skip() { echo "SKIP: $* (install with: scripts/setup.sh --vm)"; exit 77; }
-command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed"
-compgen -G '/boot/vmlinuz-6.1.*' >/dev/null || skip "no /boot/vmlinuz-6.1.* (linux-image-amd64 not installed)"
+. "$src/tests/vm/vm-skip.sh"
+vm_skip_unless_ready 6.1
 work=$(mktemp -d /tmp/retx-vm-test.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
-"$src/lab/vm/run-in-vm.sh" --timeout 400 -- "$tests" \
+"$src/lab/vm/run-in-vm.sh" --kernel 6.1 --timeout 400 -- "$tests" \
   --gtest_filter='TopConnections.IteratorMatchesTcpInfoAndSs:TopConnections.InetDiagFallbackMatchesToo'

@@ -61,10 +61,14 @@ def grid_html: . as $rs | column_names as $names | notes as $notes
             else "<td class=\"cell \($x.verdict | vclass)\" data-check=\"\($row.s | esc)/\($row.c | esc)\" "
               + "title=\"\($x.verdict | esc): \($x.reason // "" | esc)\">\($x.verdict | vmark) \($x.verdict | esc)\($sup)</td>" end]
          | join("")) as $cells
+      # Several kernels: a row whose verdicts are not all the same is flagged (absent cells aside).
+      | ([range(0; $n) as $i | $rs[$i] | find($row.s; $row.c) | .verdict // empty] | unique | length > 1) as $differs
+      | (if $differs then " differs" else "" end) as $dc
+      | (if $differs then " <span class=\"flag\" title=\"the verdict differs between kernels\">≠</span>" else "" end) as $dm
       | if $row.c == null then
-          "<tr class=\"scenario-row\"><th class=\"scenario\">\($row.s | esc)</th>\($cells)"
+          "<tr class=\"scenario-row\($dc)\"><th class=\"scenario\">\($row.s | esc)\($dm)</th>\($cells)"
           + (if $single then "<td class=\"reason\">\($rs[0] | find($row.s; null) | .description // "" | esc)</td>" else "" end) + "</tr>"
-        else "<tr><td class=\"check\">\($row.c | esc)</td>\($cells)"
+        else "<tr class=\"check-row\($dc)\"><td class=\"check\">\($row.c | esc)\($dm)</td>\($cells)"
           + (if $single then "<td class=\"reason\">\($rs[0] | find($row.s; $row.c) | .reason // "" | esc)</td>" else "" end) + "</tr>" end]
      | join(""))
   + "</tbody></table>"

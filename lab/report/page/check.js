@@ -23,6 +23,36 @@
     if (markers !== want) problems.push(fig.id + ": " + markers + " markers for " + want + " data points");
     if (want > 0 && !fig.querySelector("svg")) problems.push(fig.id + ": no SVG");
   });
+  // Kernel matrix: a trait row is flagged exactly when its known values differ, and a grid row
+  // exactly when its verdicts do (recomputed here from what the page shows).
+  var diff = document.getElementById("kernel-diff");
+  if (diff) {
+    var flagged = 0;
+    diff.querySelectorAll("tr.trait").forEach(function (tr) {
+      var vals = {};
+      tr.querySelectorAll("td.tv").forEach(function (td) {
+        if (!/^(unknown|not exercised)/.test(td.textContent)) vals[td.textContent] = 1;
+      });
+      var differs = Object.keys(vals).length > 1;
+      if (differs) flagged++;
+      if (differs !== tr.classList.contains("differs")) problems.push("kernel-diff: row " + tr.dataset.trait + " flagged wrongly");
+    });
+    if (String(flagged) !== diff.dataset.differs) problems.push("kernel-diff: " + flagged + " rows differ, table says " + diff.dataset.differs);
+    diff.dataset.differsFound = String(flagged);
+  }
+  if (grid) {
+    var rowsDiffer = 0;
+    grid.querySelectorAll("tbody tr").forEach(function (tr) {
+      var vs = {};
+      tr.querySelectorAll("td[class*='v-']").forEach(function (td) {
+        td.classList.forEach(function (c) { if (c.indexOf("v-") === 0) vs[c] = 1; });
+      });
+      var differs = Object.keys(vs).length > 1;
+      if (differs) rowsDiffer++;
+      if (differs !== tr.classList.contains("differs")) problems.push("grid: row " + tr.textContent.slice(0, 40) + " flagged wrongly");
+    });
+    grid.dataset.rowsDiffer = String(rowsDiffer);
+  }
   // Offline by construction: nothing may point outside the document.
   document.querySelectorAll("[src], link[href], script[src], img").forEach(function (el) {
     problems.push("external reference: " + el.outerHTML.slice(0, 80));
