@@ -99,6 +99,10 @@ it needs jq and gnuplot (scripts/setup.sh).
   -o, --output OUT.html where to write (default: the first report's path with
                         .html for .json); written to OUT.tmp and renamed
 
+Every input is read and tried against every filter the page uses before
+anything is drawn: a file that is not JSON, not a report of this shape, a
+directory or over 16 MiB is refused with one line naming it (exit 2).
+
 exit codes: 0 written, 1 gnuplot failed, 2 bad input, 3 jq or gnuplot missing.
 )TXT";
 

@@ -32,24 +32,41 @@ names=$(for f in "${reports[@]}" "${benches[@]}"; do basename "$f"; done | paste
 
 WORK=$(mktemp -d /tmp/retx-report.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
+JQ=(jq -r -L "$HERE/jq")
+# Every filter the page applies to one report (or one benchmark result): run once on each input
+# before drawing, so a file of the wrong shape is named here instead of failing deep in the page.
+DRAW_REPORT='include "run-data"; include "run-tables"; include "page"; include "matrix";
+  ratio_tsv, exact_tsv, group_xtics, cause_exporter_tsv, cause_kernel_tsv, cause_total_tsv,
+  ratio_table_html, exact_summary_html, exact_table_html, ([., .] | header_html, grid_html, diff_html),
+  .verdict, .suite, .host.kernel_release, .started_utc'
+DRAW_BENCH='include "bench-data"; overhead_tsv, overhead_xtics, ns_tsv, ns_xtics, scrape_tsv,
+  part_state("overhead"), part_state("probe_cost"), part_state("scrape"), .timestamp, .host'
+LIMIT=$((16 << 20))  # as retx-lab's other inputs: larger is a mistake (a device, a log)
+# jq's first error line without its "jq: error (at FILE:N): " prefix.
+jq_reason() { head -1 "$1" | sed -E 's/^jq: error \(at [^)]*\): //; s/^jq: error: //; s/^parse error: //'; }
 # Inputs are read many times: copy each once, so a pipe or <(...) works as well as a file.
-# copy_in KIND JQ_TEST WHAT FILE...: the copies' paths end up in the array "copies".
+# copy_in KIND JQ_TEST WHAT DRAW FILE...: the copies' paths end up in the array "copies".
 copy_in() {
-  local kind=$1 test=$2 what=$3 i=0 f; shift 3
+  local kind=$1 test=$2 what=$3 draw=$4 i=0 f c; shift 4
   copies=()
   for f in "$@"; do
-    i=$((i + 1))
-    cat -- "$f" >"$WORK/$kind-$i.json" 2>/dev/null || die "cannot read '$f'"
-    jq -e "$test" "$WORK/$kind-$i.json" >/dev/null 2>&1 || die "'$f' is not $what"
-    copies+=("$WORK/$kind-$i.json")
+    i=$((i + 1)) c=$WORK/$kind-$i.json
+    [[ ! -d $f ]] || die "'$f' is a directory, not $what"
+    head -c $((LIMIT + 1)) -- "$f" >"$c" 2>/dev/null || die "cannot read '$f'"
+    (($(stat -c %s "$c") <= LIMIT)) || die "'$f' is larger than the input limit of 16 MiB"
+    jq empty "$c" 2>"$WORK/err" || die "'$f' is not valid JSON: $(jq_reason "$WORK/err")"
+    jq -e "$test" "$c" >/dev/null 2>&1 || die "'$f' is not $what"
+    "${JQ[@]}" "$draw" "$c" >/dev/null 2>"$WORK/err" \
+      || die "'$f' does not have the shape of $what: $(jq_reason "$WORK/err")"
+    copies+=("$c")
   done
 }
-copy_in report '.schema == "retxlab-report/1"' "a retxlab-report/1 JSON (see reports/README.md)" "${reports[@]}"
+copy_in report '.schema == "retxlab-report/1"' "a retxlab-report/1 JSON (see reports/README.md)" \
+  "$DRAW_REPORT" "${reports[@]}"
 reports=("${copies[@]}")
 copy_in bench 'has("timestamp") and has("host")' \
-  "a bench/run-all.sh result with timestamp and host (see bench/README.md)" "${benches[@]}"
+  "a bench/run-all.sh result with timestamp and host (see bench/README.md)" "$DRAW_BENCH" "${benches[@]}"
 benches=("${copies[@]}")
-JQ=(jq -r -L "$HERE/jq")
 html_escape() { sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g' -e 's/"/\&quot;/g'; }
 
 # The legend of a plot, from the "#legend KIND COLOUR TEXT" lines of its gnuplot script.

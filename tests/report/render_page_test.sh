@@ -193,5 +193,23 @@ expect_eq "bench JSON given as a report: exit code" "$rc" 2
 if grep -q "is not a retxlab-report/1" "$WORK/bad.err"; then ok "bad input: says why"
 else bad "bad input: $(cat "$WORK/bad.err")"; fi
 
+# Malformed or misshapen reports, a directory and a device: one line naming the input, exit 2,
+# never jq's own error (which names only a temporary copy) or its exit code.
+printf '{"schema": "retxlab-report/1", "scenarios": [' >"$WORK/truncated.json"
+jq '.scenarios = "x"' "$FIX/smoke-6.18.json" >"$WORK/misshapen.json"
+mkdir "$WORK/adir"
+for input in truncated.json misshapen.json adir /dev/zero; do
+  path=$WORK/$input
+  [[ $input == /* ]] && path=$input
+  set +e
+  "$RENDER" "$path" -o "$WORK/x.html" >/dev/null 2>"$WORK/bad.err"; rc=$?
+  set -e
+  expect_eq "$input: exit code" "$rc" 2
+  expect_eq "$input: lines on stderr" "$(wc -l <"$WORK/bad.err")" 1
+  if grep -q "^render-report.sh: '$path' " "$WORK/bad.err" && ! grep -q "/tmp/retx-report\." "$WORK/bad.err"; then
+    ok "$input: names the input: $(cat "$WORK/bad.err")"
+  else bad "$input: $(cat "$WORK/bad.err")"; fi
+done
+
 if ((fails)); then echo "$fails assertion(s) failed" >&2; exit 1; fi
 echo "all assertions passed; pages and screenshots in $OUT"
