@@ -11,6 +11,8 @@
 # Options: --demo PCT, --port N (Prometheus, default 9090), --exporter-port N
 # (default 2112), --for SECONDS (stop by itself; for scripts and tests).
 # RETX_EXPORTER and RETX_LAB point at other retx-exporter / retx-lab binaries.
+# Exit codes: 0 stopped, 2 bad option, 3 cannot start (not root, a tool missing, a port already
+# taken by another process, or the process answering a port is not the one this script started).
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 EXPORTER=${RETX_EXPORTER:-$REPO/build/exporter/retx-exporter}
@@ -22,7 +24,7 @@ while (($#)); do
     --port) PROM_PORT=${2:?}; shift 2 ;;
     --exporter-port) EXP_PORT=${2:?}; shift 2 ;;
     --for) FOR=${2:?}; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "observe.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -44,16 +46,38 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 0' INT TERM
+# The pid listening on 127.0.0.1:PORT (or on every address), from ss; empty when none.
+listener_pid() {
+  { ss -Hltnp "sport = :$1" 2>/dev/null || true; } | { grep -Eo 'pid=[0-9]+' || true; } | head -1 | cut -d= -f2
+}
+# Refuses a port something else already listens on: our server would fail to bind while the
+# other one answered every URL printed below.
+port_free() {
+  local pid
+  pid=$(listener_pid "$1")
+  [[ -z $pid ]] || die "port $1 (for $2) is already in use by pid $pid ($(cat "/proc/$pid/comm" 2>/dev/null || echo '?')): stop it or pass $3"
+}
+# wait_http URL SECONDS PID NAME: until URL answers; fails at once if our process PID died.
 wait_http() {
   local end=$((SECONDS + $2))
   until curl -fsS -o /dev/null "$1" 2>/dev/null; do
+    kill -0 "$3" 2>/dev/null || die "$4 exited before answering $1: $(tail -c 300 "$TMP/$4.log" | tr '\n' ' ')"
     ((SECONDS < end)) || die "$1 did not answer within $2 s (logs: $TMP)"
     sleep 0.2
   done
 }
+# ours NAME PID PORT: the process answering on PORT must be the one we started.
+ours() {
+  local pid
+  pid=$(listener_pid "$3")
+  [[ $pid == "$2" ]] || die "port $3 is answered by pid ${pid:-none}, not by the $1 this script started (pid $2)"
+}
+port_free "$EXP_PORT" "the exporter" "--exporter-port N"
+port_free "$PROM_PORT" "Prometheus" "--port N"
 
 "$EXPORTER" --listen "127.0.0.1:$EXP_PORT" >"$TMP/exporter.log" 2>&1 & PIDS+=($!)
-wait_http "http://127.0.0.1:$EXP_PORT/healthz" 20
+wait_http "http://127.0.0.1:$EXP_PORT/healthz" 20 "${PIDS[0]}" exporter
+ours exporter "${PIDS[0]}" "$EXP_PORT"
 
 # The shipped files, unchanged except the exporter's port when --exporter-port moved it.
 mkdir "$TMP/rules"
@@ -61,7 +85,8 @@ cp "$REPO/deploy/prometheus/rules/retx.rules.yml" "$TMP/rules/"
 sed "s/'localhost:2112'/'localhost:$EXP_PORT'/" "$REPO/deploy/prometheus/prometheus.yml" >"$TMP/prometheus.yml"
 prometheus --config.file="$TMP/prometheus.yml" --storage.tsdb.path="$TMP/data" \
   --web.listen-address="127.0.0.1:$PROM_PORT" --log.level=warn >"$TMP/prometheus.log" 2>&1 & PIDS+=($!)
-wait_http "http://127.0.0.1:$PROM_PORT/-/ready" 30
+wait_http "http://127.0.0.1:$PROM_PORT/-/ready" 30 "${PIDS[1]}" prometheus
+ours Prometheus "${PIDS[1]}" "$PROM_PORT"
 
 if [[ -n $DEMO ]]; then
   # Dropped on the receiving side (the pair's server ingress): a drop in the sender's

@@ -2,7 +2,8 @@
 # scripts/observe.sh (the README's "Observe in Prometheus" command) does what it
 # prints: Prometheus answers on the printed URL, scrapes the exporter (target up),
 # has the shipped rules loaded, sees the demo namespace, and everything (processes,
-# namespaces, temporary data) is gone after it stops.
+# namespaces, temporary data) is gone after it stops; and with its port already taken by another
+# process it refuses to start (exit 3, naming the process) instead of printing the other's URL.
 # Usage (root): observe_smoke.sh [EXPORTER_BINARY [RETX_LAB_BINARY]]
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -12,6 +13,19 @@ export RETX_LAB=${2:-$REPO/build/lab/retx-lab}
 die() { echo "observe_smoke: FAIL: $*" >&2; exit 1; }
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 PP=$(port); EP=$(port); OUT=$(mktemp)
+
+# A port already taken by another process: observe.sh must refuse (exit 3, naming the port and
+# the process) rather than print links to a server it did not start. About 1 s.
+python3 -m http.server --bind 127.0.0.1 "$PP" >/dev/null 2>&1 &
+FOREIGN=$!
+for _ in $(seq 50); do curl -fsS -o /dev/null "http://127.0.0.1:$PP/" 2>/dev/null && break; sleep 0.1; done
+rc=0; "$REPO/scripts/observe.sh" --port "$PP" --exporter-port "$EP" --for 5 >"$OUT" 2>&1 || rc=$?
+kill "$FOREIGN"; wait "$FOREIGN" 2>/dev/null || true
+[[ $rc == 3 ]] || die "port $PP taken: observe.sh exited $rc, want 3: $(cat "$OUT")"
+grep -q "port $PP (for Prometheus) is already in use by pid $FOREIGN" "$OUT" || die "port taken: no reason given: $(cat "$OUT")"
+grep -q '^Open ' "$OUT" && die "port taken: links printed anyway"
+curl -fsS -o /dev/null "http://127.0.0.1:$EP/healthz" 2>/dev/null && die "port taken: an exporter was left running"
+echo "observe_smoke: a taken port is refused: $(grep 'already in use' "$OUT")"
 "$REPO/scripts/observe.sh" --demo 5 --port "$PP" --exporter-port "$EP" --for 25 >"$OUT" 2>&1 &
 OBS=$!
 trap 'kill $OBS 2>/dev/null || true; wait $OBS 2>/dev/null || true; rm -f "$OUT"' EXIT
