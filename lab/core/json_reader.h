@@ -55,7 +55,16 @@ class JsonReader {
 
 // Parses JSON text; syntax errors become "file: line L column C: ...".
 nlohmann::json parse_json_text(const std::string& text, const std::string& file);
-// Reads and parses a file; unreadable files become "file: cannot read: reason".
+// Scenario files and reports are small; anything near this is a mistake
+// (a device, a log), and reading it whole would exhaust memory first.
+inline constexpr std::size_t kMaxInputBytes = 16u << 20;
+
+// A regular file's contents, at most max_bytes. Everything else is refused
+// at once with one InputError naming the file: directories, FIFOs (whose open
+// would wait for a writer), devices such as /dev/zero, larger files, and
+// unreadable ones ("file: cannot read: reason").
+std::string read_input_file(const std::string& file, std::size_t max_bytes = kMaxInputBytes);
+// Reads (as read_input_file) and parses a file.
 nlohmann::json read_json_file(const std::string& file);
 
 }  // namespace retx::lab

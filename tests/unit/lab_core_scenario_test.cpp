@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "check_registry.h"
 #include "input_error.h"
@@ -209,6 +211,37 @@ TEST(LabCoreScenario, UnreadableFile) {
   } catch (const InputError& e) {
     EXPECT_STREQ(e.what(), "/nonexistent/x.json: cannot read: No such file or directory");
   }
+}
+
+std::string read_error(const std::string& file, std::size_t max_bytes = kMaxInputBytes) {
+  try {
+    read_input_file(file, max_bytes);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+// A device, a directory or a FIFO is refused at once (a FIFO without a writer
+// would block the open, /dev/zero would be read until memory runs out).
+TEST(LabCoreScenario, OnlyRegularFilesAreRead) {
+  EXPECT_EQ(read_error("/dev/zero"), "/dev/zero: cannot read: a character device, not a regular file");
+  auto dir = std::filesystem::temp_directory_path() / ("lab_core_kinds_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  EXPECT_EQ(read_error(dir.string()), dir.string() + ": cannot read: a directory, not a regular file");
+  auto fifo = (dir / "fifo").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_EQ(read_error(fifo), fifo + ": cannot read: a FIFO, not a regular file");
+  std::filesystem::remove_all(dir);
+}
+
+TEST(LabCoreScenario, InputSizeIsLimited) {
+  auto file = std::filesystem::temp_directory_path() / ("lab_core_big_" + std::to_string(::getpid()) + ".json");
+  std::ofstream(file) << std::string(2048, ' ') << "{}";
+  EXPECT_EQ(read_error(file.string(), 1024), file.string() + ": larger than the input limit of 1024 bytes");
+  EXPECT_EQ(read_error(file.string(), 4096), "no error");
+  EXPECT_EQ(kMaxInputBytes, 16u << 20);
+  std::filesystem::remove(file);
 }
 
 TEST(LabCoreScenario, NamesUniqueAcrossFiles) {
