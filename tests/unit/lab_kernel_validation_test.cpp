@@ -2,7 +2,9 @@
 // specs, run prefixes.
 #include "cleanup.h"
 #include "counters.h"
+#include "sysctl_check.h"
 #include "sysctl_write.h"
+#include "input_error.h"
 #include "scenario_parse.h"
 #include "traffic.h"
 
@@ -97,4 +99,32 @@ TEST(LabKernelTrafficSpec, ParsedGroupIsWhatTheDriverRuns) {
   EXPECT_DOUBLE_EQ(t.max_seconds, 12);
   EXPECT_DOUBLE_EQ(t.io_timeout_s, 12) << "at most 15 s of silence, never past the run's cap";
   EXPECT_EQ(traffic_spec_error(t, s.topology.clients), "");
+}
+
+TEST(LabKernelSysctl, UnknownKeysAreFoundBeforeARun) {
+  auto bad = invalid_sysctls({{"net.ipv4.tcp_sack", "1"}, {"net.ipv4.tcp_no_such_knob", "1"}, {"net.ipv4", "1"}});
+  EXPECT_EQ(bad.count("net.ipv4.tcp_sack"), 0u);
+  ASSERT_EQ(bad.count("net.ipv4.tcp_no_such_knob"), 1u);
+  EXPECT_EQ(bad["net.ipv4.tcp_no_such_knob"].rfind("no such sysctl on this kernel (/proc/sys/net/ipv4/tcp_no_such_knob", 0), 0u)
+      << bad["net.ipv4.tcp_no_such_knob"];
+  ASSERT_EQ(bad.count("net.ipv4"), 1u);
+  EXPECT_EQ(bad["net.ipv4"].rfind("not a sysctl value", 0), 0u) << bad["net.ipv4"];
+  // As root the keys are judged in a fresh namespace, as the run's are: this
+  // one exists only in the host's and would fail every attempt.
+  if (::geteuid() == 0) {
+    EXPECT_EQ(invalid_sysctls({{"net.core.netdev_max_backlog", "1000"}}).size(), 1u);
+  }
+}
+
+TEST(LabKernelSysctl, SuiteCheckNamesFileAndPath) {
+  auto doc = nlohmann::json::parse(R"({"suite": "t", "scenarios": [{"name": "s",
+      "topology": {"sysctls": {"net.ipv4.tcp_sack": 1, "net.ipv4.tcp_sak": 0}},
+      "traffic": {"mode": "bulk", "bytes": 1000}, "expect": [{"check": "exporter_exact"}]}]})");
+  try {
+    check_suite_sysctls(parse_suite(doc, "t.json"));
+    FAIL() << "unknown sysctl accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("t.json: $.scenarios[0].topology.sysctls.net.ipv4.tcp_sak: no such sysctl", 0), 0u)
+        << e.what();
+  }
 }
