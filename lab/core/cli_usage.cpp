@@ -13,7 +13,7 @@ usage:
                [--exporter-url URL | --exporter-bin PATH] [--report PATH]
                [--reports-dir DIR] [--compare OLD.json] [--repeat K] [--verbose]
   retx-lab check FILE...     validate scenario files; creates nothing
-  retx-lab sweep             remove namespaces left by runs that were SIGKILLed
+  retx-lab sweep             remove namespaces and logs left by SIGKILLed runs
   retx-lab report REPORT.json [MORE.json...] [--bench BENCH.json] [-o OUT.html]
                              one self-contained HTML page (gnuplot SVG, works
                              offline); several reports make a kernel matrix
@@ -49,8 +49,10 @@ evaluates the scenario's checks. A summary table goes to stdout.
                         on 127.0.0.1:<free port>, stopped at the end)
   --exporter-url URL    use a running exporter instead (http://HOST:PORT); scenarios
                         that need exporter flags of their own are then skipped
-  --report PATH         also write the report here
-  --reports-dir DIR     where the timestamped report goes (default ./reports)
+  --report PATH         also write the report here (replaced if it exists)
+  --reports-dir DIR     where the timestamped report goes (default ./reports);
+                        it never replaces an earlier report: a second run
+                        started in the same second writes NAME-2.json
   --compare OLD.json    compare verdicts with an earlier report; exit 1 on a
                         regression: a scenario or check whose verdict got worse
                         (pass, inconclusive, fail), or that passed and is now
@@ -60,10 +62,12 @@ evaluates the scenario's checks. A summary table goes to stdout.
                         (the file's quorum when K equals its count, else a majority)
   --verbose, -v         print every check's verdict and reason, not only failures
 
-Before anything is created, every input is validated (exit 2) and the host is
-checked (root, ip, ethtool, the exporter; exit 3). Namespaces are named
-rxl-<pid>-<n>-*; Ctrl-C and SIGTERM remove them, and a run sweeps what a
-SIGKILLed run left.
+Before anything is created, every input is validated (exit 2: scenario files,
+their sysctls, --compare's report, and that --reports-dir and --report's
+directory can be created and written) and the host is checked (root, ip,
+ethtool, the exporter; exit 3). Namespaces are named rxl-<pid>-<n>-*; Ctrl-C
+and SIGTERM remove them, and a run sweeps what a SIGKILLed run left (its
+namespaces and its /tmp/retx-lab-exporter-<pid>-* log).
 
 exit codes: 0 no check failed, 1 a check failed or --compare found a
 regression, 2 bad input, 3 environment, 130/143 interrupted.
@@ -75,13 +79,20 @@ Parses every file as the run would, creates nothing, and prints each scenario
 with its impairment, its number of checks and the impairment backends that
 can express it. The first problem is reported as FILE: $.json.path: expected ...
 
+Only regular files up to 16 MiB are read: a directory, a FIFO or a device
+(/dev/zero) is refused at once, naming the file. Each topology.sysctls key must
+be a writable file under /proc/sys in a fresh network namespace, as in the
+run's namespaces (some net.core keys exist only in the host's); without root,
+the current namespace's /proc/sys decides. The run applies the same rules.
+
 exit codes: 0 valid, 2 invalid.
 )TXT";
 
 constexpr const char* kSweep = R"TXT(retx-lab sweep: remove what killed runs left (root)
 
-Deletes the namespaces rxl-<pid>-* (lab runs and `retx-lab pair` pairs) whose
-owner pid is no longer alive. A live run's or pair's namespaces are never touched.
+Deletes the namespaces rxl-<pid>-* (lab runs and `retx-lab pair` pairs) and the
+exporter logs /tmp/retx-lab-exporter-<pid>-* whose owner pid is no longer
+alive. A live run's or pair's namespaces and logs are never touched.
 
 exit codes: 0 done, 3 not root.
 )TXT";

@@ -1,8 +1,12 @@
 #include "report.h"
 
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
+#include <unistd.h>
 
 namespace retx::lab {
 
@@ -179,20 +183,67 @@ nlohmann::json measurements_to_json(const ScenarioMeasurements& m) {
           {"quiesce_seconds", m.quiesce_seconds}};
 }
 
+namespace {
+
+// PATH.tmp holding the report, flushed. Throws std::runtime_error naming it.
+std::string write_temp(const RunReport& r, const std::string& path) {
+  std::error_code ec;
+  std::filesystem::path p(path);
+  if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
+  const std::string tmp = path + ".tmp";
+  std::ofstream out(tmp, std::ios::trunc);
+  if (!out) throw std::runtime_error("cannot write report " + tmp);
+  out << to_json(r).dump(2) << "\n";
+  if (!out.flush()) throw std::runtime_error("cannot write report " + tmp);
+  return tmp;
+}
+
+}  // namespace
+
 void write_report(const RunReport& r, const std::string& path) {
+  const std::string tmp = write_temp(r, path);
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) throw std::runtime_error("cannot rename " + tmp + " to " + path + ": " + ec.message());
+}
+
+std::string write_new_report(const RunReport& r, const std::string& path) {
+  const std::string tmp = write_temp(r, path);
+  const std::string stem = path.size() > 5 && path.ends_with(".json") ? path.substr(0, path.size() - 5) : path;
+  // link() never replaces an existing name, so of two runs started in the
+  // same second the later one to finish takes the next free "-N" name.
+  for (int n = 1; n <= 1000; ++n) {
+    const std::string candidate = n == 1 ? path : stem + "-" + std::to_string(n) + ".json";
+    if (::link(tmp.c_str(), candidate.c_str()) == 0) {
+      ::unlink(tmp.c_str());
+      return candidate;
+    }
+    if (errno != EEXIST) {
+      const std::string why = std::strerror(errno);
+      ::unlink(tmp.c_str());
+      throw std::runtime_error("cannot write report " + candidate + ": " + why);
+    }
+  }
+  ::unlink(tmp.c_str());
+  throw std::runtime_error("cannot write report " + path + ": 1000 reports of that name already exist");
+}
+
+std::optional<std::string> output_path_problem(const std::string& path, bool is_dir) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  fs::path p(path);
-  if (p.has_parent_path()) fs::create_directories(p.parent_path(), ec);
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    if (!out) throw std::runtime_error("cannot write report " + tmp);
-    out << to_json(r).dump(2) << "\n";
-    if (!out.flush()) throw std::runtime_error("cannot write report " + tmp);
+  const fs::path dir = is_dir ? fs::path(path) : fs::path(path).parent_path();
+  if (!is_dir && fs::is_directory(path, ec)) return path + ": is a directory, expected a file name";
+  if (!dir.empty()) {
+    fs::create_directories(dir, ec);
+    if (!fs::is_directory(dir, ec)) return dir.string() + ": cannot create directory" + (ec ? ": " + ec.message() : "");
   }
-  fs::rename(tmp, path, ec);
-  if (ec) throw std::runtime_error("cannot rename " + tmp + " to " + path + ": " + ec.message());
+  // Root passes access(W_OK) even on a read-only mount: try a real file instead.
+  const fs::path probe = (dir.empty() ? fs::path(".") : dir) / (".retx-lab-probe-" + std::to_string(::getpid()));
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return (dir.empty() ? std::string(".") : dir.string()) + ": cannot write there: " + std::strerror(errno);
+  ::close(fd);
+  ::unlink(probe.c_str());
+  return std::nullopt;
 }
 
 std::string default_report_path(const std::string& dir, const std::string& suite, const std::string& utc_compact) {

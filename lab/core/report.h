@@ -4,6 +4,7 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -65,6 +66,15 @@ nlohmann::json measurements_to_json(const ScenarioMeasurements& m);
 // Writes to PATH.tmp then renames; creates the parent directory. Throws
 // std::runtime_error naming the path on failure.
 void write_report(const RunReport& r, const std::string& path);
+
+// As write_report, but never replaces an existing file: when PATH exists the
+// report goes to PATH-2.json, PATH-3.json, ... Returns the path written.
+std::string write_new_report(const RunReport& r, const std::string& path);
+
+// Whether a report can be written to PATH (a file; is_dir: a directory the
+// report goes into), checked before a run by creating the directory and a
+// probe file in it. One line naming the path and the reason, or nullopt.
+std::optional<std::string> output_path_problem(const std::string& path, bool is_dir);
 
 // "reports/<suite>-<UTC timestamp>.json"
 std::string default_report_path(const std::string& dir, const std::string& suite, const std::string& utc_compact);

@@ -159,20 +159,44 @@ std::vector<std::string> list_netns(std::string_view prefix) {
   return out;
 }
 
+namespace {
+
+// The pid in "<pid>-..." at the start of `rest` when that process is gone;
+// 0 for a live owner, this process, or a name of another shape.
+pid_t dead_owner(std::string_view rest) {
+  pid_t pid = 0;
+  auto [p, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), pid);
+  if (ec != std::errc() || p == rest.data() + rest.size() || *p != '-' || pid <= 0) return 0;
+  if (pid == getpid()) return 0;
+  if (kill(pid, 0) == 0 || errno != ESRCH) return 0;  // owner alive (or not ours to judge)
+  return pid;
+}
+
+}  // namespace
+
 SweepResult sweep_stale(std::string_view prefix_root) {
   SweepResult res;
   std::string head = std::string(prefix_root) + "-";
   for (const auto& name : list_netns(head)) {
-    std::string_view rest = std::string_view(name).substr(head.size());
-    pid_t pid = 0;
-    auto [p, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), pid);
-    if (ec != std::errc() || p == rest.data() + rest.size() || *p != '-' || pid <= 0) continue;
-    if (pid == getpid()) continue;
-    if (kill(pid, 0) == 0 || errno != ESRCH) continue;  // owner alive (or not ours to judge)
+    if (dead_owner(std::string_view(name).substr(head.size())) == 0) continue;
     delete_netns(name);
     res.removed.push_back(name);
   }
   return res;
+}
+
+std::vector<std::string> sweep_stale_files(const std::string& dir, std::string_view head) {
+  std::vector<std::string> removed;
+  DIR* d = opendir(dir.c_str());
+  if (!d) return removed;
+  while (dirent* e = readdir(d)) {
+    std::string_view n(e->d_name);
+    if (n.substr(0, head.size()) != head || dead_owner(n.substr(head.size())) == 0) continue;
+    std::string path = dir + "/" + std::string(n);
+    if (unlink(path.c_str()) == 0) removed.push_back(path);
+  }
+  closedir(d);
+  return removed;
 }
 
 }  // namespace retx::lab

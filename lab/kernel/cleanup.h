@@ -52,6 +52,10 @@ struct SweepResult {
 // Removes namespaces "<root>-<pid>-*" whose owner pid is dead.
 SweepResult sweep_stale(std::string_view prefix_root = "rxl");
 
+// Removes files DIR/<head><pid>-* whose owner pid is dead (the exporter logs
+// of SIGKILLed runs); returns their paths.
+std::vector<std::string> sweep_stale_files(const std::string& dir, std::string_view head);
+
 // Names of all namespaces in /run/netns starting with `prefix` (for checks).
 std::vector<std::string> list_netns(std::string_view prefix = "");
 

@@ -4,9 +4,11 @@
 #include "cleanup.h"
 #include "commands.h"
 #include "environment.h"
+#include "exporter_process.h"
 #include "impairment.h"
 #include "input_error.h"
 #include "scenario_parse.h"
+#include "sysctl_check.h"
 
 #ifndef RETX_LAB_SCENARIO_DIR
 #define RETX_LAB_SCENARIO_DIR "scenarios"
@@ -40,6 +42,7 @@ int cmd_check(const CliOptions& o) {
   int total = 0;
   for (const auto& f : files) {
     Suite s = load_suite_file(f);
+    check_suite_sysctls(s);
     total += static_cast<int>(s.scenarios.size());
     std::cout << f << ": suite \"" << s.name << "\", " << s.scenarios.size() << " scenario(s) valid\n";
     for (const auto& sc : s.scenarios) {
@@ -63,7 +66,9 @@ int cmd_sweep(const CliOptions&) {
   }
   auto r = sweep_stale("rxl");
   for (const auto& n : r.removed) std::cout << "removed stale namespace " << n << "\n";
-  std::cout << "sweep: " << r.removed.size() << " stale namespace(s) removed\n";
+  auto logs = sweep_stale_files(kExporterLogDir, kExporterLogHead);
+  for (const auto& f : logs) std::cout << "removed stale exporter log " << f << "\n";
+  std::cout << "sweep: " << r.removed.size() << " stale namespace(s), " << logs.size() << " exporter log(s) removed\n";
   return kExitPass;
 }
 

@@ -16,6 +16,7 @@
 #include "json_reader.h"
 #include "scenario_parse.h"
 #include "suite_runner.h"
+#include "sysctl_check.h"
 
 #ifndef RETX_VERSION
 #define RETX_VERSION "0.0.0"
@@ -107,18 +108,26 @@ void print_header(const Suite& suite, const RunReport& report, const RunContext&
 // The timestamped report and --report PATH; the first path, or nullopt after
 // saying why on stderr.
 std::optional<std::string> write_reports(const CliOptions& o, const RunReport& report, std::time_t t_start) {
-  std::vector<std::string> paths = {default_report_path(o.reports_dir, report.suite, utc_compact(t_start))};
-  if (!o.report_path.empty()) paths.push_back(o.report_path);
-  for (const auto& p : paths) {
-    try {
-      write_report(report, p);
-      std::cout << "report: " << p << "\n";
-    } catch (const std::exception& e) {
-      std::cerr << "retx-lab run: " << e.what() << "\n";
-      return std::nullopt;
+  try {
+    const std::string first = write_new_report(report, default_report_path(o.reports_dir, report.suite, utc_compact(t_start)));
+    std::cout << "report: " << first << "\n";
+    if (!o.report_path.empty()) {
+      write_report(report, o.report_path);
+      std::cout << "report: " << o.report_path << "\n";
     }
+    return first;
+  } catch (const std::exception& e) {
+    std::cerr << "retx-lab run: " << e.what() << "\n";
+    return std::nullopt;
   }
-  return paths[0];
+}
+
+// Where the reports go must be writable before the run spends minutes on a
+// result it could not keep. Throws InputError naming the flag and the path.
+void check_output_paths(const CliOptions& o) {
+  if (auto p = output_path_problem(o.reports_dir, true)) throw InputError("retx-lab run: --reports-dir " + *p);
+  if (o.report_path.empty()) return;
+  if (auto p = output_path_problem(o.report_path, false)) throw InputError("retx-lab run: --report " + *p);
 }
 
 }  // namespace
@@ -127,6 +136,7 @@ int cmd_run(const CliOptions& o) {
   // Everything that can be wrong with the input is found before anything is created.
   std::vector<std::string> files;
   Suite suite = load_selected(o, files);
+  check_suite_sysctls(suite);
   nlohmann::json old_report;
   if (!o.compare_path.empty()) {
     old_report = read_json_file(o.compare_path);
@@ -136,6 +146,7 @@ int cmd_run(const CliOptions& o) {
     std::cerr << "retx-lab run: " << *p << "\n";
     return kExitEnvironment;
   }
+  check_output_paths(o);  // after the root check: as another user, root's directories are not writable
   RunContext ctx;
   ctx.repeat_override = o.repeat;
   ctx.verbose = o.verbose;
@@ -143,6 +154,8 @@ int cmd_run(const CliOptions& o) {
 
   install_signal_cleanup();
   for (const auto& n : sweep_stale("rxl").removed) std::cout << "swept stale namespace " << n << " (left by a killed run)\n";
+  for (const auto& f : sweep_stale_files(kExporterLogDir, kExporterLogHead))
+    std::cout << "swept stale exporter log " << f << " (left by a killed run)\n";
 
   RunReport report;
   report.tool_version = RETX_VERSION;

@@ -54,8 +54,9 @@ ExporterProcess::ExporterProcess(const std::string& bin, const std::vector<std::
                                  std::chrono::seconds ready_timeout) {
   const int port = free_loopback_port();
   url_ = "http://127.0.0.1:" + std::to_string(port);
-  char tmpl[] = "/tmp/retx-lab-exporter-XXXXXX";
-  UniqueFd log_fd(::mkstemp(tmpl));
+  // The pid in the name lets the next run sweep the log of a SIGKILLed one.
+  std::string tmpl = std::string(kExporterLogDir) + "/" + kExporterLogHead + std::to_string(::getpid()) + "-XXXXXX";
+  UniqueFd log_fd(::mkstemp(tmpl.data()));
   if (!log_fd) throw std::runtime_error(std::string("cannot create exporter log: ") + std::strerror(errno));
   log_path_ = tmpl;
 

@@ -12,6 +12,11 @@
 
 namespace retx::lab {
 
+// The started exporter's output goes to kExporterLogDir/<head><lab pid>-XXXXXX,
+// removed when it stops; sweep_stale_files() removes a killed run's.
+inline constexpr const char* kExporterLogDir = "/tmp";
+inline constexpr const char* kExporterLogHead = "retx-lab-exporter-";
+
 // retx-exporter next to this binary: <dir of /proc/self/exe>/../exporter/retx-exporter.
 std::string default_exporter_path();
 

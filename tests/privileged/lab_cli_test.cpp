@@ -11,6 +11,8 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <sys/stat.h>
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <sys/wait.h>
@@ -92,7 +94,9 @@ Done wait(const Proc& p, std::chrono::seconds limit = std::chrono::seconds(240))
   return d;
 }
 
-Done run(const std::vector<std::string>& args, uid_t uid = 0) { return wait(start(args, uid)); }
+Done run(const std::vector<std::string>& args, uid_t uid = 0, std::chrono::seconds limit = std::chrono::seconds(240)) {
+  return wait(start(args, uid), limit);
+}
 
 // Namespaces of one retx-lab process: their names carry its pid.
 std::vector<std::string> netns_of(pid_t pid) {
@@ -149,6 +153,15 @@ bool wait_for_netns(pid_t pid, std::chrono::seconds limit) {
   return false;
 }
 
+// The exporter logs a run with this pid created (/tmp/retx-lab-exporter-<pid>-*).
+std::vector<std::string> exporter_logs_of(pid_t pid) {
+  std::vector<std::string> out;
+  const std::string head = "retx-lab-exporter-" + std::to_string(pid) + "-";
+  for (const auto& e : fs::directory_iterator("/tmp"))
+    if (e.path().filename().string().rfind(head, 0) == 0) out.push_back(e.path().string());
+  return out;
+}
+
 std::vector<std::string> exporter_args() { return {"--exporter-bin", RETX_EXPORTER_BIN}; }
 
 std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b) {
@@ -196,10 +209,16 @@ TEST(LabCli, SigkilledRunIsSweptByTheNextRun) {
   auto left = netns_of(p.pid);
   EXPECT_FALSE(left.empty()) << "SIGKILL cannot clean up: the namespaces must still be there";
 
+  // Its exporter (SIGTERMed by the kernel when the lab died) left its log.
+  auto logs = exporter_logs_of(p.pid);
+  EXPECT_EQ(logs.size(), 1u) << "the killed run's exporter log should still be there";
+
   auto next = run(concat({"run", tiny_scenario_file(), "--reports-dir", reports.string()}, exporter_args()));
   EXPECT_EQ(next.code, 0) << next.out << next.err;
   for (const auto& n : left) EXPECT_NE(next.out.find("swept stale namespace " + n), std::string::npos) << next.out;
   EXPECT_TRUE(netns_of(p.pid).empty());
+  for (const auto& l : logs) EXPECT_NE(next.out.find("swept stale exporter log " + l), std::string::npos) << next.out;
+  EXPECT_TRUE(exporter_logs_of(p.pid).empty());
 }
 
 TEST(LabCli, SigtermRemovesEverythingAndExits143) {
@@ -291,6 +310,74 @@ TEST(LabCli, MalformedFileCreatesNothingAndExits2) {
   auto s = run({"check", (scratch() / "syntax.json").string()});
   EXPECT_EQ(s.code, 2);
   EXPECT_NE(s.err.find("syntax.json: line 2"), std::string::npos) << s.err;
+}
+
+// Inputs that are not plain files, too large, or name an unknown sysctl are
+// refused at once with one line naming the file: exit 2, nothing created.
+TEST(LabCli, BadInputFilesExit2AtOnce) {
+  auto dir = scratch() / "adir";
+  fs::create_directories(dir);
+  auto fifo = (scratch() / "fifo").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  for (const auto& [file, why] : std::vector<std::pair<std::string, std::string>>{
+           {"/dev/zero", "a character device, not a regular file"},
+           {dir.string(), "a directory, not a regular file"},
+           {fifo, "a FIFO, not a regular file"}}) {
+    auto d = run({"check", file}, 0, std::chrono::seconds(20));
+    EXPECT_EQ(d.code, 2) << file;
+    EXPECT_EQ(d.err, file + ": cannot read: " + why + "\n");
+  }
+  auto big = scratch() / "big.json";
+  std::ofstream(big) << std::string((16u << 20) + 1, ' ');
+  EXPECT_EQ(run({"check", big.string()}).err, big.string() + ": larger than the input limit of 16 MiB\n");
+  fs::remove(big);
+
+  auto sys = scratch() / "sysctl.json";
+  std::ofstream(sys) << R"({"suite": "s", "scenarios": [{"name": "s", "topology": {"sysctls": {"net.ipv4.tcp_sak": 0}},
+      "traffic": {"mode": "rr", "transactions": 2}, "expect": [{"check": "exporter_exact"}]}]})";
+  auto c = run({"check", sys.string()});
+  EXPECT_EQ(c.code, 2);
+  EXPECT_EQ(c.err.rfind(sys.string() + ": $.scenarios[0].topology.sysctls.net.ipv4.tcp_sak: no such sysctl", 0), 0u) << c.err;
+  auto p = start(concat({"run", sys.string(), "--reports-dir", (scratch() / "sys-reports").string()}, exporter_args()));
+  auto r = wait(p);
+  EXPECT_EQ(r.code, 2) << r.out << r.err;
+  EXPECT_TRUE(netns_of(p.pid).empty());
+}
+
+// Where the reports go is checked before the run spends anything on them.
+TEST(LabCli, UnwritableReportPathsExit2BeforeTheRun) {
+  std::ofstream(scratch() / "plain-file") << "x";
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"--reports-dir", (scratch() / "plain-file" / "reports").string()},
+           {"--reports-dir", "/proc/self/reports"},
+           {"--reports-dir", (scratch() / "ok-reports").string(), "--report", scratch().string()}}) {
+    auto p = start(concat(concat({"run", tiny_scenario_file()}, args), exporter_args()));
+    auto d = wait(p, std::chrono::seconds(30));
+    EXPECT_EQ(d.code, 2) << d.out << d.err;
+    EXPECT_EQ(d.err.rfind("retx-lab run: --report", 0), 0u) << d.err;
+    EXPECT_EQ(std::count(d.err.begin(), d.err.end(), '\n'), 1) << d.err;
+    EXPECT_EQ(d.out.find("retx-lab "), std::string::npos) << "the run started: " << d.out;
+    EXPECT_TRUE(netns_of(p.pid).empty());
+  }
+}
+
+// Two runs started in the same second keep both reports.
+TEST(LabCli, RunsInTheSameSecondKeepBothReports) {
+  auto reports = scratch() / "same-second";
+  auto a = start(concat({"run", tiny_scenario_file(), "--reports-dir", reports.string()}, exporter_args()));
+  auto b = start(concat({"run", tiny_scenario_file(), "--reports-dir", reports.string()}, exporter_args()));
+  auto da = wait(a), db = wait(b);
+  EXPECT_EQ(da.code, 0) << da.err;
+  EXPECT_EQ(db.code, 0) << db.err;
+  std::set<std::string> names;
+  for (const auto& e : fs::directory_iterator(reports)) names.insert(e.path().filename().string());
+  ASSERT_EQ(names.size(), 2u) << "one report replaced the other";
+  std::set<std::string> starts;
+  for (const auto& n : names) starts.insert(json::parse(slurp((reports / n).string()))["started_utc"].get<std::string>());
+  // Usually both start in the same second; then the later one is NAME-2.json.
+  if (starts.size() == 1)
+    EXPECT_TRUE(std::any_of(names.begin(), names.end(), [](const std::string& n) { return n.ends_with("-2.json"); }))
+        << *names.begin() << ", " << *names.rbegin();
 }
 
 TEST(LabCli, EnvironmentProblemsExit3) {

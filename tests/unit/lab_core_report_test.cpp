@@ -122,3 +122,33 @@ TEST(LabCoreCompare, MalformedOldReportIsBadInput) {
   bad["schema"] = "other/1";
   EXPECT_THROW(compare_reports(bad, "old.json", good, "new.json"), InputError);
 }
+
+TEST(LabCoreReport, TimestampedReportsNeverReplaceEachOther) {
+  auto dir = temp_dir() / "same-second";
+  auto path = default_report_path(dir.string(), "smoke", "20260101T000000Z");
+  EXPECT_EQ(write_new_report(sample_report(Verdict::Pass), path), path);
+  EXPECT_EQ(write_new_report(sample_report(Verdict::Fail), path), (dir / "smoke-20260101T000000Z-2.json").string());
+  EXPECT_EQ(write_new_report(sample_report(Verdict::Fail), path), (dir / "smoke-20260101T000000Z-3.json").string());
+  EXPECT_EQ(read_json_file(path)["verdict"], "pass") << "the first report was replaced";
+  int files = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir)) ++files;
+  EXPECT_EQ(files, 3) << "a .tmp was left behind";
+  std::filesystem::remove_all(dir.parent_path());
+}
+
+TEST(LabCoreReport, OutputPathsAreCheckedBeforeARun) {
+  auto dir = temp_dir() / "out";
+  EXPECT_EQ(output_path_problem((dir / "a" / "b").string(), true), std::nullopt);
+  EXPECT_TRUE(std::filesystem::is_directory(dir / "a" / "b"));
+  EXPECT_EQ(output_path_problem((dir / "r.json").string(), false), std::nullopt);
+  EXPECT_EQ(std::filesystem::directory_iterator(dir)->path(), dir / "a") << "the probe file was left behind";
+  EXPECT_EQ(output_path_problem((dir / "a").string(), false), (dir / "a").string() + ": is a directory, expected a file name");
+  std::ofstream(dir / "file") << "x";
+  auto p = output_path_problem((dir / "file" / "sub").string(), true);
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->rfind((dir / "file" / "sub").string() + ": cannot create directory", 0), 0u) << *p;
+  auto proc = output_path_problem("/proc/self/reports", true);
+  ASSERT_TRUE(proc.has_value());
+  EXPECT_EQ(proc->rfind("/proc/self/reports: ", 0), 0u) << *proc;
+  std::filesystem::remove_all(dir.parent_path());
+}
