@@ -14,6 +14,8 @@ namespace retx::lab {
 
 // retx-exporter next to this binary: <dir of /proc/self/exe>/../exporter/retx-exporter.
 std::string default_exporter_path();
+// build/top/retx-top next to this build's lab, as default_exporter_path.
+std::string default_top_path();
 
 class ExporterProcess {
  public:
