@@ -44,6 +44,9 @@ void fold_traffic(const TrafficRun& run, ScenarioMeasurements& m) {
     for (const auto& msg : r.error_messages) add_message(t, client_role + ": " + msg);
     for (const auto& si : r.sockets) add_socket(m, si.role == SocketRole::Client ? client_role : "server", si);
   }
+  for (const auto& [client, o] : run.open)
+    for (auto& n : m.namespaces)
+      if (n.role == "client" + std::to_string(client)) n.open = o;
   for (const auto& f : run.failures) {
     t.errors += 1;
     add_message(t, f);

@@ -20,11 +20,14 @@ namespace retx::lab {
 struct TrafficRun {
   std::vector<std::pair<int, TrafficResult>> results;
   std::vector<std::string> failures;
+  // hold_open: (1-based client, its sockets read while open).
+  std::vector<std::pair<int, OpenSockets>> open;
 };
 
 // Adds bytes, time, errors (at most 10 messages, "clientN: ..."), connect
 // times and socket counts to m.traffic, and each socket's TCP_INFO to the
-// namespace it lives in ("clientN" or "server"), which must already be in m.
+// namespace it lives in ("clientN" or "server"), which must already be in m,
+// and each client's while-open reading to its namespace.
 void fold_traffic(const TrafficRun& run, ScenarioMeasurements& m);
 
 // The exporter-wide self metrics: deltas of the counters, gauges as after.

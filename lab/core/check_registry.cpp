@@ -4,13 +4,15 @@ namespace retx::lab {
 
 // Each is defined in checks/<name>.cpp.
 extern const CheckKind kExporterExact, kSynCausesExact, kSocketTotals, kDropRateWilson, kClosureBound, kRatioModel,
-    kBaseline, kCounterDelta, kExporterDelta, kTrafficCheck, kExporterHealth, kPeerBudget, kDenominatorExact;
+    kBaseline, kCounterDelta, kExporterDelta, kTrafficCheck, kExporterHealth, kPeerBudget, kDenominatorExact,
+    kConnectionsExact, kHistogramCount, kSpuriousMatches;
 
 const std::vector<const CheckKind*>& check_registry() {
   static const std::vector<const CheckKind*> all = {
       &kExporterExact,  &kSynCausesExact, &kSocketTotals,  &kDropRateWilson, &kClosureBound,
       &kRatioModel,     &kBaseline,       &kCounterDelta,  &kExporterDelta,  &kTrafficCheck,
-      &kExporterHealth, &kPeerBudget,     &kDenominatorExact,
+      &kExporterHealth, &kPeerBudget,     &kDenominatorExact, &kConnectionsExact, &kHistogramCount,
+      &kSpuriousMatches,
   };
   return all;
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "impairment_spec.h"
+#include "open_sockets.h"
 #include "prom_text.h"
 #include "proc_net.h"
 
@@ -56,6 +57,7 @@ struct NamespaceMeasure {
   PromScrape exporter_before, exporter_after;  // already filtered to this netns
   ExporterNsDelta exporter;
   SocketTotals sockets;
+  OpenSockets open;  // the lab's sockets read while still open (traffic hold_open)
 };
 
 struct TrafficMeasure {

@@ -96,6 +96,7 @@ nlohmann::json traffic_to_json(const Scenario& s, const TrafficGroup& t) {
   nlohmann::json j = {{"mode", to_string(t.mode)},   {"direction", to_string(t.transfer)},
                       {"family", family_name(t.family)}, {"flows", t.flows},
                       {"pacing_mbit", t.pacing_mbit}, {"clients", s.clients_of(t)}};
+  if (t.hold_open) j["hold_open"] = true;
   if (t.mode == TrafficMode::Bulk) {
     if (t.bytes) j["bytes"] = t.bytes;
     else j["duration_s"] = t.duration_s;
@@ -149,6 +150,7 @@ nlohmann::json measurements_to_json(const ScenarioMeasurements& m) {
                     {"segs_out", n.sockets.segs_out},
                     {"data_segs_out", n.sockets.data_segs_out},
                     {"bytes_retrans", n.sockets.bytes_retrans}}}};
+    if (n.open.taken) ns[n.role]["open_sockets"] = to_json(n.open);
   }
   const auto& t = m.traffic;
   const auto& im = m.impairment;

@@ -52,7 +52,7 @@ std::string_view family_name(int family) { return family == AF_INET6 ? "ipv6" : 
 
 TrafficGroup parse_traffic(const JsonReader& r, int topology_clients) {
   r.expect_object({"clients", "mode", "direction", "family", "flows", "bytes", "duration_s", "request_bytes",
-                   "response_bytes", "transactions", "connections", "pacing_mbit", "connect_timeout_s", "timeout_s"});
+                   "response_bytes", "transactions", "connections", "pacing_mbit", "connect_timeout_s", "timeout_s", "hold_open"});
   TrafficGroup t;
   const auto mode = r.at("mode").as_enum({"bulk", "rr", "storm"});
   t.mode = mode == "bulk" ? TrafficMode::Bulk : mode == "rr" ? TrafficMode::RequestResponse : TrafficMode::Storm;
@@ -72,6 +72,10 @@ TrafficGroup parse_traffic(const JsonReader& r, int topology_clients) {
   t.max_seconds = r.number_or("timeout_s", 0.1, 3600, 30);
   t.io_timeout_s = std::min(15.0, t.max_seconds);
   parse_mode_keys(r, t);
+  t.hold_open = r.bool_or("hold_open", false);
+  // Only a client that sends last knows when it is done without closing.
+  if (t.hold_open && (t.mode == TrafficMode::Storm || (t.mode == TrafficMode::Bulk && t.transfer == Transfer::Download)))
+    r.at("hold_open").fail("only with bulk upload or rr traffic (the client must send last)");
   return t;
 }
 

@@ -35,6 +35,11 @@ struct TrafficSpec {
   double connect_timeout_s = 5.0;
   double io_timeout_s = 15.0;    // max silence on one read/write
   double max_seconds = 60.0;     // hard cap for the whole run
+  // Bulk upload and rr: every client socket, once all it sent is
+  // acknowledged, waits (still ESTABLISHED) until all the run's client
+  // sockets got there; the driver's while-open callback measures them; then
+  // the exchange ends as usual (lab/kernel/traffic.h).
+  bool hold_open = false;
 };
 
 enum class SocketRole { Client, Server };

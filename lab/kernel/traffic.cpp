@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -26,6 +27,16 @@ double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock:
 // SO_MAX_PACING_RATE takes bytes per second.
 std::uint64_t pacing_bytes_per_s(const TrafficSpec& s) { return static_cast<std::uint64_t>(s.pacing_mbit * 1e6 / 8); }
 
+// hold_open: the client workers that have neither parked their socket nor
+// given up, the parked sockets (fd, identity), and whether they were released.
+struct Hold {
+  std::mutex mu;
+  std::condition_variable cv;
+  int pending = 0;
+  std::vector<std::pair<int, SocketInfo>> held;
+  bool released = false;
+};
+
 // Shared state of one run; every worker reports into it under the mutex.
 struct Run {
   const TrafficSpec& spec;
@@ -35,8 +46,10 @@ struct Run {
   TrafficResult res;
   std::atomic<std::uint64_t> accepted{0};
   std::atomic<bool> clients_done{false};
+  Hold hold;
 
   explicit Run(const TrafficSpec& s) : spec(s) {
+    hold.pending = s.hold_open ? s.flows : 0;  // one connection per worker outside storm mode
     deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s.max_seconds));
   }
   sock::Limits limits() const { return {spec.io_timeout_s, deadline}; }
@@ -75,6 +88,46 @@ std::uint64_t send_bulk(Run& run, int fd) {
   return sent;
 }
 
+// Parks a client socket whose data is all acknowledged until run_traffic's
+// thread has measured every parked one. A wait cut short by the deadline
+// takes the socket back out, so it is never read once it may be closed.
+void park(Run& run, int fd, const SocketInfo& id, bool& parked) {
+  if (!run.spec.hold_open) return;
+  sock::wait_acked(fd, run.limits());
+  auto& h = run.hold;
+  std::unique_lock lk(h.mu);
+  h.held.emplace_back(fd, id);
+  parked = true;
+  if (--h.pending == 0) h.cv.notify_all();
+  if (!h.cv.wait_until(lk, run.deadline, [&] { return h.released; }))
+    std::erase_if(h.held, [&](const auto& p) { return p.first == fd; });
+}
+
+// A client worker that will never park (it failed) stops being waited for.
+void give_up_parking(Run& run) {
+  auto& h = run.hold;
+  std::lock_guard lk(h.mu);
+  if (--h.pending == 0) h.cv.notify_all();
+}
+
+// run_traffic's thread: once every worker parked or gave up, TCP_INFO of the
+// parked sockets goes to while_open, then they are released.
+void measure_parked(Run& run, const WhileOpen& while_open) {
+  auto& h = run.hold;
+  std::unique_lock lk(h.mu);
+  try {
+    if (!h.cv.wait_until(lk, run.deadline, [&] { return h.pending == 0; }))
+      throw std::runtime_error("run time cap reached before every client was done sending");
+    std::vector<SocketInfo> open;
+    for (const auto& [fd, id] : h.held) open.push_back(sock::snapshot(fd, id));
+    if (while_open) while_open(open);
+  } catch (const std::exception& e) {
+    run.error("hold_open", e);
+  }
+  h.released = true;
+  h.cv.notify_all();
+}
+
 // The sender closes its half first and waits for the peer's EOF: by then all
 // data is acknowledged, so TCP_INFO holds the socket's final retransmissions.
 SocketInfo finish_as_sender(Run& run, int fd, SocketInfo id, std::uint64_t sent) {
@@ -98,7 +151,8 @@ void record_failed(Run& run, const UniqueFd& fd, const SocketInfo& id) {
   }
 }
 
-void client_connection(Run& run, int worker, std::uint32_t conn, std::uint16_t port, const std::string& addr) {
+void client_connection(Run& run, int worker, std::uint32_t conn, std::uint16_t port, const std::string& addr,
+                       bool& parked) {
   const auto& s = run.spec;
   std::string where = "client flow " + std::to_string(worker) + " conn " + std::to_string(conn);
   UniqueFd fd;
@@ -117,7 +171,9 @@ void client_connection(Run& run, int worker, std::uint32_t conn, std::uint16_t p
       si.bytes_received = received;
     } else if (s.mode == TrafficMode::Bulk) {
       sock::set_pacing(fd.get(), pacing_bytes_per_s(s));
-      si = finish_as_sender(run, fd.get(), id, send_bulk(run, fd.get()));
+      const std::uint64_t sent = send_bulk(run, fd.get());
+      park(run, fd.get(), id, parked);
+      si = finish_as_sender(run, fd.get(), id, sent);
     } else {
       std::uint32_t n = s.mode == TrafficMode::Storm ? 1 : s.transactions;
       sock::set_pacing(fd.get(), pacing_bytes_per_s(s));
@@ -129,6 +185,7 @@ void client_connection(Run& run, int worker, std::uint32_t conn, std::uint16_t p
         }
         received += s.response_bytes;
       }
+      park(run, fd.get(), id, parked);
       si = finish_as_sender(run, fd.get(), id, std::uint64_t{n} * s.request_bytes);
       si.bytes_received += received;
     }
@@ -188,6 +245,27 @@ void server_worker(Run& run, int listen_fd, std::uint64_t expected) {
   }
 }
 
+// One client worker, in the client's namespace: its connection, or its share
+// of the storm's.
+void client_worker(Run& run, int w, const std::string& client_ns, std::uint16_t port, const std::string& addr,
+                   std::atomic<std::uint32_t>& next_conn, bool& parked) {
+  try {
+    retx::enter_netns(client_ns);
+  } catch (const std::exception& e) {
+    run.error("client flow " + std::to_string(w), e);
+    return;
+  }
+  if (run.spec.mode != TrafficMode::Storm) {
+    client_connection(run, w, 0, port, addr, parked);
+    return;
+  }
+  for (;;) {
+    std::uint32_t c = next_conn.fetch_add(1);
+    if (c >= run.spec.connections || run.past_deadline()) return;
+    client_connection(run, w, c, port, addr, parked);
+  }
+}
+
 }  // namespace
 
 std::string traffic_spec_error(const TrafficSpec& s, int clients) {
@@ -200,6 +278,8 @@ std::string traffic_spec_error(const TrafficSpec& s, int clients) {
   if (!(s.max_seconds > 0) || !(s.io_timeout_s > 0) || !(s.connect_timeout_s > 0)) {
     return "traffic timeouts (max_seconds, io_timeout_s, connect_timeout_s) must be > 0";
   }
+  if (s.hold_open && (s.mode == TrafficMode::Storm || (s.mode == TrafficMode::Bulk && s.transfer == Transfer::Download)))
+    return "traffic.hold_open: only with bulk upload or rr traffic";
   switch (s.mode) {
     case TrafficMode::Bulk:
       if (s.bytes == 0 && !(s.duration_s > 0)) return "traffic: bulk needs bytes > 0 or duration_s > 0";
@@ -216,7 +296,7 @@ std::string traffic_spec_error(const TrafficSpec& s, int clients) {
   return {};
 }
 
-TrafficResult run_traffic(const Topology& topo, const TrafficSpec& spec) {
+TrafficResult run_traffic(const Topology& topo, const TrafficSpec& spec, const WhileOpen& while_open) {
   if (auto err = traffic_spec_error(spec, static_cast<int>(topo.clients().size())); !err.empty()) {
     throw std::invalid_argument(err);
   }
@@ -235,23 +315,12 @@ TrafficResult run_traffic(const Topology& topo, const TrafficSpec& spec) {
   std::atomic<std::uint32_t> next_conn{0};
   for (int w = 0; w < spec.flows; ++w) {
     clients.emplace_back([&, w] {
-      try {
-        retx::enter_netns(client_ns);
-      } catch (const std::exception& e) {
-        run.error("client flow " + std::to_string(w), e);
-        return;
-      }
-      if (spec.mode != TrafficMode::Storm) {
-        client_connection(run, w, 0, port, addr);
-        return;
-      }
-      for (;;) {
-        std::uint32_t c = next_conn.fetch_add(1);
-        if (c >= spec.connections || run.past_deadline()) return;
-        client_connection(run, w, c, port, addr);
-      }
+      bool parked = false;
+      client_worker(run, w, client_ns, port, addr, next_conn, parked);
+      if (spec.hold_open && !parked) give_up_parking(run);
     });
   }
+  if (spec.hold_open) measure_parked(run, while_open);
   for (auto& t : clients) t.join();
   run.clients_done.store(true);
   for (auto& t : servers) t.join();

@@ -15,6 +15,13 @@
 //   side) just before close and returned in `sockets`.
 // - pacing_mbit > 0 sets SO_MAX_PACING_RATE on the sending sockets
 //   (an unpaced veth run shows spurious, DSACK-explained retransmits).
+// - hold_open (bulk upload, rr): each client socket, once everything it sent
+//   is acknowledged (SIOCOUTQ 0), waits still ESTABLISHED; when every client
+//   worker arrived or gave up, run_traffic's own thread takes TCP_INFO of the
+//   waiting sockets and hands it to `while_open` (which may read them from
+//   outside, e.g. with retx-top) before releasing them to finish as usual.
+//   The server side waits in recv meanwhile, so `while_open` must return well
+//   within io_timeout_s; so must the slowest client after the fastest.
 // - Nothing waits forever: connect, every read/write and the whole run have
 //   timeouts. A failure (timeout, reset) is counted in `errors` with a
 //   message; run_traffic only throws for bad input (std::invalid_argument)
@@ -24,13 +31,19 @@
 #include "topology.h"
 #include "traffic_spec.h"
 
+#include <functional>
 #include <string>
+#include <vector>
 
 namespace retx::lab {
 
 // Empty when valid, else one line naming the bad field.
 std::string traffic_spec_error(const TrafficSpec& spec, int clients_in_topology);
 
-TrafficResult run_traffic(const Topology& topo, const TrafficSpec& spec);
+// Called once per run with hold_open, from run_traffic's calling thread, with
+// the TCP_INFO of every client socket held open at that moment.
+using WhileOpen = std::function<void(const std::vector<SocketInfo>& open)>;
+
+TrafficResult run_traffic(const Topology& topo, const TrafficSpec& spec, const WhileOpen& while_open = {});
 
 }  // namespace retx::lab

@@ -2,7 +2,9 @@
 
 #include <arpa/inet.h>
 #include <linux/tcp.h>
+#include <linux/sockios.h>
 #include <netinet/in.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -10,6 +12,7 @@
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
+#include <thread>
 
 namespace retx::lab::sock {
 namespace {
@@ -146,6 +149,20 @@ std::uint64_t drain_to_eof(int fd, const Limits& lim) {
     }
     if (r == 0) return total;
     total += static_cast<std::uint64_t>(r);
+  }
+}
+
+void wait_acked(int fd, const Limits& lim) {
+  const auto give_up =
+      std::min(lim.deadline, std::chrono::steady_clock::now() +
+                                 std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                     std::chrono::duration<double>(lim.io_timeout_s)));
+  for (;;) {
+    int outq = 0;
+    if (ioctl(fd, SIOCOUTQ, &outq) < 0) fail("ack wait: SIOCOUTQ", errno);
+    if (outq == 0) return;
+    if (std::chrono::steady_clock::now() >= give_up) throw std::runtime_error("ack wait: timeout");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
 }
 

@@ -37,6 +37,10 @@ bool recv_exact(int fd, std::uint64_t n, const Limits& lim);
 // Reads until EOF, returning the bytes read.
 std::uint64_t drain_to_eof(int fd, const Limits& lim);
 
+// Waits until everything sent on fd is acknowledged (SIOCOUTQ: unsent plus
+// unacknowledged bytes = 0); throws "ack wait: timeout" like the calls above.
+void wait_acked(int fd, const Limits& lim);
+
 // Role, family and ports, taken while the connection is up (getpeername
 // fails once the peer has reset or closed).
 SocketInfo identify(int fd, SocketRole role, int family);

@@ -43,12 +43,21 @@ int free_loopback_port() {
 
 }  // namespace
 
-std::string default_exporter_path() {
+namespace {
+
+// DIR/NAME in the build tree this binary runs from (build/lab/retx-lab →
+// build/DIR/NAME), or NAME alone when /proc/self/exe cannot be read.
+std::string sibling_binary(const char* dir, const char* name) {
   std::error_code ec;
   auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (ec) return "retx-exporter";
-  return (self.parent_path().parent_path() / "exporter" / "retx-exporter").lexically_normal().string();
+  if (ec) return name;
+  return (self.parent_path().parent_path() / dir / name).lexically_normal().string();
 }
+
+}  // namespace
+
+std::string default_exporter_path() { return sibling_binary("exporter", "retx-exporter"); }
+std::string default_top_path() { return sibling_binary("top", "retx-top"); }
 
 ExporterProcess::ExporterProcess(const std::string& bin, const std::vector<std::string>& args,
                                  std::chrono::seconds ready_timeout) {

@@ -19,6 +19,8 @@ inline constexpr const char* kExporterLogHead = "retx-lab-exporter-";
 
 // retx-exporter next to this binary: <dir of /proc/self/exe>/../exporter/retx-exporter.
 std::string default_exporter_path();
+// build/top/retx-top next to this build's lab, as default_exporter_path.
+std::string default_top_path();
 
 class ExporterProcess {
  public:

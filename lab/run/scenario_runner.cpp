@@ -14,6 +14,7 @@
 #include "exporter_process.h"
 #include "impairment.h"
 #include "quiescence.h"
+#include "run_cmd.h"
 #include "topology.h"
 #include "traffic.h"
 
@@ -37,6 +38,24 @@ std::vector<RoleNs> roles_of(const Topology& topo) {
   return out;
 }
 
+// hold_open: what retx-top lists in the client's namespace while the lab's
+// sockets there are open, paired with their TCP_INFO. Bounded well below the
+// server side's read timeout, which runs meanwhile.
+OpenSockets read_open(const Namespace& ns, const std::vector<SocketInfo>& held) {
+  const std::vector<std::string> argv = {default_top_path(), "--once", "--json", "--causes", "none",
+                                         "--netns", std::to_string(ns.inode)};
+  CmdResult r;
+  try {
+    r = try_cmd(argv, {}, std::chrono::seconds(8));
+  } catch (const std::exception& e) {
+    r.err = e.what();  // could not even start it (not built?)
+  }
+  if (r.exit_code == 0) return match_top_json(held, r.out);
+  OpenSockets o = match_top_json(held, "{\"connections\": []}");
+  o.error = "`" + format_argv(argv) + "` failed (exit " + std::to_string(r.exit_code) + "): " + first_line(r.err);
+  return o;
+}
+
 // Traffic of every group on every client it names, all at once.
 TrafficRun drive_traffic(const Topology& topo, const Scenario& s) {
   TrafficRun out;
@@ -47,8 +66,13 @@ TrafficRun drive_traffic(const Topology& topo, const Scenario& s) {
       TrafficSpec spec = g;
       spec.client_index = c - 1;
       threads.emplace_back([&, c, spec] {
+        auto while_open = [&, c](const std::vector<SocketInfo>& held) {
+          auto o = read_open(topo.client(c - 1), held);
+          std::lock_guard lk(mu);
+          out.open.emplace_back(c, std::move(o));
+        };
         try {
-          auto r = run_traffic(topo, spec);
+          auto r = run_traffic(topo, spec, while_open);
           std::lock_guard lk(mu);
           out.results.emplace_back(c, std::move(r));
         } catch (const std::exception& e) {

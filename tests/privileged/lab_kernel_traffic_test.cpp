@@ -2,6 +2,7 @@
 // mode, TCP_INFO from every socket, and per-namespace counters.
 #include "cleanup.h"
 #include "counters.h"
+#include "run_cmd.h"
 #include "topology.h"
 #include "traffic.h"
 
@@ -97,6 +98,45 @@ TEST_F(LabKernelTraffic, RequestResponseAndStorm) {
   EXPECT_EQ(st.connections, 200u);
   EXPECT_EQ(st.sockets.size(), 400u);
   EXPECT_EQ(st.connect_seconds.size(), 200u);
+}
+
+// hold_open: while_open runs once, on every client socket, while each is
+// still ESTABLISHED with all it sent acknowledged; the FIN comes after.
+TEST_F(LabKernelTraffic, HoldOpenMeasuresEstablishedSockets) {
+  TrafficSpec bulk;
+  bulk.flows = 3;
+  bulk.bytes = 1 << 20;
+  bulk.hold_open = true;
+  TrafficSpec rr;
+  rr.mode = TrafficMode::RequestResponse;
+  rr.family = AF_INET6;
+  rr.transactions = 5;
+  rr.hold_open = true;
+  for (const auto& spec : {bulk, rr}) {
+    std::vector<SocketInfo> held;
+    int calls = 0;
+    std::string established;
+    auto r = run_traffic(*topo, spec, [&](const std::vector<SocketInfo>& open) {
+      ++calls;
+      held = open;
+      established = run_cmd({"ss", "-Htn", "-N", topo->client(0).name, "state", "established"}).out;
+    });
+    expect_clean(r);
+    EXPECT_EQ(calls, 1);
+    ASSERT_EQ(held.size(), static_cast<size_t>(spec.flows));
+    for (const auto& h : held) {
+      EXPECT_NE(established.find(":" + std::to_string(h.local_port) + " "), std::string::npos)
+          << "port " << h.local_port << " not ESTABLISHED while held:\n" << established;
+      for (const auto& fin : r.sockets) {
+        if (fin.role == SocketRole::Client && fin.local_port == h.local_port) {
+          EXPECT_GT(fin.tcpi_segs_out, h.tcpi_segs_out) << "the FIN (at least) leaves after the measurement";
+        }
+      }
+    }
+  }
+  TrafficSpec download = bulk;
+  download.transfer = Transfer::Download;
+  EXPECT_THROW(run_traffic(*topo, download), std::invalid_argument) << "a receiving client cannot tell it is done";
 }
 
 TEST_F(LabKernelTraffic, CountersAreIsolatedPerNamespace) {

@@ -65,6 +65,18 @@ TEST(LabCoreAttemptMeasure, TrafficOfEveryClientIsFoldedPerNamespace) {
   EXPECT_EQ(m.by_role("router")->sockets.sockets, 0);
 }
 
+TEST(LabCoreAttemptMeasure, OpenSocketReadingsGoToTheirClient) {
+  TrafficRun run;
+  run.open = {{2, match_top_json({sock(SocketRole::Client, 1, 9)}, R"({"connections": []})")}};
+  auto m = with_roles({"client1", "client2", "server"});
+  fold_traffic(run, m);
+  EXPECT_FALSE(m.by_role("client1")->open.taken);
+  ASSERT_TRUE(m.by_role("client2")->open.taken);
+  ASSERT_EQ(m.by_role("client2")->open.sockets.size(), 1u);
+  EXPECT_FALSE(m.by_role("client2")->open.sockets[0].listed);
+  EXPECT_EQ(m.by_role("client2")->open.sockets[0].tcpi_segs_out, 9u);
+}
+
 TEST(LabCoreAttemptMeasure, ErrorMessagesStopAtTen) {
   TrafficRun run;
   for (int i = 0; i < 12; ++i) run.failures.push_back("client1: boom " + std::to_string(i));

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "check_registry.h"
+#include "input_error.h"
+#include "open_sockets.h"
 #include "scenario_parse.h"
 
 using namespace retx::lab;
@@ -10,14 +12,17 @@ using nlohmann::json;
 
 namespace {
 
-// A scenario with the given impairment/topology and a single check.
-Scenario scenario_with(const json& check, const json& impairment = {{"kind", "none"}}, int clients = 1) {
+const json kBulk = {{"mode", "bulk"}, {"bytes", 1000}};
+
+// A scenario with the given impairment/topology/traffic and a single check.
+Scenario scenario_with(const json& check, const json& impairment = {{"kind", "none"}}, int clients = 1,
+                       const json& traffic = kBulk) {
   json d = {{"suite", "t"},
             {"scenarios",
              {{{"name", "s"},
                {"topology", {{"clients", clients}}},
                {"impairment", impairment},
-               {"traffic", {{"mode", "bulk"}, {"bytes", 1000}}},
+               {"traffic", traffic},
                {"expect", {check}}}}}};
   return parse_suite(d, "t.json").scenarios.at(0);
 }
@@ -304,4 +309,98 @@ TEST(LabCoreChecks, ProbeMissesNeverExcuseAShortfall) {
   auto r = eval(s, m);
   EXPECT_EQ(r.verdict, Verdict::Fail);
   EXPECT_NE(r.reason.find("probe_misses 2"), std::string::npos) << r.reason;
+}
+
+TEST(LabCoreChecks, HistogramCountEqualsClosedSockets) {
+  auto s = scenario_with({{"check", "histogram_count"}});
+  ScenarioMeasurements m;
+  const std::string c = "tcp_connection_retransmission_ratio_count{netns=\"3\"} ";
+  m.namespaces.push_back(ns("client1", 3, {}, c + "2\n"));
+  m.namespaces[0].exporter_before = prom(c + "5\n");  // the namespace's earlier life does not count
+  m.namespaces[0].exporter_after = prom(c + "7\n");
+  m.namespaces[0].sockets.sockets = 2;
+  m.namespaces.push_back(ns("router", 4, {}));  // closed nothing, has no series: 0 = 0
+  EXPECT_EQ(eval(s, m).verdict, Verdict::Pass) << eval(s, m).reason;
+  m.namespaces[0].sockets.sockets = 3;
+  auto r = eval(s, m);
+  EXPECT_EQ(r.verdict, Verdict::Fail);
+  EXPECT_NE(r.reason.find("count +2 vs 3"), std::string::npos) << r.reason;
+  m.namespaces[0].exporter_after = prom("");  // sockets closed but no series: a failure
+  m.namespaces[0].exporter_before = prom("");
+  m.namespaces[0].sockets.sockets = 0;
+  m.namespaces[1].sockets.sockets = 1;
+  EXPECT_EQ(eval(s, m).verdict, Verdict::Fail);
+}
+
+TEST(LabCoreChecks, SpuriousMatchesTheDsackCounter) {
+  auto s = scenario_with({{"check", "spurious_matches"}, {"namespaces", {"sender"}}});
+  ScenarioMeasurements m;
+  m.namespaces.push_back(ns("client1", 9, {{"TcpExt.TCPDSACKRecvSegs", 14}},
+                            "tcp_dsack_received_segments_total{netns=\"9\"} 14\n"));
+  EXPECT_EQ(eval(s, m).verdict, Verdict::Pass);
+  m.namespaces[0].kernel["TcpExt.TCPDSACKRecvSegs"] = 15;
+  auto r = eval(s, m);
+  EXPECT_EQ(r.verdict, Verdict::Fail);
+  EXPECT_NE(r.reason.find("TCPDSACKRecvSegs +15 vs served +14"), std::string::npos) << r.reason;
+  m.namespaces[0].kernel["TcpExt.TCPDSACKRecvSegs"] = 0;
+  m.namespaces[0].exporter_after = prom("");  // no series is a failure, not 0 = 0
+  EXPECT_EQ(eval(s, m).verdict, Verdict::Fail);
+}
+
+namespace {
+
+SocketInfo held(std::uint16_t lport, std::uint64_t retrans, std::uint64_t segs) {
+  SocketInfo si;
+  si.local_port = lport;
+  si.remote_port = 5201;
+  si.tcpi_total_retrans = retrans;
+  si.tcpi_segs_out = segs;
+  return si;
+}
+
+std::string top_conn(int lport, int retrans, int segs) {
+  return "{\"local_port\": " + std::to_string(lport) + ", \"remote_port\": 5201, \"retrans_segs\": " +
+         std::to_string(retrans) + ", \"segs_out\": " + std::to_string(segs) + ", \"state\": \"ESTABLISHED\"}";
+}
+
+const json kHeldBulk = {{"mode", "bulk"}, {"bytes", 1000}, {"flows", 2}, {"hold_open", true}};
+
+}  // namespace
+
+TEST(LabCoreChecks, ConnectionsExactComparesRetxTopWithTcpInfo) {
+  auto s = scenario_with({{"check", "connections_exact"}}, {{"kind", "none"}}, 1, kHeldBulk);
+  ScenarioMeasurements m;
+  m.namespaces.push_back(ns("client1", 2, {}));
+  m.namespaces.push_back(ns("server", 5, {}));  // not a client: not judged by default
+  const std::vector<SocketInfo> socks = {held(40001, 3, 900), held(40002, 0, 700)};
+  const std::string other = "{\"local_port\": 5201, \"remote_port\": 40001, \"retrans_segs\": 0, \"segs_out\": 5}";
+  m.namespaces[0].open =
+      match_top_json(socks, "{\"connections\": [" + top_conn(40001, 3, 900) + "," + other + "," + top_conn(40002, 0, 700) + "]}");
+  auto r = eval(s, m);
+  EXPECT_EQ(r.verdict, Verdict::Pass) << r.reason;
+  EXPECT_FALSE(r.measured.contains("server"));
+  m.namespaces[0].open = match_top_json(socks, "{\"connections\": [" + top_conn(40001, 2, 900) + "]}");
+  r = eval(s, m);
+  EXPECT_EQ(r.verdict, Verdict::Fail);
+  EXPECT_NE(r.reason.find("40001->5201 retx-top retrans_segs 2 segs_out 900 vs TCP_INFO 3 / 900"), std::string::npos)
+      << r.reason;
+  EXPECT_NE(r.reason.find("40002->5201 not listed"), std::string::npos) << r.reason;
+  m.namespaces[0].open = match_top_json(socks, "not json");
+  r = eval(s, m);
+  EXPECT_EQ(r.verdict, Verdict::Fail);
+  EXPECT_NE(r.reason.find("retx-top's JSON"), std::string::npos) << r.reason;
+  m.namespaces[0].open = {};  // no while-open reading at all
+  EXPECT_EQ(eval(s, m).verdict, Verdict::Fail);
+  m.namespaces[0].open = match_top_json({}, "{\"connections\": []}");  // read, but nothing was open
+  EXPECT_EQ(eval(s, m).verdict, Verdict::Fail);
+}
+
+TEST(LabCoreChecks, ConnectionsExactNeedsHeldSockets) {
+  EXPECT_THROW(scenario_with({{"check", "connections_exact"}}), InputError);
+  const json download = {{"mode", "bulk"}, {"bytes", 1000}, {"direction", "download"}, {"hold_open", true}};
+  EXPECT_THROW(scenario_with({{"check", "denominator_exact"}}, {{"kind", "none"}}, 1, download), InputError);
+  const json storm = {{"mode", "storm"}, {"connections", 10}, {"hold_open", true}};
+  EXPECT_THROW(scenario_with({{"check", "denominator_exact"}}, {{"kind", "none"}}, 1, storm), InputError);
+  const json rr = {{"mode", "rr"}, {"transactions", 2}, {"hold_open", true}};
+  EXPECT_TRUE(scenario_with({{"check", "connections_exact"}}, {{"kind", "none"}}, 1, rr).primary_traffic().hold_open);
 }
