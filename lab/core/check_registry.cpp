@@ -4,13 +4,14 @@ namespace retx::lab {
 
 // Each is defined in checks/<name>.cpp.
 extern const CheckKind kExporterExact, kSynCausesExact, kSocketTotals, kDropRateWilson, kClosureBound, kRatioModel,
-    kBaseline, kCounterDelta, kExporterDelta, kTrafficCheck, kExporterHealth, kPeerBudget, kDenominatorExact;
+    kBaseline, kCounterDelta, kExporterDelta, kTrafficCheck, kExporterHealth, kPeerBudget, kDenominatorExact,
+    kChurnExact, kChurnCleanup;
 
 const std::vector<const CheckKind*>& check_registry() {
   static const std::vector<const CheckKind*> all = {
       &kExporterExact,  &kSynCausesExact, &kSocketTotals,  &kDropRateWilson, &kClosureBound,
       &kRatioModel,     &kBaseline,       &kCounterDelta,  &kExporterDelta,  &kTrafficCheck,
-      &kExporterHealth, &kPeerBudget,     &kDenominatorExact,
+      &kExporterHealth, &kPeerBudget,     &kDenominatorExact, &kChurnExact,    &kChurnCleanup,
   };
   return all;
 }

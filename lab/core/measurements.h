@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "churn_spec.h"
 #include "impairment_spec.h"
 #include "prom_text.h"
 #include "proc_net.h"
@@ -87,6 +88,7 @@ struct ScenarioMeasurements {
   ExporterSelf exporter;
   bool quiesced = true;  // counters stopped moving before "after" was read
   double quiesce_seconds = 0;
+  ChurnMeasure churn;  // churn scenarios only (namespaces above stay empty)
 
   const NamespaceMeasure* by_role(std::string_view role) const;
 };
