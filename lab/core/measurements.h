@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "churn_spec.h"
 #include "impairment_spec.h"
 #include "open_sockets.h"
 #include "prom_text.h"
@@ -89,6 +90,7 @@ struct ScenarioMeasurements {
   ExporterSelf exporter;
   bool quiesced = true;  // counters stopped moving before "after" was read
   double quiesce_seconds = 0;
+  ChurnMeasure churn;  // churn scenarios only (namespaces above stay empty)
 
   const NamespaceMeasure* by_role(std::string_view role) const;
 };

@@ -121,7 +121,8 @@ nlohmann::json scenario_to_json(const Scenario& s) {
           {"traffic", groups},
           {"exporter_args", s.exporter_args},
           {"repeat", {{"count", s.repeat.count}, {"quorum", s.repeat.quorum}}},
-          {"quiesce_ms", s.quiesce_ms}};
+          {"quiesce_ms", s.quiesce_ms},
+          {"churn", {{"cycles", s.churn.cycles}, {"warmup_cycles", s.churn.warmup_cycles}}}};
 }
 
 nlohmann::json measurements_to_json(const ScenarioMeasurements& m) {
@@ -154,7 +155,7 @@ nlohmann::json measurements_to_json(const ScenarioMeasurements& m) {
   }
   const auto& t = m.traffic;
   const auto& im = m.impairment;
-  return {{"namespaces", ns},
+  nlohmann::json out = {{"namespaces", ns},
           {"traffic",
            {{"bytes", t.bytes},
             {"seconds", t.seconds},
@@ -183,6 +184,8 @@ nlohmann::json measurements_to_json(const ScenarioMeasurements& m) {
             {"peer_series_budget", m.exporter.peer_series_budget}}},
           {"quiesced", m.quiesced},
           {"quiesce_seconds", m.quiesce_seconds}};
+  if (!m.churn.cycles.empty()) out["churn"] = churn_to_json(m.churn);
+  return out;
 }
 
 namespace {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "churn_spec.h"
 #include "impairment_spec.h"
 #include "topology_spec.h"
 #include "traffic_spec.h"
@@ -37,6 +38,7 @@ struct Scenario {
   // what the roles "sender"/"receiver" mean.
   std::vector<TrafficGroup> traffic;
   std::vector<std::string> exporter_args;  // needs an exporter started with these flags
+  ChurnSpec churn;  // active: the topology is built and deleted churn.cycles times (churn_spec.h)
   RepeatConfig repeat;
   double quiesce_ms = 300;  // counters must stay still this long before "after" is read
   std::vector<CheckSpec> checks;

@@ -20,7 +20,7 @@ namespace {
 
 Scenario parse_scenario(const JsonReader& r) {
   r.expect_object({"name", "description", "topology", "impairment", "traffic", "exporter", "repeat",
-                   "quiesce_ms", "expect"});
+                   "quiesce_ms", "churn", "expect"});
   Scenario s;
   s.source_file = r.file();
   s.json_path = r.path();
@@ -42,6 +42,7 @@ Scenario parse_scenario(const JsonReader& r) {
     e->expect_object({"args"});
     for (const auto& a : e->at("args").items()) s.exporter_args.push_back(a.as_string());
   }
+  if (auto c = r.find("churn")) s.churn = parse_churn(*c);
   if (auto rp = r.find("repeat")) {
     rp->expect_object({"count", "quorum"});
     s.repeat.count = static_cast<int>(rp->at("count").as_integer(1, 100));

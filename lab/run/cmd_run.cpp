@@ -87,6 +87,7 @@ std::unique_ptr<ExporterProcess> start_environment(RunContext& ctx, RunReport& r
   if (!ctx.exporter_bin.empty()) {
     exporter = std::make_unique<ExporterProcess>(ctx.exporter_bin, std::vector<std::string>{});
     ctx.exporter_url = exporter->url();
+    ctx.exporter_pid = exporter->pid();
   }
   report.exporter = {{"mode", exporter ? "started" : "url"}, {"url", ctx.exporter_url}, {"binary", ctx.exporter_bin}};
   report.exporter.update(probe_facts(scrape_metrics(ctx.exporter_url)));

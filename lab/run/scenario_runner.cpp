@@ -3,11 +3,12 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <thread>
 
 #include "attempt_measure.h"
+#include "attempt_steps.h"
+#include "churn_runner.h"
 #include "check_registry.h"
 #include "cleanup.h"
 #include "counters.h"
@@ -16,7 +17,6 @@
 #include "quiescence.h"
 #include "run_cmd.h"
 #include "topology.h"
-#include "traffic.h"
 
 namespace retx::lab {
 
@@ -24,66 +24,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-
-struct RoleNs {
-  std::string role;
-  Namespace ns;
-};
-
-std::vector<RoleNs> roles_of(const Topology& topo) {
-  std::vector<RoleNs> out;
-  for (size_t i = 0; i < topo.clients().size(); ++i) out.push_back({"client" + std::to_string(i + 1), topo.clients()[i]});
-  out.push_back({"router", topo.router()});
-  out.push_back({"server", topo.server()});
-  return out;
-}
-
-// hold_open: what retx-top lists in the client's namespace while the lab's
-// sockets there are open, paired with their TCP_INFO. Bounded well below the
-// server side's read timeout, which runs meanwhile.
-OpenSockets read_open(const Namespace& ns, const std::vector<SocketInfo>& held) {
-  const std::vector<std::string> argv = {default_top_path(), "--once", "--json", "--causes", "none",
-                                         "--netns", std::to_string(ns.inode)};
-  CmdResult r;
-  try {
-    r = try_cmd(argv, {}, std::chrono::seconds(8));
-  } catch (const std::exception& e) {
-    r.err = e.what();  // could not even start it (not built?)
-  }
-  if (r.exit_code == 0) return match_top_json(held, r.out);
-  OpenSockets o = match_top_json(held, "{\"connections\": []}");
-  o.error = "`" + format_argv(argv) + "` failed (exit " + std::to_string(r.exit_code) + "): " + first_line(r.err);
-  return o;
-}
-
-// Traffic of every group on every client it names, all at once.
-TrafficRun drive_traffic(const Topology& topo, const Scenario& s) {
-  TrafficRun out;
-  std::mutex mu;
-  std::vector<std::thread> threads;
-  for (const auto& g : s.traffic)
-    for (int c : s.clients_of(g)) {
-      TrafficSpec spec = g;
-      spec.client_index = c - 1;
-      threads.emplace_back([&, c, spec] {
-        auto while_open = [&, c](const std::vector<SocketInfo>& held) {
-          auto o = read_open(topo.client(c - 1), held);
-          std::lock_guard lk(mu);
-          out.open.emplace_back(c, std::move(o));
-        };
-        try {
-          auto r = run_traffic(topo, spec, while_open);
-          std::lock_guard lk(mu);
-          out.results.emplace_back(c, std::move(r));
-        } catch (const std::exception& e) {
-          std::lock_guard lk(mu);
-          out.failures.push_back("client" + std::to_string(c) + ": " + e.what());
-        }
-      });
-    }
-  for (auto& t : threads) t.join();
-  return out;
-}
 
 // The kernel's counters and the exporter's scrape of every namespace at one
 // quiet point.
@@ -127,13 +67,26 @@ void diagnose_exact_failures(AttemptRecord& a, const ScenarioMeasurements& m, co
   }
 }
 
+// A churn scenario's attempt: its cycles (churn_runner.h), then the checks.
+AttemptRecord churn_attempt(AttemptRecord a, const Scenario& s, const ImpairmentSpec& impairment,
+                            const std::string& backend, const std::string& url, pid_t exporter_pid,
+                            ScenarioMeasurements& m) {
+  auto t0 = Clock::now();
+  measure_churn(s, impairment, backend, url, exporter_pid, m);
+  a.timings["churn_s"] = since(t0);
+  a.checks = evaluate_checks(s, m);
+  a.measurements = measurements_to_json(m);
+  return a;
+}
+
 AttemptRecord run_attempt(const Scenario& s, int index, const std::string& backend, const std::string& url,
-                          ScenarioMeasurements& m) {
+                          pid_t exporter_pid, ScenarioMeasurements& m) {
   AttemptRecord a;
   a.index = index;
   ImpairmentSpec impairment = s.impairment;
   impairment.seed = s.impairment.seed + static_cast<std::uint64_t>(index - 1);
   a.seed = impairment.seed;
+  if (s.churn.active()) return churn_attempt(std::move(a), s, impairment, backend, url, exporter_pid, m);
   auto t0 = Clock::now();
   TopologySpec ts = s.topology;
   ts.prefix = make_run_prefix("rxl");
@@ -183,7 +136,7 @@ AttemptRecord run_attempt(const Scenario& s, int index, const std::string& backe
 // All attempts of the scenario, each check combined over them (statistical
 // checks by quorum, exact ones in every attempt).
 void run_attempts(const Scenario& s, const RunContext& ctx, const std::string& backend, const std::string& url,
-                  ScenarioRecord& rec) {
+                  pid_t exporter_pid, ScenarioRecord& rec) {
   int count = ctx.repeat_override > 0 ? ctx.repeat_override : s.repeat.count;
   int quorum = ctx.repeat_override > 0 ? (s.repeat.count == count ? s.repeat.quorum : count / 2 + 1) : s.repeat.quorum;
   std::vector<std::vector<CheckResult>> per_check(s.checks.size());
@@ -191,7 +144,7 @@ void run_attempts(const Scenario& s, const RunContext& ctx, const std::string& b
     ScenarioMeasurements m;
     AttemptRecord a;
     try {
-      a = run_attempt(s, i, backend, url, m);
+      a = run_attempt(s, i, backend, url, exporter_pid, m);
     } catch (const std::exception& e) {
       a.index = i;
       a.error = e.what();
@@ -232,9 +185,12 @@ ScenarioRecord run_scenario(const Scenario& s, const RunContext& ctx) {
   if (!choice.reason.empty()) rec.reason = choice.reason;
 
   // Scenarios that need particular exporter flags get an exporter of their own.
+  // So do churn scenarios when the lab can start one: their series and RSS
+  // baselines are then the churn's alone.
   std::unique_ptr<ExporterProcess> own;
   std::string url = ctx.exporter_url;
-  if (!s.exporter_args.empty()) {
+  pid_t exporter_pid = ctx.exporter_pid;
+  if (!s.exporter_args.empty() || (s.churn.active() && !ctx.exporter_bin.empty())) {
     if (ctx.exporter_bin.empty()) {
       std::string args;
       for (const auto& x : s.exporter_args) args += " " + x;
@@ -247,9 +203,10 @@ ScenarioRecord run_scenario(const Scenario& s, const RunContext& ctx) {
       return done(Verdict::Fail, std::string("dedicated exporter failed to start: ") + e.what());
     }
     url = own->url();
+    exporter_pid = own->pid();
   }
 
-  run_attempts(s, ctx, choice.backend, url, rec);
+  run_attempts(s, ctx, choice.backend, url, exporter_pid, rec);
   rec.verdict = scenario_verdict(rec);
   rec.seconds = since(start);
   return rec;

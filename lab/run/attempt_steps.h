@@ -1,0 +1,24 @@
+// Steps one attempt of a scenario shares with a churn cycle: naming a
+// topology's namespaces by role, driving every traffic group at once.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "attempt_measure.h"
+#include "scenario.h"
+#include "topology.h"
+
+namespace retx::lab {
+
+struct RoleNs {
+  std::string role;  // client1 | client2 | router | server
+  Namespace ns;
+};
+
+std::vector<RoleNs> roles_of(const Topology& topo);
+
+// Traffic of every group on every client it names, all at once.
+TrafficRun drive_traffic(const Topology& topo, const Scenario& s);
+
+}  // namespace retx::lab
