@@ -13,8 +13,10 @@ namespace retx {
 
 // The mount point of the cgroup2 hierarchy in /proc/self/mountinfo text:
 // /sys/fs/cgroup on a pure cgroup v2 system, /sys/fs/cgroup/unified on a
-// hybrid one. Empty when cgroup2 is not mounted.
+// hybrid one. Empty when cgroup2 is not mounted. Escapes (\040) are decoded.
 std::string cgroup2_mount(const std::string& mountinfo);
+// The same for this process's /proc/self/mountinfo.
+std::string find_cgroup2_mount();
 
 class CgroupPaths {
  public:

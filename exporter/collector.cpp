@@ -93,12 +93,6 @@ double now_seconds() {
 
 }  // namespace
 
-std::string find_cgroup2_mount() {
-  std::ifstream in("/proc/self/mountinfo");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return cgroup2_mount(text.str());
-}
 
 RetxCollector::RetxCollector(const Probe& probe, CollectorConfig cfg, BuildInfo build)
     : probe_(probe), cfg_(std::move(cfg)), build_(std::move(build)) {
@@ -166,6 +160,11 @@ LiveNamespaces RetxCollector::read_namespaces(Snapshot& s) const {
       live.unsure.insert(ref.inode);
     }
   }
+  // Forget namespaces no longer listed: the set stays as small as the
+  // unreadable ones alive, however many come and go.
+  std::erase_if(unreadable_logged_, [&](std::uint32_t ino) {
+    return std::none_of(refs.begin(), refs.end(), [&](const NetnsRef& r) { return r.inode == ino; });
+  });
   return live;
 }
 

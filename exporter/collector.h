@@ -66,7 +66,4 @@ class RetxCollector : public prometheus::Collectable {
   mutable std::uint64_t evictions_ = 0;
 };
 
-// The cgroup2 mount of this machine, from /proc/self/mountinfo; empty when none.
-std::string find_cgroup2_mount();
-
 }  // namespace retx

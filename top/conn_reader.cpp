@@ -2,7 +2,9 @@
 
 #include <chrono>
 #include <fstream>
+#include <optional>
 #include <sstream>
+#include <unordered_map>
 
 #include "netns_exec.h"
 #include "netns_scan.h"
@@ -34,11 +36,23 @@ std::uint64_t tcp_sockets_here() {
 
 }  // namespace
 
+void ConnectionReader::resolve_cgroups(std::vector<Conn>& conns) {
+  cgroups_.new_scrape();
+  std::unordered_map<std::uint64_t, std::optional<std::string>> seen;
+  for (auto& c : conns) {
+    if (!c.cgroup_id) continue;
+    auto it = seen.find(c.cgroup_id);
+    if (it == seen.end()) it = seen.emplace(c.cgroup_id, cgroups_.path(c.cgroup_id)).first;
+    if (it->second) c.cgroup = *it->second;
+  }
+}
+
 double ms_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 
-ConnectionReader::ConnectionReader(std::unique_ptr<SocketReader> reader) : reader_(std::move(reader)) {
+ConnectionReader::ConnectionReader(std::unique_ptr<SocketReader> reader)
+    : reader_(std::move(reader)), cgroups_(find_cgroup2_mount()) {
   try {
     own_netns_ = static_cast<std::uint32_t>(netns_inode("/proc/self/ns/net"));
   } catch (const std::exception&) {
@@ -84,7 +98,7 @@ std::vector<Conn> ConnectionReader::read_all(const std::vector<std::string>& wan
   owners_.resolve(all, *reader_);
   rep.owners_ms = ms_since(t0);
   t0 = std::chrono::steady_clock::now();
-  cgroups_.resolve(all);
+  resolve_cgroups(all);
   rep.cgroups_ms = ms_since(t0);
   if (report) *report = rep;
   return all;

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "cgroup_paths.h"
+#include "cgroup_paths.h"  // exporter/
 #include "conn.h"
 #include "sock_owners.h"
 #include "socket_reader.h"
@@ -30,9 +30,13 @@ class ConnectionReader {
   std::vector<Conn> read_all(const std::vector<std::string>& netns_wanted, ReadReport* report = nullptr);
 
  private:
+  // Conn::cgroup from Conn::cgroup_id ("/system.slice/ssh.service"); a removed
+  // cgroup's stays empty. One lookup per distinct id: many sockets share one.
+  void resolve_cgroups(std::vector<Conn>& conns);
+
   std::unique_ptr<SocketReader> reader_;
   SocketOwners owners_;
-  CgroupPaths cgroups_;
+  CgroupPaths cgroups_;  // the exporter's id -> path walk, shared
   std::uint32_t own_netns_ = 0;
 };
 

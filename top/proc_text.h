@@ -8,10 +8,6 @@
 
 namespace retx::top {
 
-// The mount point of the first cgroup2 file system in /proc/self/mountinfo's
-// text ("/sys/fs/cgroup/unified" on a hybrid host), or empty.
-std::string cgroup2_mount_point(std::string_view mountinfo);
-
 // The inode of an fd link target "socket:[12345]", or nullopt for anything else.
 std::optional<std::uint64_t> socket_inode_of_link(std::string_view target);
 

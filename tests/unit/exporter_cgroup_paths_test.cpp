@@ -27,6 +27,10 @@ TEST(ExporterCgroupPaths, Cgroup2MountOnHybridAndPureHierarchies) {
   const std::string sub = "40 30 0:30 /kubepods.slice /host/cg rw - cgroup2 cgroup2 rw\n" + pure;
   EXPECT_EQ(retx::cgroup2_mount(sub), "/sys/fs/cgroup");
   EXPECT_EQ(retx::cgroup2_mount("27 25 0:25 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n"), "");
+  // mountinfo escapes a space in a mount point as \040.
+  EXPECT_EQ(retx::cgroup2_mount("36 25 0:31 / /sys/fs/cgroup/un\\040ified rw,nosuid shared:9 - cgroup2 cgroup2 rw\n"),
+            "/sys/fs/cgroup/un ified");
+  EXPECT_EQ(retx::cgroup2_mount("24 1 0:22 / /sys rw - sysfs sysfs rw\n"), "");
 }
 
 class ScratchTree : public ::testing::Test {
