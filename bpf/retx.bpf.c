@@ -27,6 +27,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define E_NOMEM 12
 #define E_BUSY 16
 #define E_EXIST 17
+#define E_2BIG 7
 #define E_INVAL 22
 #define E_HOSTUNREACH 113
 
@@ -52,6 +53,22 @@ struct {
 	__type(key, struct retx_key);
 	__type(value, struct retx_value);
 } retx_detail SEC(".maps");
+
+/* Rows a counting map refused to insert with room to spare (retx_abi.h,
+ * RETX_SPILL_MAX_ENTRIES): the exporter adds them to the same rows. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, RETX_SPILL_MAX_ENTRIES);
+	__type(key, struct retx_key);
+	__type(value, struct retx_value);
+} retx_agg_spill SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, RETX_SPILL_MAX_ENTRIES);
+	__type(key, struct retx_key);
+	__type(value, struct retx_value);
+} retx_detail_spill SEC(".maps");
 
 /* Cgroup ids the exporter found removed (written by user space only). A
  * socket can outlive its cgroup; its hits then fold into the aggregate map, so
@@ -88,6 +105,13 @@ struct {
 	__type(key, struct retx_netns_key);
 	__type(value, struct retx_ratio_hist);
 } retx_ratio_hist SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, RETX_SPILL_MAX_ENTRIES);
+	__type(key, struct retx_netns_key);
+	__type(value, struct retx_ratio_hist);
+} retx_ratio_hist_spill SEC(".maps");
 
 /* struct retx_sk_last (retx_abi.h): the socket's tp->total_retrans at its
  * previous hit. The kernel adds the same `segs` to tp->total_retrans and to
@@ -186,26 +210,48 @@ static __always_inline void fill_peer(struct retx_key *key, const struct sock *c
 	}
 }
 
-/* The map's value for key, inserted as `zero` when absent; NULL when the map
- * is full. */
-static __always_inline void *lookup_or_init(void *map, const void *key, const void *zero)
+/* The map's value for key, inserted as `zero` when absent. NULL when the map
+ * refused the insert; *full then says whether for lack of room (-E2BIG, or
+ * -ENOMEM without preallocation) rather than a bucket lock held on this CPU
+ * (retx_abi.h, RETX_SPILL_MAX_ENTRIES). */
+static __always_inline void *lookup_or_init(void *map, const void *key, const void *zero, bool *full)
 {
 	void *v = bpf_map_lookup_elem(map, key);
 	long r;
 
+	*full = false;
 	if (v)
 		return v;
 	r = bpf_map_update_elem(map, key, zero, BPF_NOEXIST);
-	/* -EEXIST: another CPU inserted it first; anything else is a full map. */
-	if (r != 0 && r != -E_EXIST)
-		return NULL;
-	return bpf_map_lookup_elem(map, key);
+	/* -EEXIST: another CPU inserted it first. */
+	if (r == 0 || r == -E_EXIST)
+		return bpf_map_lookup_elem(map, key);
+	*full = r == -E_2BIG || r == -E_NOMEM;
+	return NULL;
 }
 
-static __always_inline bool add_to(void *map, const struct retx_key *key, __u64 segs)
+/* The value for key in map or, when map refused the insert and
+ * spill_if_full or it was not for lack of room, in its spill map. */
+static __always_inline void *value_or_spill(void *map, void *spill, const void *key, const void *zero,
+					    bool spill_if_full, bool *full)
+{
+	void *v = lookup_or_init(map, key, zero, full);
+	bool spill_full;
+
+	if (v || (*full && !spill_if_full))
+		return v;
+	v = lookup_or_init(spill, key, zero, &spill_full);
+	if (v)
+		stat_inc(RETX_STAT_SPILLED);
+	return v;
+}
+
+/* False when neither map took the hit; *full as for lookup_or_init. */
+static __always_inline bool add_to(void *map, void *spill, const struct retx_key *key, __u64 segs,
+				   bool spill_if_full, bool *full)
 {
 	struct retx_value zero = {};
-	struct retx_value *v = lookup_or_init(map, key, &zero);
+	struct retx_value *v = value_or_spill(map, spill, key, &zero, spill_if_full, full);
 
 	if (!v)
 		return false;
@@ -227,18 +273,21 @@ static __always_inline void count(struct retx_key *key, const struct sock *peer,
 {
 	if (targ_peer_labels)
 		fill_peer(key, peer, direct);
+	bool full;
+
 	if (targ_peer_labels || targ_cgroup_labels) {
 		if (key->cgroup && bpf_map_lookup_elem(&cgroup_gone, &key->cgroup)) {
 			fold(key);
-		} else if (add_to(&retx_detail, key, segs)) {
+		} else if (add_to(&retx_detail, &retx_detail_spill, key, segs, false, &full)) {
 			return;
 		} else {
-			/* Over budget: fold into the aggregate series so totals stay exact. */
+			/* Over budget (or, barely possible, both maps busy): fold
+			 * into the aggregate series so totals stay exact. */
 			stat_inc(RETX_STAT_FOLDED);
 			fold(key);
 		}
 	}
-	if (!add_to(&retx_agg, key, segs))
+	if (!add_to(&retx_agg, &retx_agg_spill, key, segs, true, &full))
 		stat_inc(RETX_STAT_LOST);
 }
 
@@ -369,11 +418,12 @@ static __always_inline void observe_ratio(const struct sock *sk, const struct tc
 	__u64 segs = direct ? tp->segs_out : BPF_CORE_READ(tp, segs_out);
 	struct retx_netns_key netns;
 	__u32 slot = RETX_RATIO_BOUNDS;
+	bool full;
 	int i;
 
 	if (!netns_key_of(sk, direct, &netns))
 		return;
-	h = lookup_or_init(&retx_ratio_hist, &netns, &zero);
+	h = value_or_spill(&retx_ratio_hist, &retx_ratio_hist_spill, &netns, &zero, true, &full);
 	if (!h) {
 		stat_inc(RETX_STAT_HIST_LOST);
 		return;

@@ -60,14 +60,15 @@ enum retx_stat {
 	RETX_STAT_SKB_HITS = 0,    /* tcp_retransmit_skb hits seen */
 	RETX_STAT_SYNACK_HITS = 1, /* tcp_retransmit_synack hits seen */
 	RETX_STAT_FOLDED = 2,      /* hits folded from the detail map (over budget) into the aggregate map */
-	RETX_STAT_LOST = 3,        /* hits lost because even the aggregate map was full: must stay 0 */
+	RETX_STAT_LOST = 3,        /* hits neither the aggregate map nor its spill map took: must stay 0 */
 	RETX_STAT_FILTERED = 4,    /* hits in namespaces excluded by the netns filter */
 	RETX_STAT_NO_SOCK = 5,     /* hits without a readable socket */
 	RETX_STAT_FIRST_HIT = 6,   /* hits counted by their own pcount: the socket had no baseline */
 	RETX_STAT_SK_TRACKED = 7,  /* baselines inserted into the LRU map (raw_tp, tracepoint) */
 	RETX_STAT_SK_UNTRACKED = 8, /* baselines deleted from it at CLOSE; the rest left by eviction */
-	RETX_STAT_HIST_LOST = 9,   /* closed connections not in retx_ratio_hist (map full): must stay 0 */
-	RETX_STAT_COUNT = 10,
+	RETX_STAT_HIST_LOST = 9,   /* closed connections neither histogram map took: must stay 0 */
+	RETX_STAT_SPILLED = 10,    /* hits and closes a map refused to insert (bucket busy) that its spill map took */
+	RETX_STAT_COUNT = 11,
 };
 
 /* One record of the task iterator (netns_iter.bpf.c): a task and the
@@ -168,5 +169,11 @@ enum retx_top_causes_map {
 /* Cgroups the exporter found removed; their sockets' hits fold into the
  * aggregate map. LRU: an evicted id is found removed again and re-added. */
 #define RETX_CGROUP_GONE_MAX 4096
+/* Spill maps take the rows whose insert a counting map refused although it
+ * had room: a hash map's bucket lock held on the same CPU (6.1: the program
+ * interrupted a syscall or another program between map_locked and the lock,
+ * -EBUSY; 6.15+: rqspinlock's -EDEADLK/-ETIMEDOUT). Only keys first met in
+ * that window land here, so they stay small. */
+#define RETX_SPILL_MAX_ENTRIES 1024
 
 #endif /* RETX_ABI_H */

@@ -11,6 +11,7 @@
 
 #include "map_reader.h"
 #include "netns_scan.h"
+#include "row_merge.h"
 
 namespace retx {
 namespace {
@@ -42,22 +43,6 @@ void merge_tasks(std::vector<NetnsRef>& refs, const std::vector<retx_netns_task>
     r.name = name_from_process(r.pid);
     refs.push_back(std::move(r));
   }
-}
-
-std::vector<CounterRow> merge_rows(const std::vector<CounterRow>& a, const std::vector<CounterRow>& b) {
-  if (b.empty()) return a;
-  std::map<retx_key, retx_value, KeyLess> sum;
-  for (const auto* rows : {&a, &b}) {
-    for (const auto& r : *rows) {
-      auto& v = sum[r.key];
-      v.segs += r.value.segs;
-      v.skbs += r.value.skbs;
-    }
-  }
-  std::vector<CounterRow> out;
-  out.reserve(sum.size());
-  for (const auto& [k, v] : sum) out.push_back({k, v});
-  return out;
 }
 
 // Histogram rows as counter rows of their namespace (no value), so that the
@@ -112,10 +97,17 @@ void RetxCollector::count_error(const char* source, const std::exception& e) con
 
 void RetxCollector::read_maps(Snapshot& s) const {
   try {
+    // Each spill map after its counting map: a row refused by the counting
+    // map while this scrape read it is then not missed (retx_abi.h).
     s.agg = read_counter_map(probe_.agg_map_fd());
-    if (cfg_.labels.any()) s.detail = read_counter_map(probe_.detail_map_fd());
+    s.agg = merge_rows(s.agg, read_counter_map(probe_.agg_spill_map_fd()));
+    if (cfg_.labels.any()) {
+      s.detail = read_counter_map(probe_.detail_map_fd());
+      s.detail = merge_rows(s.detail, read_counter_map(probe_.detail_spill_map_fd()));
+    }
     s.stats = read_stats_map(probe_.stats_map_fd());
     s.ratio_hist = read_ratio_hist_map(probe_.ratio_hist_map_fd());
+    s.ratio_hist = merge_hist_rows(s.ratio_hist, read_ratio_hist_map(probe_.ratio_hist_spill_map_fd()));
   } catch (const std::exception& e) {
     count_error("bpf_map", e);
   }
@@ -180,6 +172,7 @@ void RetxCollector::retire_cgroups(Snapshot& s) const {
   try {
     mark_cgroups_gone(probe_.cgroup_gone_map_fd(), plan.mark);
     delete_keys(probe_.detail_map_fd(), plan.retire);
+    delete_keys(probe_.detail_spill_map_fd(), plan.retire);
   } catch (const std::exception& e) {
     count_error("bpf_map", e);
   }
@@ -193,8 +186,11 @@ void RetxCollector::retire_namespaces(Snapshot& s, const LiveNamespaces& live) c
   auto doomed = namespaces_.step({&s.agg, &s.detail, &carried, &hist}, live);
   try {
     delete_keys(probe_.agg_map_fd(), doomed[0]);
+    delete_keys(probe_.agg_spill_map_fd(), doomed[0]);
     delete_keys(probe_.detail_map_fd(), doomed[1]);
+    delete_keys(probe_.detail_spill_map_fd(), doomed[1]);
     delete_keys(probe_.ratio_hist_map_fd(), netns_keys(doomed[3]));
+    delete_keys(probe_.ratio_hist_spill_map_fd(), netns_keys(doomed[3]));
   } catch (const std::exception& e) {
     count_error("bpf_map", e);
   }

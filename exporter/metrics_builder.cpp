@@ -224,7 +224,13 @@ void add_budget_and_hits(Families& out, const Snapshot& snap) {
   };
   stat("retx_exporter_folded_hits_total", "Hits folded into overflow series because the budget was spent.",
        RETX_STAT_FOLDED);
-  stat("retx_exporter_lost_hits_total", "Hits that could not be counted at all (aggregate map full).", RETX_STAT_LOST);
+  stat("retx_exporter_lost_hits_total",
+       "Hits that could not be counted at all (neither the aggregate map nor its spill map took them).",
+       RETX_STAT_LOST);
+  stat("retx_exporter_spilled_hits_total",
+       "Hits and closed connections counted in a spill map because a map refused the insert with room to spare "
+       "(its bucket lock held on the same CPU); counted all the same.",
+       RETX_STAT_SPILLED);
   stat("retx_exporter_filtered_hits_total", "Hits in namespaces excluded by --netns.", RETX_STAT_FILTERED);
   stat("retx_exporter_first_hit_fallbacks_total",
        "Hits counted by their own pcount because the socket had no baseline (it predates the exporter, or its "

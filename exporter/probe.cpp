@@ -138,6 +138,7 @@ bool Probe::try_load(AttachMode mode, const ProbeConfig& cfg, std::string& why) 
   s->rodata->targ_cgroup_labels = cfg.labels.cgroup;
   s->rodata->targ_filter_netns = !cfg.netns_filter.empty();
   bpf_map__set_max_entries(s->maps.retx_detail, cfg.labels.any() ? cfg.labels.budget : 1);
+  if (!cfg.labels.any()) bpf_map__set_max_entries(s->maps.retx_detail_spill, 1);
   // Sized to the --netns list, so no entry can fall off the end of the map.
   bpf_map__set_max_entries(s->maps.netns_allow,
                            std::max<std::uint32_t>(1, static_cast<std::uint32_t>(cfg.netns_filter.size())));
@@ -243,6 +244,9 @@ std::vector<std::string> Probe::tracepoints() const {
 
 int Probe::agg_map_fd() const { return bpf_map__fd(skel_->maps.retx_agg); }
 int Probe::detail_map_fd() const { return bpf_map__fd(skel_->maps.retx_detail); }
+int Probe::agg_spill_map_fd() const { return bpf_map__fd(skel_->maps.retx_agg_spill); }
+int Probe::detail_spill_map_fd() const { return bpf_map__fd(skel_->maps.retx_detail_spill); }
+int Probe::ratio_hist_spill_map_fd() const { return bpf_map__fd(skel_->maps.retx_ratio_hist_spill); }
 int Probe::stats_map_fd() const { return bpf_map__fd(skel_->maps.retx_stats); }
 int Probe::cgroup_gone_map_fd() const { return bpf_map__fd(skel_->maps.cgroup_gone); }
 int Probe::sk_baseline_map_fd() const {

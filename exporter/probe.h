@@ -70,6 +70,10 @@ class Probe {
 
   int agg_map_fd() const;
   int detail_map_fd() const;  // keys with peer or cgroup labels
+  // Where rows go that a map refused to insert with room to spare (retx_abi.h).
+  int agg_spill_map_fd() const;
+  int detail_spill_map_fd() const;
+  int ratio_hist_spill_map_fd() const;
   int stats_map_fd() const;
   int cgroup_gone_map_fd() const;
   int sk_baseline_map_fd() const;  // LRU of per-socket baselines; -1 with tp_btf (socket storage)

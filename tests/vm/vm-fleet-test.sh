@@ -61,7 +61,7 @@ trap 'rm -rf "$work"' EXIT
 case $mode in
   run)
     start=$SECONDS
-    "$src/lab/vm/fleet.sh" --exporter "$exporter" --keep "$work/keep" & pid=$!
+    "$src/lab/vm/fleet.sh" --exporter "$exporter" --keep "$work/keep" > >(tee "$work/fleet.out") 2>&1 & pid=$!
     wait_for "$pid" qemu-system-x86_64 3 120
     procs=$(ours "$pid" qemu-system-x86_64)
     dirs=$(scratch_of "$pid" $(descendants "$pid"))
@@ -70,7 +70,12 @@ case $mode in
     check "fleet.sh passed (exit 0)" "((rc == 0))"
     check "fleet.json written" "jq -e '.nodes | length == 3' '$work/keep/fleet.json' >/dev/null"
     check "no qemu left" "[[ -n '$procs' ]] && ! kill -0 $(echo $procs) 2>/dev/null"
-    check "no scratch dir left" "[[ -n '$dirs' ]] && ! ls -d $(echo $dirs) >/dev/null 2>&1" ;;
+    check "no scratch dir left" "[[ -n '$dirs' ]] && ! ls -d $(echo $dirs) >/dev/null 2>&1"
+    # Node logs follow a failure and push its reason out of a truncated log's tail: repeat it.
+    if ((rc != 0)); then
+      echo "--- fleet.sh's own verdict lines, repeated:"
+      grep -E '^fleet(-checks)?: |FAIL' "$work/fleet.out" | grep -v '^fleet: node ' | tail -n 20
+    fi ;;
   signals)
     interrupt ctrl-c INT 130 qemu-system-x86_64 3
     interrupt sigterm TERM 143 prometheus 1 ;;
