@@ -30,9 +30,7 @@ std::string slurp(const std::string& path) {
   return ss.str();
 }
 
-}  // namespace
-
-void parse_proc_net(std::string_view text, ProcCounters& out) {
+std::vector<std::string_view> non_empty_lines(std::string_view text) {
   std::vector<std::string_view> lines;
   size_t start = 0;
   while (start < text.size()) {
@@ -41,6 +39,20 @@ void parse_proc_net(std::string_view text, ProcCounters& out) {
     if (end > start) lines.push_back(text.substr(start, end - start));
     start = end + 1;
   }
+  return lines;
+}
+
+std::uint64_t number(std::string_view sv, int base, const std::string& what) {
+  std::uint64_t v = 0;
+  auto [p, ec] = std::from_chars(sv.data(), sv.data() + sv.size(), v, base);
+  if (ec != std::errc() || p != sv.data() + sv.size()) throw std::runtime_error("malformed " + what);
+  return v;
+}
+
+}  // namespace
+
+void parse_proc_net(std::string_view text, ProcCounters& out) {
+  const auto lines = non_empty_lines(text);
   for (size_t i = 0; i + 1 < lines.size(); i += 2) {
     auto names = split_ws(lines[i]);
     auto values = split_ws(lines[i + 1]);
@@ -50,16 +62,45 @@ void parse_proc_net(std::string_view text, ProcCounters& out) {
     }
     std::string group(names[0].substr(0, names[0].size() - 1));  // drop ':'
     for (size_t k = 1; k < names.size(); ++k) {
-      std::uint64_t v = 0;
-      auto sv = values[k];
-      if (!sv.empty() && sv[0] == '-') continue;
-      auto [p, ec] = std::from_chars(sv.data(), sv.data() + sv.size(), v);
-      if (ec != std::errc() || p != sv.data() + sv.size()) {
-        throw std::runtime_error("malformed SNMP value for " + group + "." + std::string(names[k]));
-      }
-      out[group + "." + std::string(names[k])] = v;
+      if (!values[k].empty() && values[k][0] == '-') continue;
+      std::string key = group + "." + std::string(names[k]);
+      out[key] = number(values[k], 10, "SNMP value for " + key);
     }
   }
+}
+
+// Receive columns: bytes packets errs drop ...; transmit from the 9th: bytes
+// packets errs drop ... Lines without "name:" are the two header lines.
+void parse_proc_net_dev(std::string_view text, ProcCounters& out) {
+  std::uint64_t rx = 0, tx = 0;
+  for (auto line : non_empty_lines(text)) {
+    auto colon = line.find(':');
+    if (colon == std::string_view::npos) continue;
+    auto f = split_ws(line.substr(colon + 1));
+    const std::string what = "/proc/net/dev line of '" + std::string(line.substr(0, colon)) + "'";
+    if (f.size() < 16) throw std::runtime_error("malformed " + what);
+    rx += number(f[3], 10, what);
+    tx += number(f[11], 10, what);
+  }
+  out["Dev.RxDrop"] = rx;
+  out["Dev.TxDrop"] = tx;
+}
+
+void parse_softnet_stat(std::string_view text, ProcCounters& out) {
+  std::uint64_t dropped = 0;
+  for (auto line : non_empty_lines(text)) {
+    auto f = split_ws(line);
+    if (f.size() < 2) throw std::runtime_error("malformed /proc/net/softnet_stat line");
+    dropped += number(f[1], 16, "/proc/net/softnet_stat value");
+  }
+  out["Softnet.Dropped"] = dropped;
+}
+
+ProcCounters read_drop_counters(const std::string& net_dir) {
+  ProcCounters c;
+  parse_proc_net_dev(slurp(net_dir + "/dev"), c);
+  parse_softnet_stat(slurp(net_dir + "/softnet_stat"), c);
+  return c;
 }
 
 ProcCounters read_proc_net(const std::string& net_dir) {

@@ -24,6 +24,17 @@ void parse_proc_net(std::string_view text, ProcCounters& out);
 // the file that could not be read.
 ProcCounters read_proc_net(const std::string& net_dir);
 
+// Drops below TCP, merged into `out`: "Dev.RxDrop" and "Dev.TxDrop", the drop
+// columns of /proc/net/dev summed over the namespace's interfaces (a veth's
+// TX drop is a packet its peer's backlog refused); "Softnet.Dropped", the
+// second column of /proc/net/softnet_stat (hex) summed over CPUs: packets a
+// full per-CPU input backlog dropped, host-wide (every namespace reads the
+// same). Throw std::runtime_error naming the file on a malformed line.
+void parse_proc_net_dev(std::string_view text, ProcCounters& out);
+void parse_softnet_stat(std::string_view text, ProcCounters& out);
+// Both, from a /proc/.../net directory.
+ProcCounters read_drop_counters(const std::string& net_dir);
+
 // Value of `key`, or 0 when the kernel does not have that counter.
 std::uint64_t counter_or_zero(const ProcCounters& c, std::string_view key);
 

@@ -6,7 +6,10 @@ namespace retx::lab {
 
 retx::ProcCounters read_counters(const Namespace& ns) {
   retx::ProcCounters c;
-  retx::run_in_netns(ns.path, [&] { c = retx::read_proc_net("/proc/thread-self/net"); });
+  retx::run_in_netns(ns.path, [&] {
+    c = retx::read_proc_net("/proc/thread-self/net");
+    c.merge(retx::read_drop_counters("/proc/thread-self/net"));
+  });
   return c;
 }
 

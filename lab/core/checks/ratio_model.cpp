@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "check_kind.h"
+#include "checks/model_evidence.h"
 
 namespace retx::lab {
 
@@ -55,10 +56,17 @@ CheckResult evaluate(const CheckSpec& spec, const Scenario& s, const ScenarioMea
   r.expected = {{"model", model}, {"p_source", use_nominal ? "nominal" : "realised"}, {"tolerance", tol},
                 {"subtract_dsack", minus_dsack}};
   r.verdict = ok ? Verdict::Pass : Verdict::Fail;
+  const auto drops = machine_drops(m);
+  r.measured["machine_drops"] = drops.total;
   r.reason = std::string(minus_dsack ? "(RetransSegs - DSACKRecvSegs " + fmt(spurious, 10) + ")" : "RetransSegs") +
              "/TCPOrigDataSent " + fmt(ratio, 4) + " vs p/(1-p) " + fmt(model, 4) + " at " +
              (use_nominal ? "nominal" : "realised") + " p " + pct(p) + ": off by " +
              fmt(model > 0 ? 100 * std::fabs(ratio - model) / model : 0, 3) + " %, tolerance " + fmt(tol * 100, 3) + " %";
+  // Losses the impairment did not make break the model, not the exporter.
+  if (!ok && drops.total > 0 && ratio > model) {
+    r.verdict = Verdict::Inconclusive;
+    r.reason += "; the kernel also dropped packets no impairment asked for (" + drops.detail + ")";
+  }
   return r;
 }
 
