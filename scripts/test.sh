@@ -13,9 +13,11 @@ cd ..
 
 # Second build, with clang: the unit tests under AddressSanitizer and UndefinedBehaviorSanitizer
 # (any report fails), and the libFuzzer targets of tests/fuzz, each run for 20 s from its
-# checked-in seeds. Only what those need is built (target sanitizer_checks).
+# checked-in seeds. Only what those need is built (target sanitizer_checks), at -O1 -g1: what the
+# sanitizers' own documentation recommends, and quicker to compile than -O2 -g on CI's 2 cores.
 cmake -S . -B build-asan -G 'Unix Makefiles' -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRETX_SANITIZE=ON -DRETX_FUZZ=ON -DRETX_BUILD_BENCH=OFF >/dev/null
+  -DCMAKE_BUILD_TYPE=None -DCMAKE_C_FLAGS='-O1 -g1' -DCMAKE_CXX_FLAGS='-O1 -g1' \
+  -DRETX_SANITIZE=ON -DRETX_FUZZ=ON -DRETX_BUILD_BENCH=OFF >/dev/null
 cmake --build build-asan -j"$(nproc)" --target sanitizer_checks
 cd build-asan
 ctest --output-on-failure -L 'unit|fuzz'
