@@ -16,6 +16,14 @@ namespace retx::lab {
 
 retx::ProcCounters read_counters(const Namespace& ns);
 
+// "Qdisc.Dropped": drops of the namespace's qdiscs other than those an
+// impairment uses (netem; clsact and ingress, where the lab's BPF dropper
+// runs), from `tc -s -j qdisc show`: a queue the machine overflowed. Read at
+// the measurement points only (it runs tc), not while polling for quiet.
+retx::ProcCounters read_qdisc_drops(const Namespace& ns);
+// The sum above, from tc's JSON. Throws std::runtime_error on malformed JSON.
+std::uint64_t foreign_qdisc_drops(const std::string& tc_json);
+
 // after[key] - before[key] for every key of `after` (0 when a counter went
 // backwards, which only happens if the namespace was recreated).
 retx::ProcCounters counter_delta(const retx::ProcCounters& before, const retx::ProcCounters& after);

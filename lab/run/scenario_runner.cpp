@@ -34,7 +34,10 @@ struct Reading {
 
 Reading read_all(const std::vector<RoleNs>& nss, const std::string& url) {
   Reading r;
-  for (const auto& n : nss) r.counters.push_back(read_counters(n.ns));
+  for (const auto& n : nss) {
+    r.counters.push_back(read_counters(n.ns));
+    r.counters.back().merge(read_qdisc_drops(n.ns));
+  }
   r.scrape = scrape_metrics(url);
   return r;
 }

@@ -7,8 +7,8 @@ namespace retx::lab::check {
 
 namespace {
 
-constexpr std::array<const char*, 6> kNamespaceDrops = {
-    "Dev.RxDrop",          "Dev.TxDrop",        "TcpExt.TCPBacklogDrop",
+constexpr std::array<const char*, 7> kNamespaceDrops = {
+    "Dev.RxDrop",        "Dev.TxDrop",        "Qdisc.Dropped",           "TcpExt.TCPBacklogDrop",
     "TcpExt.TCPRcvQDrop", "TcpExt.TCPOFODrop", "TcpExt.TCPZeroWindowDrop"};
 
 void add(MachineDrops& d, const std::string& what, std::int64_t n) {

@@ -18,7 +18,8 @@ struct MachineDrops {
 };
 
 // Over every namespace of the attempt: the drop columns of its interfaces
-// (veth: a peer backlog that refused a packet) and TCP's receive-side drops
+// (veth: a peer backlog that refused a packet), its qdiscs' drops other than
+// the impairment's (lab/kernel/counters.h), and TCP's receive-side drops
 // (backlog, receive queue, out-of-order queue, zero window); plus the host's
 // per-CPU input backlog drops, counted once (every namespace reads the same).
 MachineDrops machine_drops(const ScenarioMeasurements& m);
