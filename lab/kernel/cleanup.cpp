@@ -31,7 +31,7 @@ struct Slot {
   char path[256]{};
 };
 std::array<Slot, kMaxRegistered> g_netns;
-std::array<Slot, 32> g_cgroups;  // directories: rmdir
+std::array<Slot, 64> g_cgroups;  // directories: rmdir
 std::array<std::atomic<pid_t>, 64> g_children{};
 std::mutex g_mu;
 std::atomic<unsigned> g_prefix_counter{0};
