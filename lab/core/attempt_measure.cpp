@@ -12,15 +12,17 @@ void add_message(TrafficMeasure& t, const std::string& msg) {
   if (t.error_messages.size() < 10) t.error_messages.push_back(msg);
 }
 
+void add_to(SocketTotals& t, const SocketInfo& si) {
+  t.sockets += 1;
+  t.total_retrans += si.tcpi_total_retrans;
+  t.segs_out += si.tcpi_segs_out;
+  t.data_segs_out += si.tcpi_data_segs_out;
+  t.bytes_retrans += si.tcpi_bytes_retrans;
+}
+
 void add_socket(ScenarioMeasurements& m, const std::string& role, const SocketInfo& si) {
   for (auto& n : m.namespaces)
-    if (n.role == role) {
-      n.sockets.sockets += 1;
-      n.sockets.total_retrans += si.tcpi_total_retrans;
-      n.sockets.segs_out += si.tcpi_segs_out;
-      n.sockets.data_segs_out += si.tcpi_data_segs_out;
-      n.sockets.bytes_retrans += si.tcpi_bytes_retrans;
-    }
+    if (n.role == role) add_to(n.sockets, si);
 }
 
 bool is_failed_exact(const CheckResult& c) { return c.kind == "exporter_exact" && c.verdict == Verdict::Fail; }
@@ -50,6 +52,23 @@ void fold_traffic(const TrafficRun& run, ScenarioMeasurements& m) {
   for (const auto& f : run.failures) {
     t.errors += 1;
     add_message(t, f);
+  }
+}
+
+void record_cgroups(const TrafficRun& run, const PromScrape& before, const PromScrape& after,
+                    ScenarioMeasurements& m) {
+  for (auto& c : m.cgroups) {
+    if (auto it = run.cgroup_sockets.find(c.name); it != run.cgroup_sockets.end())
+      for (const auto& si : it->second) {
+        add_to(c.sockets, si);
+        c.incomplete += si.completed ? 0 : 1;
+      }
+    const Labels label = {{"cgroup", c.path}};
+    for (const auto* s : after.find("tcp_retransmissions_total"))
+      c.series_seen = c.series_seen || (s->labels.count("cgroup") && s->labels.at("cgroup") == c.path);
+    c.retransmissions = metric_delta(before, after, "tcp_retransmissions_total", label);
+    c.xmit_failures =
+        metric_delta(before, after, "tcp_retransmit_failures_total", {{"cgroup", c.path}, {"stage", "xmit"}});
   }
 }
 

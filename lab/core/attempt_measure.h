@@ -4,6 +4,7 @@
 // to a failed exporter_exact check.
 #pragma once
 
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,6 +23,8 @@ struct TrafficRun {
   std::vector<std::string> failures;
   // hold_open: (1-based client, its sockets read while open).
   std::vector<std::pair<int, OpenSockets>> open;
+  // Client sockets of traffic groups with a "cgroup", by its name.
+  std::map<std::string, std::vector<SocketInfo>> cgroup_sockets;
 };
 
 // Adds bytes, time, errors (at most 10 messages, "clientN: ..."), connect
@@ -29,6 +32,13 @@ struct TrafficRun {
 // namespace it lives in ("clientN" or "server"), which must already be in m,
 // and each client's while-open reading to its namespace.
 void fold_traffic(const TrafficRun& run, ScenarioMeasurements& m);
+
+// Each cgroup in m.cgroups (name and path set): its sockets from `run` and
+// the exporter's deltas of its series between the two scrapes (summed over
+// namespaces: the path is the lab's own). Call after fold_traffic, whose
+// exporter self metrics say whether xmit failures are counted apart.
+void record_cgroups(const TrafficRun& run, const PromScrape& before, const PromScrape& after,
+                    ScenarioMeasurements& m);
 
 // The exporter-wide self metrics: deltas of the counters, gauges as after.
 ExporterSelf exporter_self(const PromScrape& before, const PromScrape& after);

@@ -5,14 +5,14 @@ namespace retx::lab {
 // Each is defined in checks/<name>.cpp.
 extern const CheckKind kExporterExact, kSynCausesExact, kSocketTotals, kDropRateWilson, kClosureBound, kRatioModel,
     kBaseline, kCounterDelta, kExporterDelta, kTrafficCheck, kExporterHealth, kPeerBudget, kDenominatorExact,
-    kConnectionsExact, kHistogramCount, kSpuriousMatches, kChurnExact, kChurnCleanup;
+    kConnectionsExact, kHistogramCount, kSpuriousMatches, kChurnExact, kChurnCleanup, kCgroupTotals;
 
 const std::vector<const CheckKind*>& check_registry() {
   static const std::vector<const CheckKind*> all = {
       &kExporterExact,  &kSynCausesExact, &kSocketTotals,  &kDropRateWilson, &kClosureBound,
       &kRatioModel,     &kBaseline,       &kCounterDelta,  &kExporterDelta,  &kTrafficCheck,
       &kExporterHealth, &kPeerBudget,     &kDenominatorExact, &kConnectionsExact, &kHistogramCount,
-      &kSpuriousMatches, &kChurnExact,   &kChurnCleanup,
+      &kSpuriousMatches, &kChurnExact,   &kChurnCleanup,   &kCgroupTotals,
   };
   return all;
 }

@@ -13,7 +13,7 @@ usage:
                [--exporter-url URL | --exporter-bin PATH] [--report PATH]
                [--reports-dir DIR] [--compare OLD.json] [--repeat K] [--verbose]
   retx-lab check FILE...     validate scenario files; creates nothing
-  retx-lab sweep             remove namespaces and logs left by SIGKILLed runs
+  retx-lab sweep             remove namespaces, logs and cgroups left by SIGKILLed runs
   retx-lab report REPORT.json [MORE.json...] [--bench BENCH.json] [-o OUT.html]
                              one self-contained HTML page (gnuplot SVG, works
                              offline); several reports make a kernel matrix
@@ -66,8 +66,9 @@ Before anything is created, every input is validated (exit 2: scenario files,
 their sysctls, --compare's report, and that --reports-dir and --report's
 directory can be created and written) and the host is checked (root, ip,
 ethtool, the exporter; exit 3). Namespaces are named rxl-<pid>-<n>-*; Ctrl-C
-and SIGTERM remove them, and a run sweeps what a SIGKILLed run left (its
-namespaces and its /tmp/retx-lab-exporter-<pid>-* log).
+and SIGTERM remove them (and the cgroups rxl-<pid>-<n>-* a scenario with
+traffic "cgroup" makes), and a run sweeps what a SIGKILLed run left (its
+namespaces, cgroups and /tmp/retx-lab-exporter-<pid>-* log).
 
 exit codes: 0 no check failed, 1 a check failed or --compare found a
 regression, 2 bad input, 3 environment, 130/143 interrupted.
@@ -90,9 +91,10 @@ exit codes: 0 valid, 2 invalid.
 
 constexpr const char* kSweep = R"TXT(retx-lab sweep: remove what killed runs left (root)
 
-Deletes the namespaces rxl-<pid>-* (lab runs and `retx-lab pair` pairs) and the
-exporter logs /tmp/retx-lab-exporter-<pid>-* whose owner pid is no longer
-alive. A live run's or pair's namespaces and logs are never touched.
+Deletes the namespaces rxl-<pid>-* (lab runs and `retx-lab pair` pairs), the
+exporter logs /tmp/retx-lab-exporter-<pid>-* and the cgroups rxl-<pid>-* under
+the cgroup2 mount (scenarios with traffic "cgroup") whose owner pid is no
+longer alive. A live run's or pair's are never touched.
 
 exit codes: 0 done, 3 not root.
 )TXT";

@@ -61,6 +61,18 @@ struct NamespaceMeasure {
   OpenSockets open;  // the lab's sockets read while still open (traffic hold_open)
 };
 
+// One cgroup the lab made for a traffic group's client sockets: those
+// sockets' TCP_INFO and the exporter's series carrying the cgroup's label.
+struct CgroupMeasure {
+  std::string name;  // the scenario file's "cgroup"
+  std::string path;  // the exporter's label: relative to the cgroup2 mount, "/rxl-<pid>-<n>-<name>"
+  SocketTotals sockets;  // its client sockets, TCP_INFO just before close
+  int incomplete = 0;    // of those, sockets whose exchange failed (they may retransmit after close)
+  bool series_seen = false;       // any tcp_retransmissions_total sample had this cgroup label
+  double retransmissions = 0;     // Δ Σ tcp_retransmissions_total{cgroup=path}, every netns
+  double xmit_failures = 0;       // Δ Σ tcp_retransmit_failures_total{cgroup=path, stage="xmit"}
+};
+
 struct TrafficMeasure {
   double bytes = 0;
   double seconds = 0;
@@ -91,6 +103,7 @@ struct ScenarioMeasurements {
   bool quiesced = true;  // counters stopped moving before "after" was read
   double quiesce_seconds = 0;
   ChurnMeasure churn;  // churn scenarios only (namespaces above stay empty)
+  std::vector<CgroupMeasure> cgroups;  // one per Scenario::cgroups() name
 
   const NamespaceMeasure* by_role(std::string_view role) const;
 };

@@ -97,6 +97,7 @@ nlohmann::json traffic_to_json(const Scenario& s, const TrafficGroup& t) {
                       {"family", family_name(t.family)}, {"flows", t.flows},
                       {"pacing_mbit", t.pacing_mbit}, {"clients", s.clients_of(t)}};
   if (t.hold_open) j["hold_open"] = true;
+  if (!t.cgroup.empty()) j["cgroup"] = t.cgroup;
   if (t.mode == TrafficMode::Bulk) {
     if (t.bytes) j["bytes"] = t.bytes;
     else j["duration_s"] = t.duration_s;
@@ -108,6 +109,14 @@ nlohmann::json traffic_to_json(const Scenario& s, const TrafficGroup& t) {
     j["connections"] = t.connections;
   }
   return j;
+}
+
+nlohmann::json sockets_json(const SocketTotals& s) {
+  return {{"count", s.sockets},
+          {"total_retrans", s.total_retrans},
+          {"segs_out", s.segs_out},
+          {"data_segs_out", s.data_segs_out},
+          {"bytes_retrans", s.bytes_retrans}};
 }
 
 }  // namespace
@@ -145,12 +154,7 @@ nlohmann::json measurements_to_json(const ScenarioMeasurements& m) {
                     {"data_segments_sent", e.data_segments_sent},
                     {"by_cause", e.retrans_by_cause},
                     {"xmit_failures_by_cause", e.xmit_failures_by_cause}}},
-                  {"sockets",
-                   {{"count", n.sockets.sockets},
-                    {"total_retrans", n.sockets.total_retrans},
-                    {"segs_out", n.sockets.segs_out},
-                    {"data_segs_out", n.sockets.data_segs_out},
-                    {"bytes_retrans", n.sockets.bytes_retrans}}}};
+                  {"sockets", sockets_json(n.sockets)}};
     if (n.open.taken) ns[n.role]["open_sockets"] = to_json(n.open);
   }
   const auto& t = m.traffic;
@@ -185,6 +189,13 @@ nlohmann::json measurements_to_json(const ScenarioMeasurements& m) {
           {"quiesced", m.quiesced},
           {"quiesce_seconds", m.quiesce_seconds}};
   if (!m.churn.cycles.empty()) out["churn"] = churn_to_json(m.churn);
+  for (const auto& c : m.cgroups)
+    out["cgroups"][c.name] = {{"path", c.path},
+                              {"sockets", sockets_json(c.sockets)},
+                              {"incomplete_sockets", c.incomplete},
+                              {"series_seen", c.series_seen},
+                              {"exporter_retransmissions", c.retransmissions},
+                              {"exporter_xmit_failures", c.xmit_failures}};
   return out;
 }
 

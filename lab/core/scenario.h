@@ -48,6 +48,8 @@ struct Scenario {
   const TrafficGroup& primary_traffic() const { return traffic.front(); }
   // Client indexes (1-based) the group runs on.
   std::vector<int> clients_of(const TrafficGroup& t) const;
+  // The distinct "cgroup" names of the traffic groups, in file order.
+  std::vector<std::string> cgroups() const;
 };
 
 struct Suite {

@@ -16,6 +16,13 @@ std::vector<int> Scenario::clients_of(const TrafficGroup& t) const {
   return all;
 }
 
+std::vector<std::string> Scenario::cgroups() const {
+  std::vector<std::string> out;
+  for (const auto& g : traffic)
+    if (!g.cgroup.empty() && std::find(out.begin(), out.end(), g.cgroup) == out.end()) out.push_back(g.cgroup);
+  return out;
+}
+
 namespace {
 
 Scenario parse_scenario(const JsonReader& r) {
@@ -42,7 +49,11 @@ Scenario parse_scenario(const JsonReader& r) {
     e->expect_object({"args"});
     for (const auto& a : e->at("args").items()) s.exporter_args.push_back(a.as_string());
   }
-  if (auto c = r.find("churn")) s.churn = parse_churn(*c);
+  if (auto c = r.find("churn")) {
+    s.churn = parse_churn(*c);
+    // A churn cycle drives its own topologies; the cgroups belong to one attempt's.
+    if (s.churn.active() && !s.cgroups().empty()) c->fail("not with a traffic group that has a \"cgroup\"");
+  }
   if (auto rp = r.find("repeat")) {
     rp->expect_object({"count", "quorum"});
     s.repeat.count = static_cast<int>(rp->at("count").as_integer(1, 100));

@@ -1,6 +1,7 @@
 #include "traffic_spec.h"
 
 #include <algorithm>
+#include <regex>
 
 #include "json_reader.h"
 
@@ -52,7 +53,7 @@ std::string_view family_name(int family) { return family == AF_INET6 ? "ipv6" : 
 
 TrafficGroup parse_traffic(const JsonReader& r, int topology_clients) {
   r.expect_object({"clients", "mode", "direction", "family", "flows", "bytes", "duration_s", "request_bytes",
-                   "response_bytes", "transactions", "connections", "pacing_mbit", "connect_timeout_s", "timeout_s", "hold_open"});
+                   "response_bytes", "transactions", "connections", "pacing_mbit", "connect_timeout_s", "timeout_s", "hold_open", "cgroup"});
   TrafficGroup t;
   const auto mode = r.at("mode").as_enum({"bulk", "rr", "storm"});
   t.mode = mode == "bulk" ? TrafficMode::Bulk : mode == "rr" ? TrafficMode::RequestResponse : TrafficMode::Storm;
@@ -73,6 +74,14 @@ TrafficGroup parse_traffic(const JsonReader& r, int topology_clients) {
   t.io_timeout_s = std::min(15.0, t.max_seconds);
   parse_mode_keys(r, t);
   t.hold_open = r.bool_or("hold_open", false);
+  if (auto c = r.find("cgroup")) {
+    t.cgroup = c->as_string();
+    // It becomes part of a directory name under the cgroup2 mount and of the
+    // exporter's cgroup label: no slashes, dots or spaces.
+    static const std::regex cgroup_re("[a-z0-9][a-z0-9_-]{0,31}");
+    if (!std::regex_match(t.cgroup, cgroup_re))
+      c->fail("expected 1-32 characters of [a-z0-9_-] starting with a letter or digit, got \"" + t.cgroup + "\"");
+  }
   // Only a client that sends last knows when it is done without closing.
   if (t.hold_open && (t.mode == TrafficMode::Storm || (t.mode == TrafficMode::Bulk && t.transfer == Transfer::Download)))
     r.at("hold_open").fail("only with bulk upload or rr traffic (the client must send last)");

@@ -40,6 +40,11 @@ struct TrafficSpec {
   // sockets got there; the driver's while-open callback measures them; then
   // the exchange ends as usual (lab/kernel/traffic.h).
   bool hold_open = false;
+  // Where the client sockets are created: a cgroup v2 directory (absolute
+  // path) the socket's creator joins first, so the socket carries that cgroup
+  // for life (sk_cgrp_data). Empty: the driver's own cgroup. Set by the runner,
+  // never read from a file (TrafficGroup::cgroup names it there).
+  std::string cgroup_dir;
 };
 
 enum class SocketRole { Client, Server };
@@ -81,6 +86,10 @@ std::string_view family_name(int family);
 // clients at once (the runner sets client_index per client).
 struct TrafficGroup : TrafficSpec {
   std::vector<int> clients;  // 1-based client namespaces running it; empty = all
+  // The file's "cgroup": a short name; the lab creates one cgroup of that
+  // name per attempt (lab/kernel/lab_cgroup.h) for this group's client
+  // sockets. Empty: no cgroup of its own.
+  std::string cgroup;
 };
 
 // Reads one traffic group of the scenario file. The run-time caps follow the

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cerrno>
 #include <charconv>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -24,12 +25,13 @@ constexpr const char* kNetnsDir = "/run/netns/";
 // only reads paths whose `used` it saw set (acquire).
 // `owner` keeps a fork()ed child (which inherits the registry) from deleting
 // its parent's namespaces when it exits or is signalled.
-struct NetnsSlot {
+struct Slot {
   std::atomic<bool> used{false};
   pid_t owner = 0;
   char path[256]{};
 };
-std::array<NetnsSlot, kMaxRegistered> g_netns;
+std::array<Slot, kMaxRegistered> g_netns;
+std::array<Slot, 64> g_cgroups;  // directories: rmdir
 std::array<std::atomic<pid_t>, 64> g_children{};
 std::mutex g_mu;
 std::atomic<unsigned> g_prefix_counter{0};
@@ -48,6 +50,10 @@ void on_signal(int sig) {
   for (auto& s : g_netns) {
     if (s.used.load(std::memory_order_acquire) && s.owner == self) remove_path_signal_safe(s.path);
   }
+  // A cgroup still holding a socket-making child stays (EBUSY): sweep's job.
+  for (auto& s : g_cgroups) {
+    if (s.used.load(std::memory_order_acquire) && s.owner == self) rmdir(s.path);
+  }
   _exit(sig == SIGINT ? 130 : 143);
 }
 
@@ -60,11 +66,14 @@ std::string make_run_prefix(std::string_view root) {
          std::to_string(g_prefix_counter.fetch_add(1));
 }
 
-void register_netns(const std::string& name) {
-  std::string path = ns_path(name);
-  if (path.size() >= sizeof(NetnsSlot::path)) throw std::invalid_argument("netns name too long: " + name);
+namespace {
+
+// Takes a free slot for `path`; throws when full or too long.
+template <size_t N>
+void take_slot(std::array<Slot, N>& slots, const std::string& path, const char* what) {
+  if (path.size() >= sizeof(Slot::path)) throw std::invalid_argument(std::string(what) + " path too long: " + path);
   std::lock_guard lk(g_mu);
-  for (auto& s : g_netns) {
+  for (auto& s : slots) {
     if (!s.used.load(std::memory_order_relaxed)) {
       std::memcpy(s.path, path.c_str(), path.size() + 1);
       s.owner = getpid();
@@ -72,20 +81,36 @@ void register_netns(const std::string& name) {
       return;
     }
   }
-  throw std::runtime_error("cleanup registry full (" + std::to_string(kMaxRegistered) +
-                           " namespaces): refusing to create " + name);
+  throw std::runtime_error("cleanup registry full (" + std::to_string(N) + " " + what + "s): refusing to create " +
+                           path);
 }
 
-void unregister_netns(const std::string& name) {
-  std::string path = ns_path(name);
+template <size_t N>
+void free_slot(std::array<Slot, N>& slots, const std::string& path) {
   std::lock_guard lk(g_mu);
-  for (auto& s : g_netns) {
+  for (auto& s : slots) {
     if (s.used.load(std::memory_order_relaxed) && path == s.path) {
       s.used.store(false, std::memory_order_release);
       return;
     }
   }
 }
+
+template <size_t N>
+std::vector<std::string> owned_paths(const std::array<Slot, N>& slots) {
+  std::vector<std::string> out;
+  std::lock_guard lk(g_mu);
+  for (auto& s : slots)
+    if (s.used.load() && s.owner == getpid()) out.emplace_back(s.path);
+  return out;
+}
+
+}  // namespace
+
+void register_netns(const std::string& name) { take_slot(g_netns, ns_path(name), "namespace"); }
+void unregister_netns(const std::string& name) { free_slot(g_netns, ns_path(name)); }
+void register_cgroup(const std::string& dir) { take_slot(g_cgroups, dir, "cgroup"); }
+void unregister_cgroup(const std::string& dir) { free_slot(g_cgroups, dir); }
 
 void register_child(pid_t pid) {
   std::lock_guard lk(g_mu);
@@ -116,19 +141,17 @@ void delete_netns(const std::string& name) {
 }
 
 void cleanup_registered() {
-  std::vector<std::string> names;
-  {
-    std::lock_guard lk(g_mu);
-    for (auto& s : g_netns) {
-      if (s.used.load() && s.owner == getpid()) names.emplace_back(s.path + std::strlen(kNetnsDir));
-    }
-  }
-  for (const auto& n : names) {
+  for (const auto& path : owned_paths(g_netns)) {
+    std::string n = path.substr(std::strlen(kNetnsDir));
     try {
       delete_netns(n);
     } catch (...) {
     }
     unregister_netns(n);
+  }
+  for (const auto& dir : owned_paths(g_cgroups)) {
+    rmdir(dir.c_str());
+    unregister_cgroup(dir);
   }
 }
 
@@ -193,7 +216,7 @@ std::vector<std::string> sweep_stale_files(const std::string& dir, std::string_v
     std::string_view n(e->d_name);
     if (n.substr(0, head.size()) != head || dead_owner(n.substr(head.size())) == 0) continue;
     std::string path = dir + "/" + std::string(n);
-    if (unlink(path.c_str()) == 0) removed.push_back(path);
+    if (::remove(path.c_str()) == 0) removed.push_back(path);  // a file, or an empty directory
   }
   closedir(d);
   return removed;

@@ -4,7 +4,9 @@
 // - Every network namespace the lab creates is registered here before it is
 //   made and unregistered after it is deleted (Topology does this itself).
 //   Deleting a namespace deletes its veths, qdiscs, nft tables and tc-BPF
-//   filters with it, so namespaces are the only thing that must be tracked.
+//   filters with it, so namespaces are the only network state to track.
+// - Cgroup directories the lab makes (lab_cgroup.h) are registered too and
+//   removed (rmdir) like namespaces.
 // - Child processes the runner starts (an exporter) can be registered too;
 //   they get SIGTERM on a signal.
 // - install_signal_cleanup(): on SIGINT/SIGTERM the handler unmounts and
@@ -14,7 +16,8 @@
 //   (which skip stack destructors) leave nothing behind either.
 // - Run prefixes carry the owner's pid ("rxl-<pid>-<n>"); sweep_stale()
 //   deletes namespaces named "<root>-<pid>-..." whose pid is no longer alive,
-//   i.e. what a SIGKILLed run left behind. It never touches a live run's.
+//   i.e. what a SIGKILLed run left behind, sweep_stale_files() such files and
+//   empty directories (cgroups). They never touch a live run's.
 // The registry has a fixed capacity (kMaxRegistered); registering beyond it
 // throws, rather than silently losing track of a namespace.
 #pragma once
@@ -34,6 +37,8 @@ std::string make_run_prefix(std::string_view root = "rxl");
 
 void register_netns(const std::string& name);
 void unregister_netns(const std::string& name);
+void register_cgroup(const std::string& dir);  // absolute path of the cgroup's directory
+void unregister_cgroup(const std::string& dir);
 void register_child(pid_t pid);
 void unregister_child(pid_t pid);
 
@@ -41,7 +46,7 @@ void unregister_child(pid_t pid);
 // it is already gone. Throws with the reason otherwise.
 void delete_netns(const std::string& name);
 
-// Removes every namespace still registered (used by tests and at exit paths).
+// Removes every namespace and cgroup still registered (used by tests and at exit paths).
 void cleanup_registered();
 
 void install_signal_cleanup();
@@ -52,8 +57,8 @@ struct SweepResult {
 // Removes namespaces "<root>-<pid>-*" whose owner pid is dead.
 SweepResult sweep_stale(std::string_view prefix_root = "rxl");
 
-// Removes files DIR/<head><pid>-* whose owner pid is dead (the exporter logs
-// of SIGKILLed runs); returns their paths.
+// Removes files and empty directories DIR/<head><pid>-* whose owner pid is
+// dead (the exporter logs and cgroups of SIGKILLed runs); returns their paths.
 std::vector<std::string> sweep_stale_files(const std::string& dir, std::string_view head);
 
 // Names of all namespaces in /run/netns starting with `prefix` (for checks).

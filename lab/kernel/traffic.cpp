@@ -161,7 +161,7 @@ void client_connection(Run& run, int worker, std::uint32_t conn, std::uint16_t p
     auto t0 = Clock::now();
     double left = std::chrono::duration<double>(run.deadline - t0).count();
     if (left <= 0) throw std::runtime_error("connect: run time cap reached");
-    fd = sock::connect_to(s.family, addr, port, std::min(s.connect_timeout_s, left));
+    fd = sock::connect_to(s.family, addr, port, std::min(s.connect_timeout_s, left), s.cgroup_dir);
     run.connected(since(t0));
     id = sock::identify(fd.get(), SocketRole::Client, s.family);
     SocketInfo si;

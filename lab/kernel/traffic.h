@@ -13,6 +13,8 @@
 //   taking TCP_INFO, so every data segment was acknowledged when the socket's
 //   numbers are read. TCP_INFO is taken from EVERY socket (client and server
 //   side) just before close and returned in `sockets`.
+// - cgroup_dir non-empty: each client socket is created in that cgroup v2
+//   group (lab_cgroup.h: by a short-lived child), the rest runs here as usual.
 // - pacing_mbit > 0 sets SO_MAX_PACING_RATE on the sending sockets
 //   (an unpaced veth run shows spurious, DSACK-explained retransmits).
 // - hold_open (bulk upload, rr): each client socket, once everything it sent

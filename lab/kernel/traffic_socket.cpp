@@ -1,5 +1,7 @@
 #include "traffic_socket.h"
 
+#include "lab_cgroup.h"
+
 #include <arpa/inet.h>
 #include <linux/tcp.h>
 #include <linux/sockios.h>
@@ -77,8 +79,10 @@ void set_pacing(int fd, std::uint64_t bytes_per_s) {
   }
 }
 
-UniqueFd connect_to(int family, const std::string& addr, std::uint16_t port, double timeout_s) {
-  UniqueFd fd(socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0));
+UniqueFd connect_to(int family, const std::string& addr, std::uint16_t port, double timeout_s,
+                    const std::string& cgroup_dir) {
+  UniqueFd fd = cgroup_dir.empty() ? UniqueFd(socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0))
+                                   : socket_in_cgroup(cgroup_dir, family, SOCK_STREAM | SOCK_CLOEXEC);
   if (fd.get() < 0) fail("socket", errno);
   // A blocking connect gives up after SO_SNDTIMEO with EINPROGRESS.
   set_timeouts(fd.get(), timeout_s);

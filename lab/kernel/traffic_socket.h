@@ -19,7 +19,9 @@ void set_timeouts(int fd, double seconds);
 void set_pacing(int fd, std::uint64_t bytes_per_s);
 
 // Blocking connect bounded by timeout_s; throws std::runtime_error("connect: ...").
-UniqueFd connect_to(int family, const std::string& addr, std::uint16_t port, double timeout_s);
+// A non-empty cgroup_dir: the socket is created in that cgroup (lab_cgroup.h).
+UniqueFd connect_to(int family, const std::string& addr, std::uint16_t port, double timeout_s,
+                    const std::string& cgroup_dir = "");
 
 // Every blocking call below waits at most `io_timeout_s` for progress and
 // never past `deadline` (the run's hard cap); either throws "send: timeout" /

@@ -40,7 +40,7 @@ std::vector<RoleNs> roles_of(const Topology& topo) {
   return out;
 }
 
-TrafficRun drive_traffic(const Topology& topo, const Scenario& s) {
+TrafficRun drive_traffic(const Topology& topo, const Scenario& s, const std::map<std::string, std::string>& cgroup_dirs) {
   TrafficRun out;
   std::mutex mu;
   std::vector<std::thread> threads;
@@ -48,7 +48,9 @@ TrafficRun drive_traffic(const Topology& topo, const Scenario& s) {
     for (int c : s.clients_of(g)) {
       TrafficSpec spec = g;
       spec.client_index = c - 1;
-      threads.emplace_back([&, c, spec] {
+      if (!g.cgroup.empty()) spec.cgroup_dir = cgroup_dirs.at(g.cgroup);
+      const std::string cgroup = g.cgroup;
+      threads.emplace_back([&, c, spec, cgroup] {
         auto while_open = [&, c](const std::vector<SocketInfo>& held) {
           auto o = read_open(topo.client(c - 1), held);
           std::lock_guard lk(mu);
@@ -57,6 +59,9 @@ TrafficRun drive_traffic(const Topology& topo, const Scenario& s) {
         try {
           auto r = run_traffic(topo, spec, while_open);
           std::lock_guard lk(mu);
+          if (!cgroup.empty())
+            for (const auto& si : r.sockets)
+              if (si.role == SocketRole::Client) out.cgroup_sockets[cgroup].push_back(si);
           out.results.emplace_back(c, std::move(r));
         } catch (const std::exception& e) {
           std::lock_guard lk(mu);

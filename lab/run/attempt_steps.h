@@ -2,6 +2,7 @@
 // topology's namespaces by role, driving every traffic group at once.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -18,7 +19,11 @@ struct RoleNs {
 
 std::vector<RoleNs> roles_of(const Topology& topo);
 
-// Traffic of every group on every client it names, all at once.
-TrafficRun drive_traffic(const Topology& topo, const Scenario& s);
+// Traffic of every group on every client it names, all at once. A group
+// with a "cgroup" creates its client sockets in cgroup_dirs[that name]
+// (absolute directories, lab_cgroup.h), and its client sockets are listed
+// again in TrafficRun::cgroup_sockets.
+TrafficRun drive_traffic(const Topology& topo, const Scenario& s,
+                         const std::map<std::string, std::string>& cgroup_dirs = {});
 
 }  // namespace retx::lab

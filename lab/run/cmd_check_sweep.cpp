@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cleanup.h"
+#include "lab_cgroup.h"
 #include "commands.h"
 #include "environment.h"
 #include "exporter_process.h"
@@ -68,7 +69,10 @@ int cmd_sweep(const CliOptions&) {
   for (const auto& n : r.removed) std::cout << "removed stale namespace " << n << "\n";
   auto logs = sweep_stale_files(kExporterLogDir, kExporterLogHead);
   for (const auto& f : logs) std::cout << "removed stale exporter log " << f << "\n";
-  std::cout << "sweep: " << r.removed.size() << " stale namespace(s), " << logs.size() << " exporter log(s) removed\n";
+  auto cgroups = sweep_stale_cgroups();
+  for (const auto& d : cgroups) std::cout << "removed stale cgroup " << d << "\n";
+  std::cout << "sweep: " << r.removed.size() << " stale namespace(s), " << logs.size() << " exporter log(s), "
+            << cgroups.size() << " cgroup(s) removed\n";
   return kExitPass;
 }
 

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "cleanup.h"
+#include "lab_cgroup.h"
 #include "commands.h"
 #include "compare.h"
 #include "environment.h"
@@ -157,6 +158,7 @@ int cmd_run(const CliOptions& o) {
   for (const auto& n : sweep_stale("rxl").removed) std::cout << "swept stale namespace " << n << " (left by a killed run)\n";
   for (const auto& f : sweep_stale_files(kExporterLogDir, kExporterLogHead))
     std::cout << "swept stale exporter log " << f << " (left by a killed run)\n";
+  for (const auto& d : sweep_stale_cgroups()) std::cout << "swept stale cgroup " << d << " (left by a killed run)\n";
 
   RunReport report;
   report.tool_version = RETX_VERSION;

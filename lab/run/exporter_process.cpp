@@ -106,7 +106,8 @@ ExporterProcess::ExporterProcess(const std::string& bin, const std::vector<std::
                                           : "was killed by signal " + std::to_string(WTERMSIG(status));
       std::string tail = log_tail();
       std::remove(log_path_.c_str());
-      throw std::runtime_error(bin + " " + why + " before becoming healthy: " + tail);
+      throw ExporterExited(bin + " " + why + " before becoming healthy: " + tail,
+                           WIFEXITED(status) ? WEXITSTATUS(status) : -1);
     }
     if (exporter_healthy(url_)) return;
     if (std::chrono::steady_clock::now() > deadline) {

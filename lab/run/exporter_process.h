@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <stdexcept>
 #include <string>
 #include <sys/types.h>
 #include <vector>
@@ -22,11 +23,17 @@ std::string default_exporter_path();
 // build/top/retx-top next to this build's lab, as default_exporter_path.
 std::string default_top_path();
 
+// The exporter exited (or was killed) before it became healthy.
+struct ExporterExited : std::runtime_error {
+  ExporterExited(const std::string& what, int code) : std::runtime_error(what), exit_code(code) {}
+  int exit_code;  // -1: killed by a signal
+};
+
 class ExporterProcess {
  public:
   // Starts `bin --listen 127.0.0.1:<free port> args...` and waits until
-  // GET /healthz answers 200. Throws std::runtime_error naming the binary and
-  // quoting the end of its log if it exits or stays unhealthy.
+  // GET /healthz answers 200. Throws ExporterExited (it exited) or
+  // std::runtime_error (unhealthy), naming the binary and quoting the end of its log.
   ExporterProcess(const std::string& bin, const std::vector<std::string>& args,
                   std::chrono::seconds ready_timeout = std::chrono::seconds(30));
   ~ExporterProcess();

@@ -9,11 +9,14 @@
 #include "attempt_measure.h"
 #include "attempt_steps.h"
 #include "churn_runner.h"
+#include "cgroup_paths.h"
 #include "check_registry.h"
 #include "cleanup.h"
 #include "counters.h"
 #include "exporter_process.h"
 #include "impairment.h"
+#include "lab_cgroup.h"
+#include "options.h"  // the exporter's exit codes
 #include "quiescence.h"
 #include "run_cmd.h"
 #include "topology.h"
@@ -58,6 +61,25 @@ void record_namespaces(const std::vector<RoleNs>& nss, const Reading& before, co
   m.exporter = exporter_self(before.scrape, after.scrape);
 }
 
+// The scenario's cgroups for one attempt, "<topology prefix>-<name>" under
+// the cgroup2 mount (run_scenario skipped the scenario if there is none), and
+// their rows in m.cgroups. Removed when the attempt ends.
+struct AttemptCgroups {
+  std::vector<std::unique_ptr<LabCgroup>> made;
+  std::map<std::string, std::string> dirs;  // name -> absolute directory
+
+  AttemptCgroups(const Scenario& s, const std::string& prefix, ScenarioMeasurements& m) {
+    const auto names = s.cgroups();
+    if (names.empty()) return;
+    const std::string mount = retx::find_cgroup2_mount();
+    for (const auto& name : names) {
+      made.push_back(std::make_unique<LabCgroup>(mount, prefix + "-" + name));
+      dirs[name] = made.back()->dir();
+      m.cgroups.push_back({.name = name, .path = made.back()->path()});
+    }
+  }
+};
+
 // When the exporter disagrees with the kernel, one more scrape a second later
 // tells a lagging exporter (it catches up) from a losing one (it never does).
 void diagnose_exact_failures(AttemptRecord& a, const ScenarioMeasurements& m, const std::string& url) {
@@ -98,6 +120,7 @@ AttemptRecord run_attempt(const Scenario& s, int index, const std::string& backe
   const auto nss = roles_of(topo);
   std::vector<Namespace> plain;
   for (const auto& r : nss) plain.push_back(r.ns);
+  const AttemptCgroups cgroups(s, ts.prefix, m);  // declared after topo: removed before it
 
   // Quiet point before: nothing runs in the fresh namespaces yet.
   const Reading before = read_all(nss, url);
@@ -110,7 +133,7 @@ AttemptRecord run_attempt(const Scenario& s, int index, const std::string& backe
   a.timings["impairment_s"] = since(t1);
 
   auto t2 = Clock::now();
-  TrafficRun traffic = drive_traffic(topo, s);
+  TrafficRun traffic = drive_traffic(topo, s, cgroups.dirs);
   a.timings["traffic_s"] = since(t2);
 
   auto t3 = Clock::now();
@@ -121,8 +144,10 @@ AttemptRecord run_attempt(const Scenario& s, int index, const std::string& backe
   m.quiesce_seconds = q.waited_s;
 
   if (imp) m.impairment = imp->stats();
-  record_namespaces(nss, before, read_all(nss, url), m);
+  const Reading after = read_all(nss, url);
+  record_namespaces(nss, before, after, m);
   fold_traffic(traffic, m);
+  record_cgroups(traffic, before.scrape, after.scrape, m);
 
   auto t4 = Clock::now();
   imp.reset();
@@ -187,6 +212,11 @@ ScenarioRecord run_scenario(const Scenario& s, const RunContext& ctx) {
   rec.backend = choice.backend == "none" ? "" : choice.backend;
   if (!choice.reason.empty()) rec.reason = choice.reason;
 
+  // A socket's cgroup is set and read through the cgroup2 hierarchy.
+  if (!s.cgroups().empty() && retx::find_cgroup2_mount().empty())
+    return done(Verdict::Skipped, "no cgroup2 hierarchy is mounted here (/proc/self/mountinfo): the traffic groups' "
+                                  "cgroups cannot be made");
+
   // Scenarios that need particular exporter flags get an exporter of their own.
   // So do churn scenarios when the lab can start one: their series and RSS
   // baselines are then the churn's alone.
@@ -202,6 +232,13 @@ ScenarioRecord run_scenario(const Scenario& s, const RunContext& ctx) {
     }
     try {
       own = std::make_unique<ExporterProcess>(ctx.exporter_bin, s.exporter_args);
+    } catch (const ExporterExited& e) {
+      // The exporter's exit code for a kernel that cannot say a socket's
+      // cgroup (before 5.15, no sk_cgrp_data) or no cgroup2 mount: the
+      // kernel's limit, not a fault of the exporter.
+      if (e.exit_code == retx::exit_code::kCgroupLabels)
+        return done(Verdict::Skipped, std::string("the kernel cannot attribute sockets to cgroups: ") + e.what());
+      return done(Verdict::Fail, std::string("dedicated exporter failed to start: ") + e.what());
     } catch (const std::exception& e) {
       return done(Verdict::Fail, std::string("dedicated exporter failed to start: ") + e.what());
     }

@@ -416,6 +416,33 @@ TEST(LabCli, SkippedNeverCountsAsPassed) {
   }
 }
 
+// An exporter that refuses --cgroup-labels the way it does on a kernel before
+// 5.15 (exit 10: no sk_cgrp_data) makes the cgroup scenario skipped with that
+// reason, not failed, and creates no cgroup. The stand-in is the real exporter
+// behind a script that exits 10 for that flag only.
+TEST(LabCli, ExporterRefusingCgroupLabelsSkipsTheCgroupScenario) {
+  auto stand_in = scratch() / "exporter-without-cgroups.sh";
+  std::ofstream(stand_in) << "#!/bin/sh\nfor a; do [ \"$a\" = --cgroup-labels ] && "
+                             "{ echo 'retx-exporter: --cgroup-labels: no sk_cgrp_data (stand-in)' >&2; exit 10; }; done\n"
+                             "exec " RETX_EXPORTER_BIN " \"$@\"\n";
+  fs::permissions(stand_in, fs::perms::owner_all);
+  auto f = scratch() / "cgroups.json";
+  std::ofstream(f) << R"({"suite": "cg", "scenarios": [{"name": "two-cgroups",
+      "traffic": [{"cgroup": "a", "mode": "rr", "transactions": 2}, {"cgroup": "b", "mode": "rr", "transactions": 2}],
+      "exporter": {"args": ["--cgroup-labels"]}, "expect": [{"check": "cgroup_totals", "min_retrans": 0}]}]})";
+  auto report = scratch() / "cgroups-report.json";
+  auto d = run({"run", f.string(), "--reports-dir", (scratch() / "cg-reports").string(), "--report", report.string(),
+                "--exporter-bin", stand_in.string()});
+  ASSERT_EQ(d.code, 0) << d.out << d.err;
+  const auto s = json::parse(slurp(report.string()))["scenarios"][0];
+  EXPECT_EQ(s["verdict"], "skipped");
+  const auto reason = s["reason"].get<std::string>();
+  EXPECT_NE(reason.find("the kernel cannot attribute sockets to cgroups"), std::string::npos) << reason;
+  EXPECT_NE(reason.find("exited with code 10"), std::string::npos) << reason;
+  EXPECT_EQ(s["checks"][0]["verdict"], "skipped");
+  EXPECT_TRUE(s["attempts"].empty()) << "no attempt, so no cgroup was made";
+}
+
 // `retx-lab pair`: built and printed for a script, reachable, deleted on
 // request, and swept once its owner is gone; a prefix naming no live owner is
 // bad input and creates nothing.

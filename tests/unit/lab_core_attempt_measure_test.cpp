@@ -139,3 +139,29 @@ TEST(LabCoreAttemptMeasure, LateRescrapeTellsLaggingFromLosing) {
   a.checks[0].verdict = Verdict::Pass;
   EXPECT_FALSE(exact_check_failed(a));
 }
+
+TEST(LabCoreAttemptMeasure, CgroupsGetTheirSocketsAndTheirOwnSeries) {
+  TrafficRun run;
+  SocketInfo failed = sock(SocketRole::Client, 1, 5);
+  failed.completed = false;
+  run.cgroup_sockets["a"] = {sock(SocketRole::Client, 4, 100), failed};
+  run.cgroup_sockets["b"] = {sock(SocketRole::Client, 2, 50)};
+  ScenarioMeasurements m;
+  m.cgroups = {{.name = "a", .path = "/rxl-1-0-a"}, {.name = "b", .path = "/rxl-1-0-b"}};
+  const auto before = parse_prom_text("tcp_retransmissions_total{netns=\"7\",cgroup=\"/rxl-1-0-a\"} 0\n");
+  const auto after = parse_prom_text(
+      "tcp_retransmissions_total{netns=\"7\",cgroup=\"/rxl-1-0-a\",cause=\"rto\"} 3\n"
+      "tcp_retransmissions_total{netns=\"7\",cgroup=\"/rxl-1-0-a\",cause=\"fast\"} 2\n"
+      "tcp_retransmissions_total{netns=\"9\",cgroup=\"/other\"} 100\n"
+      "tcp_retransmit_failures_total{netns=\"7\",cgroup=\"/rxl-1-0-b\",stage=\"xmit\"} 1\n"
+      "tcp_retransmit_failures_total{netns=\"7\",cgroup=\"/rxl-1-0-b\",stage=\"early\"} 4\n");
+  record_cgroups(run, before, after, m);
+  EXPECT_EQ(m.cgroups[0].sockets.sockets, 2);
+  EXPECT_EQ(m.cgroups[0].sockets.total_retrans, 5u);
+  EXPECT_EQ(m.cgroups[0].incomplete, 1);
+  EXPECT_TRUE(m.cgroups[0].series_seen);
+  EXPECT_DOUBLE_EQ(m.cgroups[0].retransmissions, 5);
+  EXPECT_FALSE(m.cgroups[1].series_seen);
+  EXPECT_DOUBLE_EQ(m.cgroups[1].retransmissions, 0);
+  EXPECT_DOUBLE_EQ(m.cgroups[1].xmit_failures, 1) << "early failures never left the host";
+}

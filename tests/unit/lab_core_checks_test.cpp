@@ -467,4 +467,61 @@ TEST(LabCoreChecks, RatioModelMissWithMachineDropsIsInconclusive) {
   auto r = eval(s, m);
   EXPECT_EQ(r.verdict, Verdict::Inconclusive) << r.reason;
   EXPECT_NE(r.reason.find("client1 TcpExt.TCPBacklogDrop +900"), std::string::npos) << r.reason;
+
+namespace {
+
+CgroupMeasure cgroup(const std::string& name, int sockets, std::uint64_t retrans, double exporter) {
+  CgroupMeasure c;
+  c.name = name;
+  c.path = "/rxl-1-0-" + name;
+  c.sockets.sockets = sockets;
+  c.sockets.total_retrans = retrans;
+  c.series_seen = exporter > 0;
+  c.retransmissions = exporter;
+  return c;
+}
+
+Scenario cgroup_scenario(const json& check) {
+  json d = {{"suite", "t"},
+            {"scenarios",
+             {{{"name", "s"},
+               {"traffic", json::array({{{"mode", "bulk"}, {"bytes", 10}, {"cgroup", "a"}},
+                                        {{"mode", "bulk"}, {"bytes", 10}, {"cgroup", "b"}}})},
+               {"exporter", {{"args", {"--cgroup-labels"}}}},
+               {"expect", {check}}}}}};
+  return parse_suite(d, "t.json").scenarios.at(0);
+}
+
+}  // namespace
+
+TEST(LabCoreChecks, CgroupTotalsComparesEachCgroupWithItsOwnSockets) {
+  auto s = cgroup_scenario({{"check", "cgroup_totals"}});
+  ScenarioMeasurements m;
+  m.cgroups = {cgroup("a", 1, 41, 41), cgroup("b", 1, 37, 30)};
+  m.cgroups[1].xmit_failures = 7;  // 6.17+: failed transmits count apart, and in total_retrans
+  auto r = eval(s, m);
+  EXPECT_EQ(r.verdict, Verdict::Pass) << r.reason;
+  EXPECT_EQ(r.measured["b"]["exporter_xmit_failures"], 7);
+  EXPECT_NE(r.reason.find("cgroup a: Σtcpi_total_retrans 41 over 1 socket(s) vs exporter 41 {cgroup=\"/rxl-1-0-a\"}"),
+            std::string::npos)
+      << r.reason;
+  m.cgroups[1].xmit_failures = 0;  // 7 short: another cgroup's or a lost count
+  r = eval(s, m);
+  EXPECT_EQ(r.verdict, Verdict::Fail);
+  EXPECT_NE(r.reason.find("cgroup b: MISMATCH Σtcpi_total_retrans 37"), std::string::npos) << r.reason;
+}
+
+TEST(LabCoreChecks, CgroupTotalsNeedsRetransmissionsInEveryCgroup) {
+  auto s = cgroup_scenario({{"check", "cgroup_totals"}, {"min_retrans", 5}});
+  ScenarioMeasurements m;
+  m.cgroups = {cgroup("a", 1, 41, 41), cgroup("b", 1, 3, 3)};
+  auto r = eval(s, m);
+  EXPECT_EQ(r.verdict, Verdict::Fail) << "equal, but 3 < min_retrans 5 proves too little";
+  EXPECT_NE(r.reason.find("fewer than the 5 retransmissions asked for"), std::string::npos) << r.reason;
+  m.cgroups[1] = cgroup("b", 0, 0, 0);
+  r = eval(s, m);
+  EXPECT_EQ(r.verdict, Verdict::Fail);
+  EXPECT_NE(r.reason.find("no client socket was created in /rxl-1-0-b"), std::string::npos) << r.reason;
+  m.cgroups.clear();
+  EXPECT_EQ(eval(s, m).verdict, Verdict::Skipped);
 }

@@ -279,3 +279,34 @@ TEST(LabCoreScenario, SchemaDocumentsEveryCheckKind) {
   for (const char* k : {"none", "random", "gemodel", "first_syn", "first_synack", "nth_segment", "blackhole"})
     EXPECT_NE(std::find(kinds.begin(), kinds.end(), k), kinds.end()) << k;
 }
+
+TEST(LabCoreScenario, TrafficCgroupsAreNamedAndListedOnce) {
+  auto d = minimal();
+  d["scenarios"][0]["traffic"] = json::array({{{"mode", "bulk"}, {"bytes", 10}, {"cgroup", "a"}},
+                                              {{"mode", "bulk"}, {"bytes", 10}, {"cgroup", "b"}},
+                                              {{"mode", "rr"}, {"transactions", 2}, {"cgroup", "a"}},
+                                              {{"mode", "bulk"}, {"bytes", 10}}});
+  Suite s = parse_suite(d, "f.json");
+  EXPECT_EQ(s.scenarios[0].cgroups(), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(s.scenarios[0].traffic[3].cgroup, "");
+  d["scenarios"][0]["traffic"][1]["cgroup"] = "../x";
+  EXPECT_EQ(error_of(d), "f.json: $.scenarios[0].traffic[1].cgroup: expected 1-32 characters of [a-z0-9_-] "
+                         "starting with a letter or digit, got \"../x\"");
+  d["scenarios"][0]["traffic"][1]["cgroup"] = 7;
+  EXPECT_NE(error_of(d).find("f.json: $.scenarios[0].traffic[1].cgroup: expected a string"), std::string::npos)
+      << error_of(d);
+}
+
+TEST(LabCoreScenario, CgroupTotalsNeedsCgroupsAndTheExporterFlag) {
+  auto d = minimal();
+  d["scenarios"][0]["expect"].push_back({{"check", "cgroup_totals"}});
+  EXPECT_EQ(error_of(d), "f.json: $.scenarios[0].expect[1]: cgroup_totals needs a traffic group with a \"cgroup\"");
+  d["scenarios"][0]["traffic"]["cgroup"] = "a";
+  EXPECT_EQ(error_of(d), "f.json: $.scenarios[0].expect[1]: cgroup_totals needs \"exporter\": {\"args\": "
+                         "[\"--cgroup-labels\"]} (no cgroup label otherwise)");
+  d["scenarios"][0]["exporter"] = {{"args", {"--cgroup-labels"}}};
+  EXPECT_EQ(error_of(d), "(no error)");
+  d["scenarios"][0]["expect"][1]["min_retrans"] = -1;
+  EXPECT_NE(error_of(d).find("$.scenarios[0].expect[1].min_retrans: expected an integer"), std::string::npos)
+      << error_of(d);
+}
