@@ -467,6 +467,7 @@ TEST(LabCoreChecks, RatioModelMissWithMachineDropsIsInconclusive) {
   auto r = eval(s, m);
   EXPECT_EQ(r.verdict, Verdict::Inconclusive) << r.reason;
   EXPECT_NE(r.reason.find("client1 TcpExt.TCPBacklogDrop +900"), std::string::npos) << r.reason;
+}
 
 namespace {
 
