@@ -97,8 +97,8 @@ struct {
 
 /* Per-CPU histograms of closed connections' retransmission ratios, keyed by
  * the namespace (cookie and inode, as the counting maps: the exporter retires
- * a dead namespace's entry like its counters). Preallocated: a namespace that
- * finds it full is counted in RETX_STAT_HIST_LOST. */
+ * a dead namespace's entry like its counters). Preallocated: a close that
+ * neither it nor retx_ratio_hist_spill takes is counted in RETX_STAT_HIST_LOST. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, RETX_RATIO_HIST_MAX_ENTRIES);
@@ -210,48 +210,46 @@ static __always_inline void fill_peer(struct retx_key *key, const struct sock *c
 	}
 }
 
-/* The map's value for key, inserted as `zero` when absent. NULL when the map
- * refused the insert; *full then says whether for lack of room (-E2BIG, or
- * -ENOMEM without preallocation) rather than a bucket lock held on this CPU
- * (retx_abi.h, RETX_SPILL_MAX_ENTRIES). */
-static __always_inline void *lookup_or_init(void *map, const void *key, const void *zero, bool *full)
+/* The map's value for key, inserted as `zero` when absent; NULL with the
+ * insert's error in *err when the map refused it. */
+static __always_inline void *lookup_or_init(void *map, const void *key, const void *zero, long *err)
 {
 	void *v = bpf_map_lookup_elem(map, key);
-	long r;
 
-	*full = false;
+	*err = 0;
 	if (v)
 		return v;
-	r = bpf_map_update_elem(map, key, zero, BPF_NOEXIST);
+	*err = bpf_map_update_elem(map, key, zero, BPF_NOEXIST);
 	/* -EEXIST: another CPU inserted it first. */
-	if (r == 0 || r == -E_EXIST)
+	if (*err == 0 || *err == -E_EXIST)
 		return bpf_map_lookup_elem(map, key);
-	*full = r == -E_2BIG || r == -E_NOMEM;
 	return NULL;
 }
 
-/* The value for key in map or, when map refused the insert and
- * spill_if_full or it was not for lack of room, in its spill map. */
+/* The value for key in map or, when map refused the insert, in its spill
+ * map: always for a bucket lock held on this CPU (retx_abi.h,
+ * RETX_SPILL_MAX_ENTRIES), for lack of room (-E2BIG; -ENOMEM without
+ * preallocation) only if spill_if_full. */
 static __always_inline void *value_or_spill(void *map, void *spill, const void *key, const void *zero,
-					    bool spill_if_full, bool *full)
+					    bool spill_if_full)
 {
-	void *v = lookup_or_init(map, key, zero, full);
-	bool spill_full;
+	long err;
+	void *v = lookup_or_init(map, key, zero, &err);
 
-	if (v || (*full && !spill_if_full))
+	if (v || (!spill_if_full && (err == -E_2BIG || err == -E_NOMEM)))
 		return v;
-	v = lookup_or_init(spill, key, zero, &spill_full);
+	v = lookup_or_init(spill, key, zero, &err);
 	if (v)
 		stat_inc(RETX_STAT_SPILLED);
 	return v;
 }
 
-/* False when neither map took the hit; *full as for lookup_or_init. */
+/* False when neither map took the hit. */
 static __always_inline bool add_to(void *map, void *spill, const struct retx_key *key, __u64 segs,
-				   bool spill_if_full, bool *full)
+				   bool spill_if_full)
 {
 	struct retx_value zero = {};
-	struct retx_value *v = value_or_spill(map, spill, key, &zero, spill_if_full, full);
+	struct retx_value *v = value_or_spill(map, spill, key, &zero, spill_if_full);
 
 	if (!v)
 		return false;
@@ -273,12 +271,10 @@ static __always_inline void count(struct retx_key *key, const struct sock *peer,
 {
 	if (targ_peer_labels)
 		fill_peer(key, peer, direct);
-	bool full;
-
 	if (targ_peer_labels || targ_cgroup_labels) {
 		if (key->cgroup && bpf_map_lookup_elem(&cgroup_gone, &key->cgroup)) {
 			fold(key);
-		} else if (add_to(&retx_detail, &retx_detail_spill, key, segs, false, &full)) {
+		} else if (add_to(&retx_detail, &retx_detail_spill, key, segs, false)) {
 			return;
 		} else {
 			/* Over budget (or, barely possible, both maps busy): fold
@@ -287,7 +283,7 @@ static __always_inline void count(struct retx_key *key, const struct sock *peer,
 			fold(key);
 		}
 	}
-	if (!add_to(&retx_agg, &retx_agg_spill, key, segs, true, &full))
+	if (!add_to(&retx_agg, &retx_agg_spill, key, segs, true))
 		stat_inc(RETX_STAT_LOST);
 }
 
@@ -418,12 +414,11 @@ static __always_inline void observe_ratio(const struct sock *sk, const struct tc
 	__u64 segs = direct ? tp->segs_out : BPF_CORE_READ(tp, segs_out);
 	struct retx_netns_key netns;
 	__u32 slot = RETX_RATIO_BOUNDS;
-	bool full;
 	int i;
 
 	if (!netns_key_of(sk, direct, &netns))
 		return;
-	h = value_or_spill(&retx_ratio_hist, &retx_ratio_hist_spill, &netns, &zero, true, &full);
+	h = value_or_spill(&retx_ratio_hist, &retx_ratio_hist_spill, &netns, &zero, true);
 	if (!h) {
 		stat_inc(RETX_STAT_HIST_LOST);
 		return;
