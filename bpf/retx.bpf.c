@@ -226,17 +226,22 @@ static __always_inline void *lookup_or_init(void *map, const void *key, const vo
 	return NULL;
 }
 
-/* The value for key in map or, when map refused the insert, in its spill
- * map: always for a bucket lock held on this CPU (retx_abi.h,
- * RETX_SPILL_MAX_ENTRIES), for lack of room (-E2BIG; -ENOMEM without
- * preallocation) only if spill_if_full. */
+/* Whether a hit or close that map refused goes to its spill map: always for a
+ * bucket lock held on this CPU (retx_abi.h, RETX_SPILL_MAX_ENTRIES), for lack
+ * of room (-E2BIG; -ENOMEM without preallocation) only if spill_if_full. */
+static __always_inline bool spills(long err, bool spill_if_full)
+{
+	return spill_if_full || (err != -E_2BIG && err != -E_NOMEM);
+}
+
+/* The value for key in map or, when map refused the insert, in its spill map. */
 static __always_inline void *value_or_spill(void *map, void *spill, const void *key, const void *zero,
 					    bool spill_if_full)
 {
 	long err;
 	void *v = lookup_or_init(map, key, zero, &err);
 
-	if (v || (!spill_if_full && (err == -E_2BIG || err == -E_NOMEM)))
+	if (v || !spills(err, spill_if_full))
 		return v;
 	v = lookup_or_init(spill, key, zero, &err);
 	if (v)
@@ -244,17 +249,40 @@ static __always_inline void *value_or_spill(void *map, void *spill, const void *
 	return v;
 }
 
+/* Adds add to key's row, or inserts add as the row: a new key costs one
+ * insert and no second lookup (a BPF update of a per-CPU map sets this CPU's
+ * value and zeroes the others). The insert's error when map refused it. */
+static __always_inline long add_or_insert(void *map, const struct retx_key *key, const struct retx_value *add)
+{
+	struct retx_value *v = bpf_map_lookup_elem(map, key);
+	long err;
+
+	if (!v) {
+		err = bpf_map_update_elem(map, key, add, BPF_NOEXIST);
+		/* -EEXIST: another CPU inserted it first. */
+		if (err != -E_EXIST)
+			return err;
+		v = bpf_map_lookup_elem(map, key);
+		if (!v)
+			return -E_EXIST;
+	}
+	v->segs += add->segs;
+	v->skbs += add->skbs;
+	return 0;
+}
+
 /* False when neither map took the hit. */
 static __always_inline bool add_to(void *map, void *spill, const struct retx_key *key, __u64 segs,
 				   bool spill_if_full)
 {
-	struct retx_value zero = {};
-	struct retx_value *v = value_or_spill(map, spill, key, &zero, spill_if_full);
+	struct retx_value add = { .segs = segs, .skbs = 1 };
+	long err = add_or_insert(map, key, &add);
 
-	if (!v)
+	if (!err)
+		return true;
+	if (!spills(err, spill_if_full) || add_or_insert(spill, key, &add))
 		return false;
-	v->segs += segs;
-	v->skbs += 1;
+	stat_inc(RETX_STAT_SPILLED);
 	return true;
 }
 
@@ -341,8 +369,17 @@ static __always_inline struct retx_sk_last *sk_last(const struct sock *sk, bool 
 	struct retx_sk_last *v;
 	__u64 k = (__u64)sk;
 
-	if (direct)
-		return bpf_sk_storage_get(&retx_sk_btf, (void *)sk, 0, create ? BPF_SK_STORAGE_GET_F_CREATE : 0);
+	if (direct) {
+		/* Looked up first so that a creation can be counted: it costs an
+		 * allocation, which the probe makes only for sockets it follows. */
+		v = bpf_sk_storage_get(&retx_sk_btf, (void *)sk, 0, 0);
+		if (v || !create)
+			return v;
+		v = bpf_sk_storage_get(&retx_sk_btf, (void *)sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+		if (v)
+			stat_inc(RETX_STAT_SK_TRACKED);
+		return v;
+	}
 	v = bpf_map_lookup_elem(&retx_sk_ptr, &k);
 	if (!v && create) {
 		struct retx_sk_last zero = {};
@@ -435,13 +472,41 @@ static __always_inline void observe_ratio(const struct sock *sk, const struct tc
 		h->sum_scaled += retrans * RETX_RATIO_SUM_SCALE / segs;
 }
 
+/* Where a connection's baseline is taken. Where the tracepoint reports err
+ * (6.17+), every retransmit attempt fires it, counted or not, so hits in the
+ * handshake (SYN_SENT, SYN_RECV) count by their own pcount with no per-socket
+ * state (handle_handshake_hit) and the baseline is taken at ESTABLISHED: a
+ * connect that is refused or times out never gets any. Older kernels fire
+ * only on success, so a SYN whose transmit failed after being counted is
+ * seen only as growth: there the baseline is taken at SYN_SENT. */
+static __always_inline bool handshake_by_hit(void)
+{
+	return targ_has_err;
+}
+
+static __always_inline bool is_setup(int oldstate, int newstate)
+{
+	if (newstate == TCP_ESTABLISHED)
+		return oldstate == TCP_SYN_RECV || (handshake_by_hit() && oldstate == TCP_SYN_SENT);
+	return newstate == TCP_SYN_SENT && !handshake_by_hit();
+}
+
+/* The segments a connection retransmitted before ESTABLISHED (all in
+ * total_retrans then) under the handshake's cause, for retx-top. */
+static __always_inline void handshake_causes(struct retx_sk_last *last, int oldstate, __u32 total_retrans)
+{
+	if (total_retrans && !last->seen)
+		add_cause(last, oldstate == TCP_SYN_SENT ? RETX_CAUSE_SYN : RETX_CAUSE_SYNACK, total_retrans);
+}
+
 /* Connection setup and teardown, from sock:inet_sock_set_state.
  *
- * Setup records a new connection's starting total_retrans, so that even its
- * first retransmit hit counts by growth. Active opens start at SYN_SENT with
- * 0; an accepted child reaches ESTABLISHED from SYN_RECV with its request's
- * SYN-ACK retransmits already in total_retrans (counted by the synack
- * tracepoint, so they must not count again).
+ * Setup (is_setup) records a new connection's starting total_retrans, so
+ * that even its first retransmit hit counts by growth. An accepted child
+ * reaches ESTABLISHED from SYN_RECV with its request's SYN-ACK retransmits
+ * already in total_retrans (counted by the synack tracepoint, so they must
+ * not count again); an active open has its SYNs in it (counted by their
+ * hits).
  *
  * Teardown (CLOSE) counts whatever total_retrans grew since the socket's last
  * hit. Growth is otherwise only seen at the next hit, and a counted attempt
@@ -451,7 +516,7 @@ static __always_inline void observe_ratio(const struct sock *sk, const struct tc
  * pointer starts clean. */
 static __always_inline int handle_state(const struct sock *sk, int oldstate, int newstate, bool direct)
 {
-	bool setup = newstate == TCP_SYN_SENT || (newstate == TCP_ESTABLISHED && oldstate == TCP_SYN_RECV);
+	bool setup = is_setup(oldstate, newstate);
 	const struct tcp_sock *tp;
 	struct retx_sk_last *last;
 	struct retx_key key;
@@ -466,9 +531,12 @@ static __always_inline int handle_state(const struct sock *sk, int oldstate, int
 	if (!tp)
 		return 0;
 	if (setup) {
+		__u32 now = total_retrans_of(tp, direct);
+
 		last = sk_last(sk, direct, true);
 		if (last) {
-			last->total_retrans = total_retrans_of(tp, direct);
+			handshake_causes(last, oldstate, now);
+			last->total_retrans = now;
 			last->seen = 1;
 		}
 		return 0;
@@ -495,19 +563,58 @@ static __always_inline int handle_state(const struct sock *sk, int oldstate, int
 	return 0;
 }
 
+/* tcp_skb_pcount(): TCP_SKB_CB(skb)->tcp_gso_segs, the segments this skb
+ * holds. A GSO skb holds many. */
+static __always_inline __u64 pcount_of(const struct sk_buff *skb, bool direct)
+{
+	__u64 pcount;
+
+	if (direct)
+		pcount = ((const struct tcp_skb_cb *)&skb->cb[0])->tcp_gso_segs;
+	else
+		pcount = BPF_CORE_READ((struct tcp_skb_cb *)&skb->cb[0], tcp_gso_segs);
+	return pcount ? pcount : 1;
+}
+
+/* A retransmit before ESTABLISHED where every attempt fires a hit
+ * (handshake_by_hit): the hit says what the kernel counted, its pcount if
+ * it got as far as counting, so no per-socket state is read or created. In a
+ * SYN storm this is most hits, and each would otherwise touch the cold
+ * storage of a socket that may never connect. */
+static __always_inline int handle_handshake_hit(const struct sock *sk, const struct sk_buff *skb, __u8 state,
+						int err, bool direct)
+{
+	struct retx_key key;
+
+	if (!fill_common(&key, sk, direct))
+		return 0;
+	key.cause = state == TCP_SYN_SENT ? RETX_CAUSE_SYN : RETX_CAUSE_SYNACK;
+	key.err = err;
+	key.outcome = outcome_of(err);
+	count(&key, sk, pcount_of(skb, direct), direct);
+	return 0;
+}
+
 static __always_inline int handle_skb(const struct sock *sk, const struct sk_buff *skb, int err, bool direct)
 {
 	const struct tcp_sock *tp = NULL;
 	struct retx_sk_last *last;
 	struct retx_key key;
 	__u64 segs, pcount, growth;
+	__u8 state;
 	bool known;
 
 	stat_inc(RETX_STAT_SKB_HITS);
+	if (!sk || !skb) {
+		stat_inc(RETX_STAT_NO_SOCK);
+		return 0;
+	}
+	state = direct ? sk->__sk_common.skc_state : BPF_CORE_READ(sk, __sk_common.skc_state);
+	if (handshake_by_hit() && (state == TCP_SYN_SENT || state == TCP_SYN_RECV))
+		return handle_handshake_hit(sk, skb, state, err, direct);
 	/* Resolved once: the cause and the growth both read the tcp_sock. */
-	if (sk)
-		tp = tcp_sock_of(sk, direct);
-	if (!tp || !skb) {
+	tp = tcp_sock_of(sk, direct);
+	if (!tp) {
 		stat_inc(RETX_STAT_NO_SOCK);
 		return 0;
 	}
@@ -515,14 +622,7 @@ static __always_inline int handle_skb(const struct sock *sk, const struct sk_buf
 		return 0;
 	key.cause = cause_of(sk, tp, direct);
 	key.err = err;
-	/* tcp_skb_pcount(): TCP_SKB_CB(skb)->tcp_gso_segs, the segments this
-	 * skb holds. A GSO skb holds many. */
-	if (direct)
-		pcount = ((const struct tcp_skb_cb *)&skb->cb[0])->tcp_gso_segs;
-	else
-		pcount = BPF_CORE_READ((struct tcp_skb_cb *)&skb->cb[0], tcp_gso_segs);
-	if (pcount == 0)
-		pcount = 1;
+	pcount = pcount_of(skb, direct);
 	growth = rtx_growth(sk, tp, direct, &known, &last);
 	/* What this hit added to total_retrans: the growth, or on a first hit
 	 * its pcount unless it failed before being counted. */

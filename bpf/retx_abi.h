@@ -64,7 +64,7 @@ enum retx_stat {
 	RETX_STAT_FILTERED = 4,    /* hits in namespaces excluded by the netns filter */
 	RETX_STAT_NO_SOCK = 5,     /* hits without a readable socket */
 	RETX_STAT_FIRST_HIT = 6,   /* hits counted by their own pcount: the socket had no baseline */
-	RETX_STAT_SK_TRACKED = 7,  /* baselines inserted into the LRU map (raw_tp, tracepoint) */
+	RETX_STAT_SK_TRACKED = 7,  /* per-socket baselines created (socket storage, or the LRU map of raw_tp/tracepoint) */
 	RETX_STAT_SK_UNTRACKED = 8, /* baselines deleted from it at CLOSE; the rest left by eviction */
 	RETX_STAT_HIST_LOST = 9,   /* closed connections neither histogram map took: must stay 0 */
 	RETX_STAT_SPILLED = 10,    /* hits and closes a map refused to insert (bucket busy) that its spill map took */

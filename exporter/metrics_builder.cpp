@@ -236,6 +236,10 @@ void add_budget_and_hits(Families& out, const Snapshot& snap) {
        "Hits counted by their own pcount because the socket had no baseline (it predates the exporter, or its "
        "baseline was evicted).",
        RETX_STAT_FIRST_HIT);
+  stat("retx_exporter_socket_baselines_created_total",
+       "Per-socket baselines the probe created: connections established while it ran (from 6.17; before, every "
+       "active open from SYN_SENT) and sockets that retransmitted without one.",
+       RETX_STAT_SK_TRACKED);
   add_one(out, "retx_exporter_socket_baseline_evictions_total",
           "Per-socket baselines evicted from the LRU map (raw_tp and tracepoint flavours; 0 with tp_btf).", kCounter,
           static_cast<double>(snap.sk_baseline_evictions));
