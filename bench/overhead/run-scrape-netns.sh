@@ -10,22 +10,27 @@
 # connection over it that moved a few bytes, so each has TCP counters of its
 # own. Stages add namespaces to reach N. Deleted at exit, INT and TERM. The
 # machine's other namespaces are served too: `namespaces_seen` is what the
-# exporter listed (tcp_netns_info lines) at each stage.
+# exporter listed (tcp_netns_info lines) at each stage, `series` the sample
+# lines of its /metrics (each namespace with a closed connection adds ~30).
 #
 # --baseline-exporter BIN runs a second exporter (e.g. a build of main) next
 # to this one, scraped alternately in batches of 10, so before and after are
 # measured under the same load.
 #
-#   run-scrape-netns.sh [--scrapes M] [--stages "1 30 300 1000"] [--baseline-exporter BIN] [--out FILE]
+# --no-traffic leaves out the TCP connection: loopback up only, ~8 series per
+# namespace instead of ~23 (no connection histogram).
+#
+#   run-scrape-netns.sh [--scrapes M] [--stages "1 30 300 1000"] [--baseline-exporter BIN] [--no-traffic] [--out FILE]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-SCRAPES=50 STAGES="1 30 300 1000" BASELINE="" OUT=/dev/stdout
+SCRAPES=50 STAGES="1 30 300 1000" BASELINE="" TRAFFIC=1 OUT=/dev/stdout
 while (($#)); do
   case $1 in
     --scrapes) SCRAPES=$2; shift 2 ;;
     --stages) STAGES=$2; shift 2 ;;
     --baseline-exporter) BASELINE=$2; shift 2 ;;
+    --no-traffic) TRAFFIC=0; shift ;;
     --out) OUT=$2; shift 2 ;;
     *) die "unknown option $1" ;;
   esac
@@ -47,11 +52,12 @@ RXLB_UNDO+=(delete_namespaces)
 # Loopback up and one TCP connection in each named namespace: setns on one
 # process, which a loop of `ip netns exec` would take seconds per hundred for.
 warm_namespaces() {  # warm_namespaces NAME...
-  python3 - "$@" <<'PY'
+  python3 - "$TRAFFIC" "$@" <<'PY'
 import ctypes, fcntl, os, socket, struct, sys
 libc = ctypes.CDLL(None, use_errno=True)
 CLONE_NEWNET, SIOCGIFFLAGS, SIOCSIFFLAGS, IFF_UP = 0x40000000, 0x8913, 0x8914, 0x1
-for name in sys.argv[1:]:
+traffic = sys.argv[1] == "1"
+for name in sys.argv[2:]:
     fd = os.open("/run/netns/" + name, os.O_RDONLY)
     if libc.setns(fd, CLONE_NEWNET) != 0:
         sys.exit("setns %s: %s" % (name, os.strerror(ctypes.get_errno())))
@@ -60,6 +66,8 @@ for name in sys.argv[1:]:
         req = struct.pack("16sH14x", b"lo", 0)
         flags = struct.unpack("16sH14x", fcntl.ioctl(s, SIOCGIFFLAGS, req))[1]
         fcntl.ioctl(s, SIOCSIFFLAGS, struct.pack("16sH14x", b"lo", flags | IFF_UP))
+    if not traffic:
+        continue
     with socket.create_server(("127.0.0.1", 0)) as srv:
         with socket.create_connection(srv.getsockname()) as c:
             peer, _ = srv.accept()
@@ -119,12 +127,14 @@ for target in 0 $STAGES; do
       ticks[${tags[i]}]=$((ticks[${tags[i]}] + $(cpu_ticks "${pids[i]}") - t0))
     done
   done
-  seen=$(curl -sf "$NEW_URL" | grep -c '^tcp_netns_info' || true)
+  curl -sf "$NEW_URL" >"$RXLB_TMP/body.prom" || die "scrape failed"
+  seen=$(grep -c '^tcp_netns_info' "$RXLB_TMP/body.prom" || true)
+  series=$(grep -vc '^#' "$RXLB_TMP/body.prom" || true)
   new=$(summary_json "$RXLB_TMP/new.ms" "${first[new]}" "${ticks[new]}")
   base=null
   [[ -n $BASELINE ]] && base=$(summary_json "$RXLB_TMP/base.ms" "${first[base]}" "${ticks[base]}")
-  jq -nc --argjson n "$target" --argjson seen "$seen" --argjson e "$new" --argjson b "$base" \
-    '{namespaces: $n, namespaces_seen: $seen, exporter: $e}
+  jq -nc --argjson n "$target" --argjson seen "$seen" --argjson series "$series" --argjson e "$new" --argjson b "$base" \
+    '{namespaces: $n, namespaces_seen: $seen, series: $series, exporter: $e}
      + (if $b then {baseline: $b, median_ratio_to_baseline: ($e.median_ms / $b.median_ms | . * 1000 | round / 1000)} else {} end)' \
     | tee -a "$STAGE_JSON" >&2
   unset first ticks
