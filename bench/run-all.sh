@@ -34,6 +34,7 @@ case $MODE in
     OVERHEAD=(--rounds 5 --bytes 2G --flows 4 --loss "2 5")
     COST=(--rounds 3 --bytes 1G --loss 5)
     SCRAPE=(--scrapes 100 --stages "10 1000 10000")
+    SCRAPE_NETNS=(--scrapes 50 --stages "1 30 300 1000")
     LOST=(--seconds 5 --flows 8 --loss 10 --syns 15000)
     TOP=(--sockets 10000 --rounds 10) ;;
   quick)
@@ -41,6 +42,7 @@ case $MODE in
     OVERHEAD=(--rounds 3 --bytes 1G --flows 4 --loss "2 5")
     COST=(--rounds 2 --bytes 512M --loss 5)
     SCRAPE=(--scrapes 50 --stages "10 1000 10000")
+    SCRAPE_NETNS=(--scrapes 30 --stages "1 30 300 1000")
     LOST=(--seconds 3 --flows 8 --loss 10 --syns 10000)
     TOP=(--sockets 10000 --rounds 5) ;;
   smoke)
@@ -48,6 +50,7 @@ case $MODE in
     OVERHEAD=(--rounds 1 --bytes 64M --flows 4 --loss 2)
     COST=(--rounds 1 --bytes 32M --loss 5)
     SCRAPE=(--scrapes 10 --stages "10 100")
+    SCRAPE_NETNS=(--scrapes 10 --stages "1 30")
     LOST=(--seconds 1 --flows 2 --loss 10 --syns 200)
     TOP=(--sockets 1000 --rounds 1) ;;
 esac
@@ -107,6 +110,7 @@ run_part() {  # run_part NAME SCRIPT ARGS...
 run_part probe_cost run-probe-cost.sh "${COST[@]}"
 run_part overhead run-overhead.sh "${OVERHEAD[@]}"
 run_part scrape run-scrape.sh "${SCRAPE[@]}"
+run_part scrape_netns run-scrape-netns.sh "${SCRAPE_NETNS[@]}"
 run_part lost run-lost.sh "${LOST[@]}"
 run_part top run-top.sh "${TOP[@]}"
 
@@ -116,7 +120,8 @@ TXT=$REPORTS/bench-$STAMP.txt
 jq -n --arg stamp "$STAMP" --arg mode "$MODE" --arg kernel "$(uname -r)" --argjson cpus "$(nproc)" \
   --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" --arg commit "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo none)" \
   --arg overhead_args "$(printf "%q " "${OVERHEAD[@]}")" --arg cost_args "$(printf "%q " "${COST[@]}")" \
-  --arg scrape_args "$(printf "%q " "${SCRAPE[@]}")" --arg lost_args "$(printf "%q " "${LOST[@]}")" \
+  --arg scrape_args "$(printf "%q " "${SCRAPE[@]}")" --arg scrape_netns_args "$(printf "%q " "${SCRAPE_NETNS[@]}")" \
+  --slurpfile sn "$WORK/scrape_netns.json" --arg lost_args "$(printf "%q " "${LOST[@]}")" \
   --arg top_args "$(printf "%q " "${TOP[@]}")" --slurpfile tp "$WORK/top.json" \
   --arg gb_min "$GB_MIN" --arg gb_reps "$GB_REPS" \
   --slurpfile gm "$WORK/gb-bench_metrics.json" --slurpfile gr "$WORK/gb-bench_map_read.json" \
@@ -132,10 +137,11 @@ jq -n --arg stamp "$STAMP" --arg mode "$MODE" --arg kernel "$(uname -r)" --argjs
        probe_cost: "bench/overhead/run-probe-cost.sh \($cost_args)",
        overhead: "bench/overhead/run-overhead.sh \($overhead_args)",
        scrape: "bench/overhead/run-scrape.sh \($scrape_args)",
+       scrape_netns: "bench/overhead/run-scrape-netns.sh \($scrape_netns_args)",
        lost: "bench/overhead/run-lost.sh \($lost_args)",
        top: "bench/overhead/run-top.sh \($top_args)" },
      google_benchmark: {metrics: $gm[0], map_read: $gr[0], expectations: $ge[0]},
-     probe_cost: $pc[0], overhead: $ov[0], scrape: $sc[0], lost: $lo[0], top: $tp[0] }' >"$JSON"
+     probe_cost: $pc[0], overhead: $ov[0], scrape: $sc[0], scrape_netns: $sn[0], lost: $lo[0], top: $tp[0] }' >"$JSON"
 jq -r -L "$ROOT/bench" 'include "report_table"; table' "$JSON" >"$TXT"
 cat "$TXT"
 log "wrote $JSON and $TXT"

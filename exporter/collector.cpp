@@ -128,10 +128,17 @@ LiveNamespaces RetxCollector::read_namespaces(Snapshot& s) const {
     }
   }
   const auto& filter = cfg_.netns_filter;
+  auto served = [&](const NetnsRef& r) {
+    return filter.empty() || std::find(filter.begin(), filter.end(), r.inode) != filter.end();
+  };
+  std::vector<const NetnsRef*> to_read;
+  for (const auto& ref : refs)
+    if (served(ref)) to_read.push_back(&ref);
+  files_.open_new(to_read);
   for (auto& ref : refs) {
-    if (filter.empty() || std::find(filter.begin(), filter.end(), ref.inode) != filter.end()) {
+    if (served(ref)) {
       try {
-        s.netns.push_back(read_netns_counters(ref));
+        s.netns.push_back(files_.read(ref));
         ref.cookie = s.netns.back().cookie;
       } catch (const std::exception& e) {
         // Namespaces come and go between listing and reading; count every
@@ -152,6 +159,9 @@ LiveNamespaces RetxCollector::read_namespaces(Snapshot& s) const {
       live.unsure.insert(ref.inode);
     }
   }
+  // An open counters file holds its namespace alive: release those no
+  // longer listed at once (netns_files.h).
+  files_.close_unlisted(refs);
   // Forget namespaces no longer listed: the set stays as small as the
   // unreadable ones alive, however many come and go.
   std::erase_if(unreadable_logged_, [&](std::uint32_t ino) {

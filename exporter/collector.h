@@ -21,6 +21,7 @@
 #include "cgroup_paths.h"
 #include "cgroup_retirement.h"
 #include "metrics_builder.h"
+#include "netns_files.h"
 #include "netns_lifecycle.h"
 #include "probe.h"
 #include "series_labels.h"
@@ -60,6 +61,7 @@ class RetxCollector : public prometheus::Collectable {
   mutable std::mutex mu_;  // serializes scrapes: the error counters and the retirements are cumulative
   mutable std::map<std::string, std::uint64_t> errors_{{"bpf_map", 0}, {"proc_net", 0}};
   mutable std::set<std::uint32_t> unreadable_logged_;  // namespaces whose read failure was logged once
+  mutable NetnsFiles files_;  // each served namespace's counters files, open between scrapes
   mutable NetnsLifecycle namespaces_;
   mutable CgroupRetirement cgroups_;
   mutable std::unique_ptr<CgroupPaths> cgroup_paths_;

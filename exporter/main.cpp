@@ -9,6 +9,7 @@
 #include <malloc.h>
 #include <prometheus/text_serializer.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -156,6 +157,16 @@ int exit_code_of(const std::exception& e) {
   return exit_code::kRuntime;
 }
 
+// Each served namespace holds two open counters files (netns_files.h): raise
+// the soft descriptor limit to the hard one (systemd's default soft limit,
+// 1024, would cover ~250 namespaces). civetweb polls, so fds above 1024 are safe.
+void raise_open_files_limit() {
+  struct rlimit rl {};
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= rl.rlim_max) return;
+  rl.rlim_cur = rl.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &rl) != 0) std::cerr << "retx-exporter: warning: raising RLIMIT_NOFILE: " << std::strerror(errno) << "\n";
+}
+
 int run(const Options& opt) {
   libbpf_set_print(libbpf_log);
   // Signals are taken by sigwait; block them before any thread starts so that
@@ -170,6 +181,7 @@ int run(const Options& opt) {
     int stats_fd = opt.bpf_stats ? bpf_enable_stats(BPF_STATS_RUN_TIME) : -1;
     if (opt.bpf_stats && stats_fd < 0) std::cerr << "retx-exporter: warning: --bpf-stats: " << std::strerror(errno) << "\n";
     drop(opt, *probe);
+    raise_open_files_limit();
     CollectorConfig cc{opt.series_labels(), in.netns, opt.cgroup_labels ? find_cgroup2_mount() : ""};
     auto collector = make_collector(*probe, cc);
     int rc = opt.once_seconds ? run_once(*opt.once_seconds, *collector) : serve(opt, *in.web, collector);

@@ -1,5 +1,4 @@
-// Finds the host's network namespaces and reads each one's own SNMP counters:
-// the denominator (segments sent) for the retransmission ratio.
+// Finds the host's network namespaces (netns_files.h reads their counters).
 //
 // A namespace is reachable through a process in it (/proc/PID/net shows that
 // process's namespace, no setns needed) or through a bind mount under
@@ -9,9 +8,6 @@
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include "proc_net.h"
-#include "snapshot.h"
 
 namespace retx {
 
@@ -31,13 +27,9 @@ std::vector<NetnsRef> list_namespaces(const std::string& proc_root = "/proc",
 // Empty when the process is gone.
 std::string name_from_process(int pid, const std::string& proc_root = "/proc");
 
-// Throws std::runtime_error when the namespace cannot be read (vanished, no
-// privilege). A namespace entered through its bind mount also gets its cookie
-// (SO_NETNS_COOKIE) when ns.cookie is unknown.
-NetnsCounters read_netns_counters(const NetnsRef& ns);
-
-// The DSACK and undo counters of one namespace's parsed /proc/net files.
-SpuriousEvidence spurious_evidence(const ProcCounters& c);
+// The inode of the namespace a /proc/PID/ns/net link names ("net:[4026531840]"),
+// 0 when the link cannot be read (the process is gone).
+std::uint32_t inode_of_link(const std::string& link);
 
 // Resolves --netns entries (inodes or /run/netns names) to inodes. Throws
 // std::runtime_error naming an entry that matches nothing.

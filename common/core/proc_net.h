@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,15 @@ using ProcCounters = std::map<std::string, std::uint64_t, std::less<>>;
 // are constants, not counters. Throws std::runtime_error on a header/value
 // mismatch, naming the group.
 void parse_proc_net(std::string_view text, ProcCounters& out);
+
+// The scrape's parser: only `names` of one `group` ("Tcp", "TcpExt") into
+// `values`, in the same order; a field the kernel lacks, or a negative
+// constant, reads 0. No map and no allocation, since every scrape parses two
+// files per namespace. Returns false when the group is absent; throws
+// std::runtime_error as parse_proc_net does when the group's header and value
+// lines do not pair up.
+bool parse_proc_net_fields(std::string_view text, std::string_view group, std::span<const std::string_view> names,
+                           std::span<std::uint64_t> values);
 
 // Reads both files from a /proc/.../net directory ("/proc/self/net",
 // "/proc/thread-self/net", "/proc/PID/net"). Throws std::runtime_error naming

@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+#include <string>
+
 #include "proc_net.h"
 
 TEST(ProcNet, ParsesHeaderValuePairsAndSkipsConstants) {
@@ -66,4 +70,58 @@ TEST(ProcNetDrops, ReadsThisMachine) {
   EXPECT_TRUE(c.count("Dev.RxDrop"));
   EXPECT_TRUE(c.count("Dev.TxDrop"));
   EXPECT_TRUE(c.count("Softnet.Dropped"));
+}
+
+// The scrape's parser takes one group's named fields, in the order asked.
+TEST(ProcNetFields, ReadsOnlyTheNamedFieldsOfOneGroup) {
+  const std::string_view snmp =
+      "Ip: Forwarding DefaultTTL\nIp: 1 64\nTcp: RtoAlgorithm MaxConn OutSegs RetransSegs\nTcp: 1 -1 500 7\n"
+      "Udp: InDatagrams OutSegs\nUdp: 3 99\n";
+  const std::string_view names[] = {"RetransSegs", "OutSegs", "MaxConn", "Missing"};
+  std::uint64_t values[4] = {9, 9, 9, 9};
+  EXPECT_TRUE(retx::parse_proc_net_fields(snmp, "Tcp", names, values));
+  EXPECT_EQ(values[0], 7u);
+  EXPECT_EQ(values[1], 500u);  // Tcp's, not Udp's
+  EXPECT_EQ(values[2], 0u);    // a negative constant
+  EXPECT_EQ(values[3], 0u);    // not in this kernel
+}
+
+TEST(ProcNetFields, GroupNamesMatchWhole) {
+  const std::string_view netstat = "MPTcpExt: A\nMPTcpExt: 1\nTcpExt: A\nTcpExt: 2\n";
+  const std::string_view names[] = {"A"};
+  std::uint64_t v[1] = {};
+  EXPECT_TRUE(retx::parse_proc_net_fields(netstat, "TcpExt", names, v));
+  EXPECT_EQ(v[0], 2u);
+  EXPECT_FALSE(retx::parse_proc_net_fields(netstat, "Tcp", names, v));
+  EXPECT_EQ(v[0], 0u);
+}
+
+TEST(ProcNetFields, MismatchedLinesNameTheGroup) {
+  const std::string_view names[] = {"A"};
+  std::uint64_t v[1] = {};
+  for (std::string_view bad : {"TcpExt: A B\nTcpExt: 1\n", "TcpExt: A\nIpExt: 1\n", "TcpExt: A\n"}) {
+    try {
+      retx::parse_proc_net_fields(bad, "TcpExt", names, v);
+      ADD_FAILURE() << bad;
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find("TcpExt"), std::string::npos);
+    }
+  }
+}
+
+// Same figures as the full parser on this machine's own files.
+TEST(ProcNetFields, AgreesWithTheFullParser) {
+  auto slurp = [](const char* path) {
+    std::ifstream in(path);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  std::string netstat = slurp("/proc/self/net/netstat");
+  retx::ProcCounters all;
+  retx::parse_proc_net(netstat, all);
+  const std::string_view names[] = {"TCPSynRetrans", "TCPOrigDataSent", "TCPTimeouts"};
+  std::uint64_t v[3] = {};
+  ASSERT_TRUE(retx::parse_proc_net_fields(netstat, "TcpExt", names, v));
+  EXPECT_EQ(v[0], retx::counter_or_zero(all, "TcpExt.TCPSynRetrans"));
+  EXPECT_EQ(v[1], retx::counter_or_zero(all, "TcpExt.TCPOrigDataSent"));
+  EXPECT_EQ(v[2], retx::counter_or_zero(all, "TcpExt.TCPTimeouts"));
 }

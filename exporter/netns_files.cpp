@@ -1,0 +1,172 @@
+#include "netns_files.h"
+
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <string_view>
+#include <unordered_set>
+
+#include "netns_counters_text.h"
+#include "netns_exec.h"
+#include "netns_tasks.h"
+#include "on_thread.h"
+
+namespace retx {
+namespace {
+
+UniqueFd open_read_only(const std::string& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
+  return fd;
+}
+
+// The whole text of a /proc/net seq_file. Reading from offset 0 restarts its
+// iterator, so the kernel prints the counters again; the loop then reads on
+// until the end in case the text outgrew the buffer.
+std::string_view read_from_start(int fd, std::vector<char>& buf) {
+  if (buf.empty()) buf.resize(16 * 1024);  // snmp ~1.5 KiB, netstat ~3.5 KiB on 6.18
+  std::size_t have = 0;
+  for (;;) {
+    if (buf.size() - have < 1024) buf.resize(buf.size() * 2);
+    ssize_t n = pread(fd, buf.data() + have, buf.size() - have, static_cast<off_t>(have));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw std::runtime_error(std::string("read of /proc/net counters: ") + std::strerror(errno));
+    if (n == 0) return {buf.data(), have};
+    have += static_cast<std::size_t>(n);
+  }
+}
+
+// Half the descriptors this process may have: the rest stay for HTTP
+// connections, the BPF objects and the files of namespaces beyond the budget.
+std::size_t descriptor_budget() {
+  struct rlimit rl {};
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return 1 << 20;
+  return static_cast<std::size_t>(rl.rlim_cur) / 2;
+}
+
+std::string proc_dir(int pid) { return "/proc/" + std::to_string(pid); }
+
+}  // namespace
+
+NetnsFiles::NetnsFiles() : max_open_(descriptor_budget() / 2) {}
+
+// Through a process when there is one: two opens on the scrape thread.
+// False when that did not work and the namespace is to be entered instead.
+bool NetnsFiles::open_through_process(const NetnsRef& ns, Files& f) {
+  if (ns.pid == 0) return false;
+  const std::string proc = proc_dir(ns.pid);
+  // The pid may have exited, been reused or moved since it was listed: the
+  // files count only if it is in the listed namespace before and after.
+  if (inode_of_link(proc + "/ns/net") == ns.inode) {
+    try {
+      f.snmp = open_read_only(proc + "/net/snmp");
+      f.netstat = open_read_only(proc + "/net/netstat");
+      if (inode_of_link(proc + "/ns/net") == ns.inode) return true;
+    } catch (const std::exception&) {
+      // Falls through to entering the namespace.
+    }
+  }
+  if (ns.path.empty() && inode_of_link(proc + "/ns/net") != ns.inode) {
+    throw std::runtime_error("netns " + std::to_string(ns.inode) + ": process " + std::to_string(ns.pid) +
+                             " left it while being read");
+  }
+  return false;
+}
+
+// Moves the calling thread into ns, so only on a thread of its own that ends
+// after. Through the bind mount, else (the process's own /proc/net was
+// unreadable) through the process's ns file.
+NetnsFiles::Files NetnsFiles::open_entering(const NetnsRef& ns) {
+  enter_netns(ns.path.empty() ? proc_dir(ns.pid) + "/ns/net" : ns.path);
+  // The pid may have been reused since it was listed: open only the namespace that was listed.
+  if (inode_of_link("/proc/thread-self/ns/net") != ns.inode) {
+    throw std::runtime_error("netns " + std::to_string(ns.inode) + ": gone while being read");
+  }
+  // Opened here, the files go on reading this namespace after the thread ends.
+  Files f;
+  f.snmp = open_read_only("/proc/thread-self/net/snmp");
+  f.netstat = open_read_only("/proc/thread-self/net/netstat");
+  f.cookie = ns.cookie != 0 ? ns.cookie : socket_netns_cookie();
+  return f;
+}
+
+NetnsFiles::Files NetnsFiles::open_files(const NetnsRef& ns) {
+  Files f;
+  f.cookie = ns.cookie;
+  if (open_through_process(ns, f)) return f;
+  run_on_own_thread([&] { f = open_entering(ns); });
+  return f;
+}
+
+void NetnsFiles::open_new(const std::vector<const NetnsRef*>& refs) {
+  std::vector<const NetnsRef*> to_enter;
+  for (const NetnsRef* r : refs) {
+    if (open_.size() >= max_open_) return;
+    if (open_.count(r->inode)) continue;
+    Files f;
+    f.cookie = r->cookie;
+    try {
+      if (open_through_process(*r, f)) {
+        open_.emplace(r->inode, std::move(f));
+        continue;
+      }
+    } catch (const std::exception&) {
+      continue;  // read() tries again alone and reports why
+    }
+    to_enter.push_back(r);
+  }
+  if (to_enter.empty()) return;
+  // One thread enters every new namespace in turn: a thread per namespace
+  // made the first scrape after many new namespaces slow.
+  std::vector<std::pair<std::uint32_t, Files>> entered;
+  run_on_own_thread([&] {
+    for (const NetnsRef* r : to_enter) {
+      try {
+        entered.emplace_back(r->inode, open_entering(*r));
+      } catch (const std::exception&) {
+        // read() tries again alone and reports why.
+      }
+    }
+  });
+  for (auto& [inode, f] : entered) {
+    if (open_.size() < max_open_) open_.emplace(inode, std::move(f));
+  }
+}
+
+NetnsCounters NetnsFiles::read_files(const NetnsRef& ns, const Files& f) {
+  NetnsCounters n;
+  n.inode = ns.inode;
+  n.cookie = ns.cookie != 0 ? ns.cookie : f.cookie;
+  n.name = ns.name;
+  n.readable = true;
+  counters_from_text(read_from_start(f.snmp.get(), snmp_buf_), read_from_start(f.netstat.get(), netstat_buf_), n);
+  return n;
+}
+
+NetnsCounters NetnsFiles::read(const NetnsRef& ns) {
+  auto it = open_.find(ns.inode);
+  if (it == open_.end()) {
+    Files f = open_files(ns);
+    if (open_.size() >= max_open_) return read_files(ns, f);  // closed on return
+    it = open_.emplace(ns.inode, std::move(f)).first;
+  }
+  try {
+    return read_files(ns, it->second);
+  } catch (const std::exception&) {
+    open_.erase(it);  // opened afresh at the next scrape
+    throw;
+  }
+}
+
+void NetnsFiles::close_unlisted(const std::vector<NetnsRef>& listed) {
+  std::unordered_set<std::uint32_t> keep;
+  keep.reserve(listed.size());
+  for (const auto& r : listed) keep.insert(r.inode);
+  std::erase_if(open_, [&](const auto& e) { return !keep.count(e.first); });
+}
+
+}  // namespace retx

@@ -1,0 +1,67 @@
+// Reads each namespace's SNMP counters (/proc/net/snmp and netstat: the
+// denominator of the retransmission ratio, the DSACK and undo evidence) at
+// every scrape, through files opened once per namespace.
+//
+// Opening them is the costly part: a path lookup and an open and close per
+// file, and for a namespace that only a /run/netns bind mount keeps, a thread
+// that enters it. So the two files stay open from one scrape to the next and
+// are re-read with pread from offset 0, which makes the kernel's seq_file
+// print the counters of that instant again: every value is as fresh as a new
+// open would give, nothing is cached but the descriptors.
+//
+// An open /proc/.../net file holds its namespace alive. close_unlisted must
+// therefore run at every scrape with that scrape's listing: a namespace no
+// longer listed (last process gone, bind mount removed) is released at the
+// scrape that sees it go, the one that drops its series. And while its files
+// are held its inode cannot be given to a new namespace, so an inode listed
+// again is the namespace the files were opened in.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "netns_scan.h"
+#include "snapshot.h"
+#include "unique_fd.h"
+
+namespace retx {
+
+class NetnsFiles {
+ public:
+  // Keeps files for at most half of RLIMIT_NOFILE's soft limit (two per
+  // namespace); namespaces beyond that are opened and closed at each scrape.
+  NetnsFiles();
+
+  // ns's counters as the kernel has them now, its files opened first if they
+  // are not yet. A namespace entered through its bind mount also gets its
+  // cookie (SO_NETNS_COOKIE) when ns.cookie is unknown. Throws
+  // std::runtime_error when it cannot be read (vanished, no privilege).
+  NetnsCounters read(const NetnsRef& ns);
+
+  // Opens the files of those of `refs` not open yet, entering all those that
+  // need it on one thread. Failures are left for read() to report.
+  void open_new(const std::vector<const NetnsRef*>& refs);
+
+  // Closes the files of every namespace not in `listed`.
+  void close_unlisted(const std::vector<NetnsRef>& listed);
+
+  std::size_t namespaces_open() const { return open_.size(); }
+
+ private:
+  struct Files {
+    UniqueFd snmp, netstat;
+    std::uint64_t cookie = 0;  // read on entering the namespace; 0 when not entered
+  };
+  static bool open_through_process(const NetnsRef& ns, Files& f);
+  static Files open_entering(const NetnsRef& ns);
+  static Files open_files(const NetnsRef& ns);
+  NetnsCounters read_files(const NetnsRef& ns, const Files& f);
+
+  std::unordered_map<std::uint32_t, Files> open_;  // by namespace inode
+  std::size_t max_open_ = 0;
+  std::vector<char> snmp_buf_, netstat_buf_;  // reused: no allocation per namespace
+};
+
+}  // namespace retx
