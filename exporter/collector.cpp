@@ -88,6 +88,33 @@ RetxCollector::RetxCollector(const Probe& probe, CollectorConfig cfg, BuildInfo 
     cgroup_paths_ = std::make_unique<CgroupPaths>(cfg_.cgroup_mount);
   }
   if (probe_.netns_by_cookie()) errors_["bpf_iter"] = 0;
+  idle_closer_ = std::jthread([this](std::stop_token stop) { release_idle_files(stop); });
+}
+
+void RetxCollector::note_scrape() const {
+  previous_scrape_ = last_scrape_;
+  last_scrape_ = std::chrono::steady_clock::now();
+}
+
+// An open counters file keeps its namespace alive (netns_files.h), and only a
+// scrape closes those of namespaces gone. So the files are held only while
+// scrapes keep coming: once none came for twice the last interval between
+// two (5 s at least), all are closed, and a namespace deleted meanwhile is
+// released within that time even if nobody scrapes again.
+void RetxCollector::release_idle_files(std::stop_token stop) const {
+  using namespace std::chrono;
+  std::mutex wait_mu;
+  std::unique_lock<std::mutex> wait_lock(wait_mu);
+  while (!stop.stop_requested()) {
+    // Woken early only by the stop request (the predicate is never true).
+    idle_cv_.wait_for(wait_lock, stop, seconds(1), [] { return false; });
+    if (stop.stop_requested()) break;
+    std::lock_guard<std::mutex> lock(mu_);
+    if (files_.namespaces_open() == 0 || last_scrape_ == steady_clock::time_point{}) continue;
+    auto interval = previous_scrape_ == steady_clock::time_point{} ? seconds(0) : last_scrape_ - previous_scrape_;
+    if (steady_clock::now() - last_scrape_ > std::max<steady_clock::duration>(seconds(5), 2 * interval))
+      files_.close_all();
+  }
 }
 
 void RetxCollector::count_error(const char* source, const std::exception& e) const {
@@ -230,6 +257,7 @@ void RetxCollector::count_evictions(Snapshot& s) const {
 
 Snapshot RetxCollector::snapshot() const {
   std::lock_guard<std::mutex> lock(mu_);
+  note_scrape();
   Snapshot s;
   s.attach = attach_mode_name(probe_.attach_mode());
   s.tracepoints = probe_.tracepoints();

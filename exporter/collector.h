@@ -12,10 +12,13 @@
 #include <prometheus/collectable.h>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <set>
+#include <thread>
 #include <vector>
 
 #include "cgroup_paths.h"
@@ -54,6 +57,8 @@ class RetxCollector : public prometheus::Collectable {
   void retire_namespaces(Snapshot& s, const LiveNamespaces& live) const;
   void count_evictions(Snapshot& s) const;
   void count_error(const char* source, const std::exception& e) const;
+  void note_scrape() const;
+  void release_idle_files(std::stop_token stop) const;
 
   const Probe& probe_;
   CollectorConfig cfg_;
@@ -66,6 +71,10 @@ class RetxCollector : public prometheus::Collectable {
   mutable CgroupRetirement cgroups_;
   mutable std::unique_ptr<CgroupPaths> cgroup_paths_;
   mutable std::uint64_t evictions_ = 0;
+  // When scrapes stop, the held files are closed (release_idle_files).
+  mutable std::chrono::steady_clock::time_point last_scrape_{}, previous_scrape_{};
+  mutable std::condition_variable_any idle_cv_;
+  std::jthread idle_closer_;  // last: stopped and joined before the members it reads go
 };
 
 }  // namespace retx

@@ -47,6 +47,9 @@ class NetnsFiles {
   // Closes the files of every namespace not in `listed`.
   void close_unlisted(const std::vector<NetnsRef>& listed);
 
+  // Closes every file: scrapes stopped, so nothing should hold a namespace.
+  void close_all() { open_.clear(); }
+
   std::size_t namespaces_open() const { return open_.size(); }
 
  private:
