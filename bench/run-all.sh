@@ -34,7 +34,7 @@ case $MODE in
     COST=(--rounds 3 --syns 25000 --hold 3500 --spread 1000 --seconds 3 --loss 5)
     STATE=(--rounds 3 --connects 40000)
     SHARE=(--seconds 20 --loss 5)
-    OVERHEAD=(--rounds 5 --bytes 2G --flows 4 --loss 2)
+    OVERHEAD=(--rounds 5 --bytes 4G --flows 4 --loss 2)
     SCRAPE=(--scrapes 100 --stages "10 1000 10000")
     LOST=(--seconds 5 --flows 8 --loss 10 --syns 15000)
     TOP=(--sockets 10000 --rounds 10) ;;
@@ -43,7 +43,7 @@ case $MODE in
     COST=(--rounds 2 --syns 25000 --hold 3500 --spread 1000 --seconds 3 --loss 5)
     STATE=(--rounds 2 --connects 40000)
     SHARE=(--seconds 10 --loss 5)
-    OVERHEAD=(--rounds 3 --bytes 1G --flows 4 --loss 2)
+    OVERHEAD=(--rounds 3 --bytes 2G --flows 4 --loss 2)
     SCRAPE=(--scrapes 50 --stages "10 1000 10000")
     LOST=(--seconds 3 --flows 8 --loss 10 --syns 10000)
     TOP=(--sockets 10000 --rounds 5) ;;

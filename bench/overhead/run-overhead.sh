@@ -10,7 +10,8 @@
 # Per run: the user + system CPU of the iperf3 client and server
 # (getrusage of each, via bash's `time`: this kernel has no IRQ time
 # accounting, so the softirq work done in their context, the probe's
-# included, is charged to them), the whole machine's busy CPU (/proc/stat,
+# included, is charged to them) plus the ksoftirqd threads' (the softirq
+# work handed off; other users' too), the whole machine's busy CPU (/proc/stat,
 # includes other users of the machine) and the bytes received. Hardware
 # counters (perf stat -e cycles,instructions) are used instead of CPU time
 # where the machine exposes them. none_ctl is a second no-probe run: its
@@ -71,13 +72,24 @@ client() {  # the measured transfer; with a PMU, cycles and instructions of the 
   fi
 }
 
+# Run time of the ksoftirqd threads in ns (schedstat: exact): under load the
+# kernel hands the transfer's softirq work to them instead of running it in
+# the iperf3 processes' context, and which one does it changes from run to run.
+ksoftirqd_ns() {
+  local p s=0 t
+  for p in $(pgrep -x 'ksoftirqd/[0-9]+'); do
+    read -r t _ <"/proc/$p/schedstat" && s=$((s + t))
+  done
+  echo "$s"
+}
+
 run_one() {  # run_one LOSS ROUND MODE
-  local loss=$1 round=$2 mode=$3 c0 c1 pid="" cycles=null instr=null
+  local loss=$1 round=$2 mode=$3 c0 c1 k0 k1 pid="" cycles=null instr=null
   [[ $mode == exporter ]] && { start_exporter exporter; pid=$EXP_PID; }
   start_server
-  c0=$(cpu_busy_jiffies)
+  c0=$(cpu_busy_jiffies) k0=$(ksoftirqd_ns)
   timed "$RXLB_TMP/cli.time" client || die "iperf3 failed: $(jq -r '.error // empty' "$RXLB_TMP/iperf.json" 2>/dev/null)"
-  c1=$(cpu_busy_jiffies)
+  c1=$(cpu_busy_jiffies) k1=$(ksoftirqd_ns)
   wait "$SRV_PID" 2>/dev/null || true
   [[ -n $pid ]] && stop_pid "$pid"
   if ((PERF)); then
@@ -87,12 +99,12 @@ run_one() {  # run_one LOSS ROUND MODE
   jq -c --argjson loss "$loss" --argjson round "$round" --arg mode "$mode" \
     --argjson busy "$(awk -v a="$c0" -v b="$c1" -v t="$CLK_TCK" 'BEGIN { print (b - a) / t }')" \
     --argjson cli "[$(sed 's/ /,/' "$RXLB_TMP/cli.time")]" --argjson srv "[$(sed 's/ /,/' "$RXLB_TMP/srv.time")]" \
-    --argjson cycles "${cycles:-null}" --argjson instr "${instr:-null}" \
+    --argjson ksoft "$(((k1 - k0)))" --argjson cycles "${cycles:-null}" --argjson instr "${instr:-null}" \
     '.end.sum_received.bytes as $b
      | {loss: $loss, round: $round, mode: $mode, bytes: $b,
         bits_per_second: .end.sum_received.bits_per_second, retransmits: .end.sum_sent.retransmits,
-        client_cpu_s: ($cli | add), server_cpu_s: ($srv | add), busy_cpu_s: $busy,
-        cpu_ns_per_kib: (($cli + $srv | add) * 1e9 / ($b / 1024)),
+        client_cpu_s: ($cli | add), server_cpu_s: ($srv | add), ksoftirqd_cpu_s: ($ksoft / 1e9), busy_cpu_s: $busy,
+        cpu_ns_per_kib: ((($cli + $srv | add) * 1e9 + $ksoft) / ($b / 1024)),
         busy_ns_per_kib: ($busy * 1e9 / ($b / 1024)),
         cycles_per_byte: (if $cycles then $cycles / $b else null end),
         instructions_per_byte: (if $instr then $instr / $b else null end)}' \
