@@ -17,37 +17,44 @@ def gb_rows: (.benchmarks // []) as $b
     else [$b[] | select(.run_type != "aggregate")] end;
 def verdict(ok): if ok then "met" else "MISSED" end;
 
-# Kernel-side CPU of a probe during one transfer, as % of the transfer's whole-machine CPU:
-# (events per run) x (its ns/event from the probe-cost part of the same report) / CPU seconds.
-# User-space work (bpftrace's printing, the per-event consumer) is not in it.
-def probe_share($r; variant; $m):
-  ([$r.probe_cost | if skipped then empty else .summary[] end | select(.variant == variant) | .ns_per_event.median]
-   | first // null) as $ns
-  | if $ns == null or ($m.throughput_ratio.n // 0) == 0 or ($m.cpu_seconds_median // 0) == 0 then null
-    else ($m.events / $m.throughput_ratio.n) * $ns / 1e9 / $m.cpu_seconds_median * 100 end;
+# The summary row of VARIANT in WORKLOAD of the probe-cost part, or null.
+def cost_row($r; w; v): $r.probe_cost | if skipped then null
+  else [.workloads[] | select(.workload == w) | .summary[] | select(.variant == v)] | first // null end;
+def workload_name: if . == "syn" then "SYN storm" elif . == "bulk" then "lossy bulk" else . end;
+def ratio_verdict($x; $goal): if $x == null then "n/a" elif $x <= $goal then "met" else "MISSED by \($x - $goal | r3)x" end;
 
 def goals:
   . as $r
-  | ($r.probe_cost | if skipped then null else .summary end) as $pc
-  | ($r.overhead | if skipped then null else .summary end) as $ov
   | ($r.scrape | if skipped then null else .stages end) as $sc
-  | [ ( ($pc // [])[] | select(.variant == "exporter" or .variant == "exporter_peer")
-        | . as $v | ($pc[] | select(.variant == "empty") | .ns_per_event.median) as $floor
-        | ["probe cost/event (\(.variant))", "<= 50 ns",
-           "\(.ns_per_event.median | r1) ns (empty floor \($floor | r1), net +\(.ns_over_empty.median | r1))",
-           (if .ns_per_event.median <= 50 then "met" else "MISSED by \(.ns_per_event.median - 50 | r1) ns" end),
-           $r.commands.probe_cost] ),
-      ( ($ov // [])[] | select(.mode == "exporter") | . as $e
-        | ([($ov // [])[] | select(.mode == "none_ctl" and .loss == $e.loss) | .throughput_ratio] | first // null) as $ctl
-        | (probe_share($r; "exporter"; $e)) as $share
-        | ["throughput ratio, \(.loss) % loss", ">= 0.99",
-           "\(.throughput_ratio | mmm)" + (if $ctl then "; no-probe control \($ctl | mmm)" else "" end)
-           + (if $share then "; probe CPU (derived) \($share | r3) % => ratio >= \(1 - $share / 100 | r4)" else "" end),
-           # A control that strays further from 1 than the goal's 1 % means this run cannot resolve it.
-           (if $ctl and ([$ctl.min, $ctl.max] | any(. < 0.99 or . > 1.01))
-            then "UNRESOLVED (noise \($ctl.min | r3)-\($ctl.max | r3))"
-            elif .throughput_ratio.median >= 0.99 then "met" else "MISSED by \(0.99 - .throughput_ratio.median | r3)" end),
-           $r.commands.overhead] ),
+  | [ ( ($r.probe_cost | if skipped then [] else .workloads end)[] | . as $w
+        | cost_row($r; $w.workload; "exporter") as $e | cost_row($r; $w.workload; "empty") as $f
+        | select($e != null)
+        | ["probe cost/event, \($w.workload | workload_name)", "<= 2x empty program",
+           "\($e.ratio_to_empty | mmm)x: \($e.ns_per_event.median | r1) ns vs empty \($f.ns_per_event.median | r1) ns, \($e.events_per_second) events/s",
+           ratio_verdict($e.ratio_to_empty.median; 2), $r.commands.probe_cost],
+          ["--peer-labels cost, \($w.workload | workload_name)", "<= 1.5x exporter without",
+           "\($w.peer_ratio | mmm)x (\(cost_row($r; $w.workload; "exporter_peer").ns_per_event.median | r1) ns)",
+           ratio_verdict($w.peer_ratio.median; 1.5), $r.commands.probe_cost] ),
+      ( $r.state_cost | if skipped then empty else
+          ([.summary[] | select(.variant == "exporter")] | first) as $e
+          | ([.summary[] | select(.variant == "empty")] | first) as $f
+          | ["state program per state change", "<= 100 ns; 0 sockets tracked",
+             "\($e.ns_per_change.median | r1) ns (empty \($f.ns_per_change.median | r1), \($e.ratio_to_empty.median | r3)x); tracked \($e.sk_tracked_delta // "n/a") for \(.connects * .rounds) refused connects",
+             (if $e.ns_per_change.median <= 100 then "met" else "MISSED by \($e.ns_per_change.median - 100 | r1) ns" end)
+             + (if ($e.sk_tracked_delta // 0) > 0 then "; tracked \($e.sk_tracked_delta)" else "" end),
+             $r.commands.state_cost] end ),
+      ( $r.share | if skipped then empty else . as $s
+          | ([.summary[] | select(.variant == "exporter")] | first) as $e
+          | ["probe share of busy CPU, \(.seconds) s", "<= 0.1 %",
+             "\($e.prog_share_pct.median | r4) % (\($e.events_per_second) events/s on \($e.busy_cpus) busy CPUs); per-event \($s.summary[] | select(.variant == "per_event") | .total_share_pct | r3) %, bpftrace \($s.summary[] | select(.variant == "bpftrace") | .total_share_pct | r3) %",
+             (if $e.prog_share_pct.median <= 0.1 then "met" else "MISSED by \($e.prog_share_pct.median - 0.1 | r4) %" end), $r.commands.share] end ),
+      ( $r.overhead | if skipped then empty else . as $o | .summary[]
+          | ([.modes[] | select(.mode == "exporter")] | first) as $e
+          | ["CPU per byte, exporter/none, \(.loss) % loss", "<= 1.01 (resolved to 1 %)",
+             "\($e.cost_ratio | mmm) (\($o.method)); noise floor \(.noise_floor | r4); whole machine \($e.busy_cost_ratio.median | r3), floor \(.busy_noise_floor | r4)",
+             (if .noise_floor == null or .noise_floor > 0.01 then "UNRESOLVED (floor \(.noise_floor | r3) > 0.01)"
+              elif $e.cost_ratio.median <= 1.01 then "met" else "MISSED by \($e.cost_ratio.median - 1.01 | r4)" end),
+             $r.commands.overhead] end ),
       ( ($sc // []) | map(select(.target_series == 10000)) | .[]
         | ["scrape 10k series (median)", "<= node_exporter, <= 20 ms",
            "\(.exporter.median_ms | r1) ms (p99 \(.exporter.p99_ms | r1)); node_exporter \(.node_exporter.median_ms | r1) ms",
@@ -80,25 +87,37 @@ def table:
       "Ratios compare with a baseline measured in the same run; absolute times on this shared machine are noisy.",
       "",
       "GOALS",
-      row(["measure", "goal", "measured", "verdict"]; [32, 28, 64, 10]),
-      (goals[] | row(.[0:4]; [32, 28, 64, 10])),
+      row(["measure", "goal", "measured", "verdict"]; [36, 28, 72, 10]),
+      (goals[] | row(.[0:4]; [36, 28, 72, 10])),
       "",
-      "PROBE COST PER EVENT (bpf_stats run_time_ns/run_cnt; median [min-max] over rounds)",
+      "PROBE COST PER EVENT (bpf_stats run_time_ns/run_cnt on tcp_retransmit_skb; median [min-max] over rounds; x empty = over the empty program of the same round; events = program hits in every namespace, own segs = the sender namespace's RetransSegs)",
       (if (.probe_cost | skipped) then "  " + (.probe_cost | why) else
-        (row(["variant", "events", "ns/event", "ns over empty", "x empty", "recursion misses"]; [14, 8, 30, 30, 24, 8]),
-         (.probe_cost.summary[] | row([.variant, .events, (.ns_per_event | mmm), (.ns_over_empty | mmm), (.ratio_to_empty | mmm),
-                                       .recursion_misses]; [14, 8, 30, 30, 24, 8]))) end),
+        (.probe_cost.workloads[] | "\(.workload | workload_name):",
+         (row(["variant", "events", "own segs", "events/s", "ns/event", "ns over empty", "x empty", "rec. misses"]; [14, 8, 8, 9, 28, 28, 22, 6]),
+          (.summary[] | row([.variant, .events, .netns_retrans_segs, .events_per_second, (.ns_per_event | mmm), (.ns_over_empty | mmm),
+                             (.ratio_to_empty | mmm), .recursion_misses]; [14, 8, 8, 9, 28, 28, 22, 6])),
+          "  exporter_peer / exporter per round: \(.peer_ratio | mmm)")) end),
       "",
-      "SYSTEM OVERHEAD (fixed-size iperf3 transfer; ratio to no probe in the same round: median [min-max])",
+      "STATE PROGRAM (inet_sock_set_state during a connect/refuse storm; median [min-max] over rounds)",
+      (if (.state_cost | skipped) then "  " + (.state_cost | why) else
+        (row(["variant", "changes", "per connect", "connects/s", "ns/change", "x empty", "sockets tracked"]; [10, 8, 11, 10, 28, 22, 10]),
+         (.state_cost.summary[] | row([.variant, .state_changes, .changes_per_connect, .connects_per_second, (.ns_per_change | mmm),
+                                       (.ratio_to_empty | mmm), (.sk_tracked_delta // "")]; [10, 8, 11, 10, 28, 22, 10]))) end),
+      "",
+      "PROBE SHARE OF BUSY CPU (lossy transfer; % of the whole machine's busy CPU, median over rounds)",
+      (if (.share | skipped) then "  " + (.share | why) else
+        ("\(.share.seconds) s at \(.share.loss) % loss, \(.share.rounds) round(s)",
+         row(["variant", "events/s", "busy CPUs", "BPF %", "process %", "total %", "ns/event"]; [10, 9, 9, 10, 10, 10, 8]),
+         (.share.summary[] | row([.variant, .events_per_second, .busy_cpus, (.prog_share_pct.median | r4), (.proc_share_pct.median | r4),
+                                  (.total_share_pct | r4), (.ns_per_event | r1)]; [10, 9, 9, 10, 10, 10, 8]))) end),
+      "",
+      "THROUGHPUT COST (CPU per byte of a fixed-size iperf3 transfer; ratio to no probe in the same round: median [min-max])",
       (if (.overhead | skipped) then "  " + (.overhead | why) else
-        ("transfer \(.overhead.bytes) over \(.overhead.flows // 1) flows, \(.overhead.rounds) rounds",
-         row(["loss", "mode", "Gbit/s", "throughput ratio", "CPU s", "CPU ratio", "events", "lost", "probe CPU % (derived)"];
-             [5, 10, 7, 26, 6, 26, 8, 6, 10]),
-         (.overhead.summary[] | . as $m
-          | row(["\(.loss)%", .mode, (.throughput_gbit_median | r3), (.throughput_ratio | mmm),
-                 (.cpu_seconds_median | r3), (.cpu_ratio | mmm), .events, .lost_events,
-                 (probe_share($r; $m.mode; $m) | if . == null then "" else r3 end)];
-                [5, 10, 7, 26, 6, 26, 8, 6, 10]))) end),
+        ("transfer \(.overhead.bytes) over \(.overhead.flows) flows, \(.overhead.rounds) rounds, method \(.overhead.method)",
+         (.overhead.summary[] | "loss \(.loss) %: noise floor (none_ctl) \(.noise_floor | r4), whole machine \(.busy_noise_floor | r4)",
+          row(["mode", "Gbit/s", "CPU ns/KiB", "cost ratio", "whole-machine ratio", "throughput ratio"]; [10, 7, 10, 26, 26, 26]),
+          (.modes[] | row([.mode, (.throughput_gbit_median | r3), (.cpu_ns_per_kib_median | r1), (.cost_ratio | mmm), (.busy_cost_ratio | mmm),
+                           (.throughput_ratio | mmm)]; [10, 7, 10, 26, 26, 26])))) end),
       "",
       "SCRAPE (/metrics over loopback, no compression; alternating with node_exporter)",
       (if (.scrape | skipped) then "  " + (.scrape | why) else

@@ -4,9 +4,9 @@
 # reports/bench-<UTC timestamp>.json (every figure, every run) and .txt (the
 # readable table against the goals). See bench/README.md.
 #
-#   bench/run-all.sh            full suite (~6 min on 2 cores)
-#   bench/run-all.sh --quick    fewer rounds and smaller transfers (~3 min)
-#   bench/run-all.sh --smoke    everything once, tiny (< 60 s): proves the suite runs
+#   bench/run-all.sh            full suite (~10 min on 2 cores)
+#   bench/run-all.sh --quick    fewer rounds and shorter runs (~5 min)
+#   bench/run-all.sh --smoke    everything once, tiny (< 90 s): proves the suite runs
 # Options: --no-build (use build-bench as is), --reports DIR.
 # Needs root for the system-level parts (namespaces, BPF); without root only
 # the in-process benchmarks run and the rest is reported as skipped.
@@ -31,24 +31,30 @@ done
 case $MODE in
   full)
     GB_MIN=0.2 GB_REPS=3
-    OVERHEAD=(--rounds 5 --bytes 2G --flows 4 --loss "2 5")
-    COST=(--rounds 3 --bytes 1G --loss 5)
+    COST=(--rounds 3 --syns 25000 --hold 3500 --spread 1000 --seconds 3 --loss 5)
+    STATE=(--rounds 3 --connects 40000)
+    SHARE=(--seconds 20 --loss 5)
+    OVERHEAD=(--rounds 5 --bytes 4G --flows 4 --loss 2)
     SCRAPE=(--scrapes 100 --stages "10 1000 10000")
     SCRAPE_NETNS=(--scrapes 50 --stages "1 30 300 1000")
     LOST=(--seconds 5 --flows 8 --loss 10 --syns 15000)
     TOP=(--sockets 10000 --rounds 10) ;;
   quick)
     GB_MIN=0.1 GB_REPS=1
-    OVERHEAD=(--rounds 3 --bytes 1G --flows 4 --loss "2 5")
-    COST=(--rounds 2 --bytes 512M --loss 5)
+    COST=(--rounds 2 --syns 25000 --hold 3500 --spread 1000 --seconds 3 --loss 5)
+    STATE=(--rounds 2 --connects 40000)
+    SHARE=(--seconds 10 --loss 5)
+    OVERHEAD=(--rounds 3 --bytes 2G --flows 4 --loss 2)
     SCRAPE=(--scrapes 50 --stages "10 1000 10000")
     SCRAPE_NETNS=(--scrapes 30 --stages "1 30 300 1000")
     LOST=(--seconds 3 --flows 8 --loss 10 --syns 10000)
     TOP=(--sockets 10000 --rounds 5) ;;
   smoke)
     GB_MIN=0.001 GB_REPS=1
-    OVERHEAD=(--rounds 1 --bytes 64M --flows 4 --loss 2)
-    COST=(--rounds 1 --bytes 32M --loss 5)
+    COST=(--rounds 1 --syns 2000 --hold 1200 --spread 100 --seconds 1 --loss 5)
+    STATE=(--rounds 1 --connects 1000)
+    SHARE=(--seconds 1 --loss 5)
+    OVERHEAD=(--rounds 1 --bytes 32M --flows 4 --loss 2)
     SCRAPE=(--scrapes 10 --stages "10 100")
     SCRAPE_NETNS=(--scrapes 10 --stages "1 30")
     LOST=(--seconds 1 --flows 2 --loss 10 --syns 200)
@@ -59,10 +65,20 @@ log() { echo "[$(date -u +%H:%M:%S)] run-all: $*" >&2; }
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 WORK=$(mktemp -d /tmp/rxlb-all-$$.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
-# The overhead scripts in the same process group get the signal too and undo
-# their own namespaces; here only the work directory is left to remove.
-trap 'exit 130' INT
-trap 'exit 143' TERM
+# Each part runs in its own session (setsid) and is waited for in the
+# background, so a signal here is handled at once: the part's whole process
+# group (its iperf3s, storms, probes) gets TERM and its own exit trap removes
+# its namespaces, nft rules and sysctls before this script exits.
+PART_PID=""
+on_signal() {
+  if [[ -n $PART_PID ]]; then
+    kill -TERM -- "-$PART_PID" 2>/dev/null
+    wait "$PART_PID" 2>/dev/null
+  fi
+  exit "$1"
+}
+trap 'on_signal 130' INT
+trap 'on_signal 143' TERM
 mkdir -p "$REPORTS"
 
 if ((BUILD_FIRST)); then
@@ -93,21 +109,31 @@ for b in bench_metrics bench_map_read bench_expectations; do
 done
 
 # --- system level ------------------------------------------------------------
+# Each part writes $WORK/parts/NAME.json and its command line to
+# $WORK/commands.jsonl; the report takes every part found there.
 OV=$ROOT/bench/overhead
+mkdir -p "$WORK/parts"
+: >"$WORK/commands.jsonl"
 run_part() {  # run_part NAME SCRIPT ARGS...
   local name=$1 script=$2; shift 2
+  jq -nc --arg k "$name" --arg v "bench/overhead/$script $(printf "%q " "$@")" '{($k): ($v | rtrimstr(" "))}' >>"$WORK/commands.jsonl"
   if [[ $(id -u) -ne 0 ]]; then
-    echo '{"skipped": "needs root"}' >"$WORK/$name.json"
+    echo '{"skipped": "needs root"}' >"$WORK/parts/$name.json"
     return
   fi
   log "$name: $script $*"
-  if ! RXLB_BUILD=$BUILD "$OV/$script" "$@" --out "$WORK/$name.json" 2>"$WORK/$name.log"; then
+  RXLB_BUILD=$BUILD setsid "$OV/$script" "$@" --out "$WORK/parts/$name.json" 2>"$WORK/$name.log" </dev/null &
+  PART_PID=$!
+  if ! wait "$PART_PID"; then
     tail -5 "$WORK/$name.log" >&2
     FAILED+=("$name")
-    jq -n --arg e "$(tail -3 "$WORK/$name.log")" '{failed: $e}' >"$WORK/$name.json"
+    jq -n --arg e "$(tail -3 "$WORK/$name.log")" '{failed: $e}' >"$WORK/parts/$name.json"
   fi
+  PART_PID=""
 }
 run_part probe_cost run-probe-cost.sh "${COST[@]}"
+run_part state_cost run-state-cost.sh "${STATE[@]}"
+run_part share run-share.sh "${SHARE[@]}"
 run_part overhead run-overhead.sh "${OVERHEAD[@]}"
 run_part scrape run-scrape.sh "${SCRAPE[@]}"
 run_part scrape_netns run-scrape-netns.sh "${SCRAPE_NETNS[@]}"
@@ -117,31 +143,22 @@ run_part top run-top.sh "${TOP[@]}"
 # --- report ------------------------------------------------------------------
 JSON=$REPORTS/bench-$STAMP.json
 TXT=$REPORTS/bench-$STAMP.txt
+for f in "$WORK/parts"/*.json; do jq -c --arg k "$(basename "$f" .json)" '{($k): .}' "$f"; done >"$WORK/parts.jsonl"
 jq -n --arg stamp "$STAMP" --arg mode "$MODE" --arg kernel "$(uname -r)" --argjson cpus "$(nproc)" \
   --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" --arg commit "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo none)" \
-  --arg overhead_args "$(printf "%q " "${OVERHEAD[@]}")" --arg cost_args "$(printf "%q " "${COST[@]}")" \
-  --arg scrape_args "$(printf "%q " "${SCRAPE[@]}")" --arg scrape_netns_args "$(printf "%q " "${SCRAPE_NETNS[@]}")" \
-  --slurpfile sn "$WORK/scrape_netns.json" --arg lost_args "$(printf "%q " "${LOST[@]}")" \
-  --arg top_args "$(printf "%q " "${TOP[@]}")" --slurpfile tp "$WORK/top.json" \
   --arg gb_min "$GB_MIN" --arg gb_reps "$GB_REPS" \
   --slurpfile gm "$WORK/gb-bench_metrics.json" --slurpfile gr "$WORK/gb-bench_map_read.json" \
   --slurpfile ge "$WORK/gb-bench_expectations.json" \
-  --slurpfile pc "$WORK/probe_cost.json" --slurpfile ov "$WORK/overhead.json" \
-  --slurpfile sc "$WORK/scrape.json" --slurpfile lo "$WORK/lost.json" \
+  --slurpfile cmds "$WORK/commands.jsonl" --slurpfile parts "$WORK/parts.jsonl" \
   '{ timestamp: $stamp, mode: $mode, commit: $commit,
      host: {kernel: $kernel, cpus: $cpus, loadavg_at_end: $load},
-     commands: {
+     commands: ({
        bench_metrics: "build-bench/bench/bench_metrics --benchmark_min_time=\($gb_min) --benchmark_repetitions=\($gb_reps)",
        bench_map_read: "build-bench/bench/bench_map_read --benchmark_min_time=\($gb_min) --benchmark_repetitions=\($gb_reps)",
-       bench_expectations: "build-bench/bench/bench_expectations --benchmark_min_time=\($gb_min) --benchmark_repetitions=\($gb_reps)",
-       probe_cost: "bench/overhead/run-probe-cost.sh \($cost_args)",
-       overhead: "bench/overhead/run-overhead.sh \($overhead_args)",
-       scrape: "bench/overhead/run-scrape.sh \($scrape_args)",
-       scrape_netns: "bench/overhead/run-scrape-netns.sh \($scrape_netns_args)",
-       lost: "bench/overhead/run-lost.sh \($lost_args)",
-       top: "bench/overhead/run-top.sh \($top_args)" },
-     google_benchmark: {metrics: $gm[0], map_read: $gr[0], expectations: $ge[0]},
-     probe_cost: $pc[0], overhead: $ov[0], scrape: $sc[0], scrape_netns: $sn[0], lost: $lo[0], top: $tp[0] }' >"$JSON"
+       bench_expectations: "build-bench/bench/bench_expectations --benchmark_min_time=\($gb_min) --benchmark_repetitions=\($gb_reps)"}
+       + ($cmds | add // {})),
+     google_benchmark: {metrics: $gm[0], map_read: $gr[0], expectations: $ge[0]} }
+   + ($parts | add // {})' >"$JSON"
 jq -r -L "$ROOT/bench" 'include "report_table"; table' "$JSON" >"$TXT"
 cat "$TXT"
 log "wrote $JSON and $TXT"

@@ -5,7 +5,12 @@
 // the scrape benchmark can grow /metrics to a chosen series count quickly and
 // deterministically, which random data loss cannot.
 //
-//   retx-bench-syn-storm CONNECTIONS DST_IPV4 PORT [HOLD_MS]
+// With SPREAD_MS, the opens are paced evenly over that time and each
+// connection is closed HOLD_MS after its own open: the SYN retransmits then
+// arrive at a steady rate (the probe-cost benchmark's SYN-storm workload)
+// instead of in one burst per RTO.
+//
+//   retx-bench-syn-storm CONNECTIONS DST_IPV4 PORT [HOLD_MS [SPREAD_MS]]
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -21,13 +26,27 @@
 #include <thread>
 #include <vector>
 
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Sleeps until connection i of n is due when n are spread over spread_ms.
+// Checked every 32 connections: a sleep per connection costs more than it paces.
+void pace(Clock::time_point start, long i, long n, int spread_ms) {
+  if (spread_ms <= 0 || i % 32 != 0) return;
+  std::this_thread::sleep_until(start + std::chrono::microseconds(i * 1000L * spread_ms / n));
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   if (argc < 4) {
-    std::fprintf(stderr, "usage: %s CONNECTIONS DST_IPV4 PORT [HOLD_MS]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s CONNECTIONS DST_IPV4 PORT [HOLD_MS [SPREAD_MS]]\n", argv[0]);
     return 2;
   }
   const long n = std::strtol(argv[1], nullptr, 10);
   const int hold_ms = argc > 4 ? std::atoi(argv[4]) : 1500;
+  const int spread_ms = argc > 5 ? std::atoi(argv[5]) : 0;
   sockaddr_in dst{};
   dst.sin_family = AF_INET;
   dst.sin_port = htons(static_cast<uint16_t>(std::atoi(argv[3])));
@@ -35,15 +54,23 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "syn-storm: bad CONNECTIONS or DST_IPV4\n");
     return 2;
   }
+  // Root may raise the hard limit too (up to fs.nr_open): 25,000 held
+  // connections exceed the usual 20,000.
   rlimit rl{};
   getrlimit(RLIMIT_NOFILE, &rl);
-  if (rl.rlim_cur < static_cast<rlim_t>(n) + 64) {
-    rl.rlim_cur = std::min<rlim_t>(rl.rlim_max, static_cast<rlim_t>(n) + 64);
-    setrlimit(RLIMIT_NOFILE, &rl);
+  const rlim_t want = static_cast<rlim_t>(n) + 64;
+  if (rl.rlim_cur < want) {
+    rlimit raised{want, std::max(rl.rlim_max, want)};
+    if (setrlimit(RLIMIT_NOFILE, &raised) != 0) {
+      rl.rlim_cur = std::min(rl.rlim_max, want);
+      setrlimit(RLIMIT_NOFILE, &rl);
+    }
   }
   std::vector<int> fds;
   fds.reserve(static_cast<size_t>(n));
+  const auto opened = Clock::now();
   for (long i = 0; i < n; ++i) {
+    pace(opened, i, n, spread_ms);
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
       std::fprintf(stderr, "syn-storm: socket #%ld: %s\n", i, std::strerror(errno));
@@ -56,8 +83,12 @@ int main(int argc, char** argv) {
     }
     fds.push_back(fd);
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(hold_ms));
-  for (int fd : fds) close(fd);
+  const auto closing = opened + std::chrono::milliseconds(hold_ms);
+  std::this_thread::sleep_until(closing);
+  for (size_t i = 0; i < fds.size(); ++i) {
+    pace(closing, static_cast<long>(i), n, spread_ms);
+    close(fds[i]);
+  }
   std::printf("%zu\n", fds.size());
   return fds.size() == static_cast<size_t>(n) ? 0 : 1;
 }

@@ -11,6 +11,7 @@ RXLB_EXPORTER=$RXLB_BUILD/exporter/retx-exporter
 RXLB_EMPTY=$RXLB_BUILD/bench/retx-bench-empty-probe
 RXLB_PER_EVENT=$RXLB_BUILD/bench/retx-bench-per-event
 RXLB_STORM=$RXLB_BUILD/bench/retx-bench-syn-storm
+RXLB_REFUSE=$RXLB_BUILD/bench/retx-bench-refuse-storm
 RXLB_PARTS=$RXLB_BUILD/bench/retx-bench-cost-parts
 RXLB_LAB=$RXLB_BUILD/lab/retx-lab
 RXLB_BT=$RXLB_ROOT/bench/overhead/tcpretrans_tp.bt
@@ -162,7 +163,8 @@ prom_sum() {  # prom_sum FILE METRIC [FILTER...]
     END { printf "%.0f\n", s }' "$file"
 }
 
-# bpf_stats of a process's programs on tcp_retransmit_skb, read from its
+# bpf_stats of a process's programs on one tracepoint (default
+# tcp_retransmit_skb; "all" = every program the process holds), read from its
 # /proc/PID/fdinfo: the same numbers for every tool (exporter, loaders,
 # bpftrace), without trusting each tool to report itself. Programs attached
 # through a link (tp_btf, raw_tp) are found by the link's tp_name; bpftrace
@@ -170,26 +172,53 @@ prom_sum() {  # prom_sum FILE METRIC [FILTER...]
 # program (prog_type 5) of the process counts. recursion_misses are hits the
 # kernel skipped because the program was already running on that CPU (a
 # softirq retransmit interrupting it): events the tool never saw.
-prog_stats_json() {  # prog_stats_json PID
-  local f ids="" t
-  for f in /proc/"$1"/fdinfo/*; do
-    t=$(awk '$1 == "tp_name:" && $2 == "tcp_retransmit_skb" { found = 1 } $1 == "prog_id:" { id = $2 }
-             END { if (found) print id }' "$f" 2>/dev/null)
-    [[ -n $t ]] && ids+=" $t"
-  done
-  for f in /proc/"$1"/fdinfo/*; do cat "$f" 2>/dev/null; echo; done | awk -v ids="$ids" '
+prog_stats_json() {  # prog_stats_json PID [TRACEPOINT|all]
+  local f ids="" t tp=${2:-tcp_retransmit_skb}
+  if [[ $tp != all ]]; then
+    for f in /proc/"$1"/fdinfo/*; do
+      t=$(awk -v tp="$tp" '$1 == "tp_name:" && $2 == tp { found = 1 } $1 == "prog_id:" { id = $2 }
+               END { if (found) print id }' "$f" 2>/dev/null)
+      [[ -n $t ]] && ids+=" $t"
+    done
+  fi
+  for f in /proc/"$1"/fdinfo/*; do cat "$f" 2>/dev/null; echo; done | awk -v ids="$ids" -v all=$([[ $tp == all ]] && echo 1 || echo 0) '
     BEGIN { n = split(ids, a, " "); for (i = 1; i <= n; i++) want[a[i]] = 1 }
     /^$/ { flush() ; next }
     { v[$1] = $2 }
     function flush() {
       if ("run_cnt:" in v && !("link_id:" in v) && !(v["prog_id:"] in seen) &&
-          ((n > 0 && v["prog_id:"] in want) || (n == 0 && v["prog_type:"] == 5))) {
+          (all || (n > 0 && v["prog_id:"] in want) || (n == 0 && v["prog_type:"] == 5))) {
         seen[v["prog_id:"]] = 1
         c += v["run_cnt:"]; t += v["run_time_ns:"]; m += v["recursion_misses:"]; p++
       }
       delete v
     }
     END { flush(); printf "{\"programs\":%d,\"run_cnt\":%d,\"run_time_ns\":%d,\"recursion_misses\":%d}\n", p, c, t, m }'
+}
+
+# One slot of a per-CPU array map held by process PID, summed over CPUs, e.g.
+# `map_slot_sum $EXP_PID retx_stats 7`. The map is found through the process's
+# own fds, not by name: other exporters on this machine have maps of the same name.
+map_slot_sum() {  # map_slot_sum PID MAP_NAME SLOT
+  local id
+  for id in $(awk '$1 == "map_id:" { print $2 }' /proc/"$1"/fdinfo/* 2>/dev/null | sort -un); do
+    [[ $(bpftool map show id "$id" -j 2>/dev/null | jq -r .name) == "$2" ]] || continue
+    # Key as 4 little-endian bytes; the value is printed per CPU (formatted when
+    # the map has BTF, else as hex bytes of a little-endian u64).
+    bpftool map lookup id "$id" key $(($3 & 255)) $(($3 >> 8 & 255)) 0 0 -j | jq '
+      (.formatted.values // null) as $f
+      | if $f then [$f[].value] | add
+        else [.values[].value | to_entries | map((.value | ltrimstr("0x") | explode
+              | map(if . >= 97 then . - 87 else . - 48 end) | .[0] * 16 + .[1]) * pow(256; .key)) | add] | add end'
+    return
+  done
+  echo null
+}
+
+# User + system CPU of a running process and its threads (exited ones
+# included), in ns; clock-tick resolution.
+proc_cpu_ns() {  # proc_cpu_ns PID
+  awk -v t="$CLK_TCK" '{ sub(/^.*\) /, ""); printf "%.0f\n", ($12 + $13) * 1e9 / t }' /proc/"$1"/stat 2>/dev/null || echo 0
 }
 
 # Starts the exporter on a free loopback port; sets EXP_PID and EXP_URL.
@@ -215,8 +244,8 @@ enable_bpf_stats() {
 need_root() { [[ $(id -u) -eq 0 ]] || die "needs root (namespaces, BPF)"; }
 need_bins() {
   local b
-  for b in "$RXLB_EXPORTER" "$RXLB_EMPTY" "$RXLB_PER_EVENT" "$RXLB_STORM" "$RXLB_PARTS" "$RXLB_LAB"; do
+  for b in "$RXLB_EXPORTER" "$RXLB_EMPTY" "$RXLB_PER_EVENT" "$RXLB_STORM" "$RXLB_REFUSE" "$RXLB_PARTS" "$RXLB_LAB"; do
     [[ -x $b ]] || die "$b missing: make -C $RXLB_BUILD bench_all"
   done
-  for b in iperf3 bpftrace nft jq curl; do command -v "$b" >/dev/null || die "$b missing: scripts/setup.sh"; done
+  for b in iperf3 bpftrace bpftool nft jq curl; do command -v "$b" >/dev/null || die "$b missing: scripts/setup.sh"; done
 }

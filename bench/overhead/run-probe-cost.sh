@@ -1,105 +1,131 @@
 #!/usr/bin/env bash
-# Probe cost per event on the real retransmit path: bpf_stats run_time_ns /
-# run_cnt of each tool's tcp_retransmit_skb program while an iperf3 bulk
-# transfer under nft loss drives a retransmit storm, with
-# kernel.bpf_stats_enabled=1 for the run (restored at exit). Variants, one at a
-# time, order rotated every round:
+# Probe cost per retransmit event: bpf_stats run_time_ns / run_cnt of each
+# tool's tcp_retransmit_skb program, kernel.bpf_stats_enabled=1 for the run
+# (restored at exit), in two workloads:
+#   syn   a SYN storm: retx-bench-syn-storm opens --syns connections paced
+#         over --spread ms to ports whose SYNs nft drops and closes each
+#         --hold ms after its open; with the kernel's linear SYN timeouts
+#         (net.ipv4.tcp_syn_linear_timeouts, 4 by default) every connection
+#         retransmits once a second: ~25k events/s at 25,000 connections
+#   bulk  iperf3 -P 4 for --seconds under --loss % nft loss (~5k events/s)
+# Variants, one attached at a time, order rotated every round:
+#   empty         bench/retx_empty.bpf.c: the floor any program on this tracepoint pays
 #   exporter      retx-exporter, peer labels off (the default)
 #   exporter_peer retx-exporter --peer-labels --series-budget 20000
-#   empty         bench/retx_empty.bpf.c: the floor any program on this tracepoint pays
 #   per_event     bench/per_event: one ring-buffer record per retransmit
 #   bpftrace      bench/overhead/tcpretrans_tp.bt (kernel side only)
-#   part_reads, part_direct, part_map, part_sk
-#                 bench/cost_parts: the exporter's work split into its field
-#                 reads (helper calls), the same reads as direct BTF loads, its
-#                 per-CPU hash update and its per-socket storage: what the
-#                 exporter's figure is made of
+# and with --parts, in the bulk workload, the exporter's work split into parts
+# (bench/cost_parts: part_reads, part_direct, part_map, part_sk).
 # Figures come from each process's /proc/PID/fdinfo (lib.sh: prog_stats_json),
 # the same way for every tool; bpftrace runs one program per address family on
-# every event, so its cost per event is the sum over them. ratio_to_empty compares with the empty program
-# measured in the same round.
+# every event, so its cost per event is the sum over them. ratio_to_empty is
+# each run over the empty program's run of the same workload and round;
+# peer_ratio is exporter_peer over exporter in the same round.
 #
-#   run-probe-cost.sh [--rounds N] [--bytes SIZE] [--loss PCT] [--out FILE]
+#   run-probe-cost.sh [--workloads "syn bulk"] [--rounds N] [--syns N] [--hold MS]
+#                     [--spread MS] [--seconds S] [--loss PCT] [--parts] [--out FILE]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-ROUNDS=3 BYTES=512M LOSS=5 OUT=/dev/stdout
+WORKLOADS="syn bulk" ROUNDS=3 SYNS=25000 HOLD=3500 SPREAD=1000 SECONDS_=4 LOSS=5 PARTS=0 OUT=/dev/stdout
 while (($#)); do
   case $1 in
+    --workloads) WORKLOADS=$2; shift 2 ;;
     --rounds) ROUNDS=$2; shift 2 ;;
-    --bytes) BYTES=$2; shift 2 ;;
+    --syns) SYNS=$2; shift 2 ;;
+    --hold) HOLD=$2; shift 2 ;;
+    --spread) SPREAD=$2; shift 2 ;;
+    --seconds) SECONDS_=$2; shift 2 ;;
     --loss) LOSS=$2; shift 2 ;;
+    --parts) PARTS=1; shift ;;
     --out) OUT=$2; shift 2 ;;
     *) die "unknown option $1" ;;
   esac
 done
 need_root
 need_bins
-VARIANTS=(exporter exporter_peer empty per_event bpftrace part_reads part_direct part_map part_sk)
 RUNS=$RXLB_TMP/cost.jsonl
 : >"$RUNS"
 enable_bpf_stats
 
-# Runs one storm under VARIANT and prints its program's fdinfo stats.
-measure() {  # measure VARIANT
-  local pid stats
+# Starts VARIANT's probe, waits until it is attached; sets PROBE_PID.
+start_variant() {
   case $1 in
-    exporter) start_exporter cost; pid=$EXP_PID ;;
-    exporter_peer) start_exporter cost --peer-labels --series-budget 20000; pid=$EXP_PID ;;
-    empty | per_event)
-      local bin=$RXLB_EMPTY
-      [[ $1 == per_event ]] && bin=$RXLB_PER_EVENT
-      spawn "$RXLB_TMP/cost.out" "$RXLB_TMP/cost.err" "$bin"
-      pid=$SPAWNED
-      wait_for_line "$RXLB_TMP/cost.err" ready 20 || die "$1 did not start: $(cat "$RXLB_TMP/cost.err")" ;;
-    part_*)
-      spawn "$RXLB_TMP/cost.out" "$RXLB_TMP/cost.err" "$RXLB_PARTS" --part "${1#part_}"
-      pid=$SPAWNED
-      wait_for_line "$RXLB_TMP/cost.err" ready 20 || die "$1 did not start: $(cat "$RXLB_TMP/cost.err")" ;;
+    exporter) start_exporter cost; PROBE_PID=$EXP_PID; return ;;
+    exporter_peer) start_exporter cost --peer-labels --series-budget 20000; PROBE_PID=$EXP_PID; return ;;
+    empty) spawn "$RXLB_TMP/cost.out" "$RXLB_TMP/cost.err" "$RXLB_EMPTY" ;;
+    per_event) spawn "$RXLB_TMP/cost.out" "$RXLB_TMP/cost.err" "$RXLB_PER_EVENT" ;;
+    part_*) spawn "$RXLB_TMP/cost.out" "$RXLB_TMP/cost.err" "$RXLB_PARTS" --part "${1#part_}" ;;
     bpftrace)
       spawn "$RXLB_TMP/cost.out" "$RXLB_TMP/cost.err" "${RXLB_BPFTRACE[@]}" "$RXLB_BT"
-      pid=$SPAWNED
-      wait_for_line "$RXLB_TMP/cost.out" '^TIME' 30 || die "bpftrace did not start: $(cat "$RXLB_TMP/cost.err")" ;;
+      PROBE_PID=$SPAWNED
+      wait_for_line "$RXLB_TMP/cost.out" '^TIME' 30 || die "bpftrace did not start: $(cat "$RXLB_TMP/cost.err")"
+      return ;;
   esac
-  storm
-  stats=$(prog_stats_json "$pid")  # before stopping: the fds close with the process
-  stop_pid "$pid"
-  echo "$stats"
+  PROBE_PID=$SPAWNED
+  wait_for_line "$RXLB_TMP/cost.err" ready 20 || die "$1 did not start: $(cat "$RXLB_TMP/cost.err")"
 }
 
-storm() {
-  iperf_client "$NS_S" "$RXLB_TMP/storm.out" -c "$SERVER_ADDR" -p 5201 -n "$BYTES" -P 4 ||
-    die "iperf3 failed: $(tail -2 "$RXLB_TMP/storm.out")"
+drive() {  # drive WORKLOAD
+  if [[ $1 == syn ]]; then
+    ip netns exec "$NS_S" "$RXLB_STORM" "$SYNS" "$SERVER_ADDR" 9 "$HOLD" "$SPREAD" >/dev/null ||
+      log "syn storm opened fewer connections than $SYNS"
+  else
+    iperf_client "$NS_S" "$RXLB_TMP/storm.out" -c "$SERVER_ADDR" -p 5201 -t "$SECONDS_" -P 4 ||
+      die "iperf3 failed: $(tail -2 "$RXLB_TMP/storm.out")"
+  fi
 }
 
+# Seconds in which the workload's events happen: the transfer; or, for the
+# storm, from the first connection's first retransmit (1 s after its open) to
+# the last one's last (k retransmits a second apart while held).
+active_seconds() {  # active_seconds WORKLOAD
+  if [[ $1 == syn ]]; then awk -v h="$HOLD" -v s="$SPREAD" 'BEGIN { print int(h / 1000) - 1 + s / 1000 }'
+  else echo "$SECONDS_"; fi
+}
+
+# Runs one workload under VARIANT and prints its program's fdinfo stats, with
+# the sender namespace's own RetransSegs delta: the programs see every
+# namespace, and other users of a shared machine add their events.
+measure() {  # measure WORKLOAD VARIANT
+  local stats r0
+  start_variant "$2"
+  r0=$(retrans_segs "$NS_S")
+  drive "$1"
+  stats=$(prog_stats_json "$PROBE_PID")  # before stopping: the fds close with the process
+  jq -c --argjson s "$(active_seconds "$1")" --argjson n "$(($(retrans_segs "$NS_S") - r0))" \
+    '. + {active_seconds: $s, netns_retrans_segs: $n}' <<<"$stats"
+  stop_pid "$PROBE_PID"
+}
+
+# GSO kept, as on a host: a hit retransmits one skb of one or more segments,
+# so hits per second swing with how the stack batched them (netns_retrans_segs
+# counts segments); every variant of a round shares that.
 make_pair pc "$LOSS" gso
+# 25,000 connections held at once outnumber the default 28k ephemeral ports per destination.
+ip netns exec "$NS_S" sysctl -qw net.ipv4.ip_local_port_range="1024 65535"
 spawn "$RXLB_TMP/iperf-s.out" "$RXLB_TMP/iperf-s.err" ip netns exec "$NS_R" iperf3 -s -p 5201
 sleep 0.3
-for round in $(seq "$ROUNDS"); do
-  log "probe cost: round $round/$ROUNDS"
-  n=${#VARIANTS[@]}
-  for i in $(seq 0 $((n - 1))); do
-    v=${VARIANTS[$(((i + round - 1) % n))]}
-    # Not in a pipeline: measure spawns processes, and a subshell's die would
-    # skip this shell's cleanup of them.
-    measure "$v" >"$RXLB_TMP/measure.json"
-    jq -c --arg v "$v" --argjson r "$round" \
-      '{variant: $v, round: $r} + . + {events: (.run_cnt / ([.programs, 1] | max) | round),
-       ns_per_event: (if .run_cnt > 0 then .run_time_ns / (.run_cnt / ([.programs, 1] | max)) else null end)}' \
-      "$RXLB_TMP/measure.json" | tee -a "$RUNS" >&2
+for workload in $WORKLOADS; do
+  VARIANTS=(empty exporter exporter_peer per_event bpftrace)
+  ((PARTS)) && [[ $workload == bulk ]] && VARIANTS+=(part_reads part_direct part_map part_sk)
+  for round in $(seq "$ROUNDS"); do
+    log "probe cost: $workload, round $round/$ROUNDS"
+    n=${#VARIANTS[@]}
+    for i in $(seq 0 $((n - 1))); do
+      v=${VARIANTS[$(((i + round - 1) % n))]}
+      # Not in a pipeline: measure spawns processes, and a subshell's die would
+      # skip this shell's cleanup of them.
+      measure "$workload" "$v" >"$RXLB_TMP/measure.json"
+      jq -c --arg w "$workload" --arg v "$v" --argjson r "$round" \
+        '{workload: $w, variant: $v, round: $r} + . + {events: (.run_cnt / ([.programs, 1] | max) | round),
+         ns_per_event: (if .run_cnt > 0 then .run_time_ns / (.run_cnt / ([.programs, 1] | max)) else null end)}
+         | . + {events_per_second: (.events / .active_seconds | round)}' \
+        "$RXLB_TMP/measure.json" | tee -a "$RUNS" >&2
+    done
   done
 done
 
-jq -s --argjson loss "$LOSS" --arg bytes "$BYTES" -L "$(dirname "$0")" '
-  include "summarize";
-  . as $runs
-  | ($runs | map(select(.variant == "empty")) | map({key: (.round | tostring), value: .ns_per_event}) | from_entries) as $floor
-  | { loss: $loss, bytes: $bytes, runs: $runs,
-      summary: [ $runs | group_by(.variant)[] | . as $V
-        | { variant: $V[0].variant, events: ($V | map(.events) | add), recursion_misses: ($V | map(.recursion_misses) | add),
-            ns_per_event: ($V | map(.ns_per_event | round3) | stats),
-            ns_over_empty: ($V | map(if .ns_per_event and $floor[.round | tostring]
-                                     then .ns_per_event - $floor[.round | tostring] | round3 else null end) | stats),
-            ratio_to_empty: ($V | map(if .ns_per_event and $floor[.round | tostring]
-                                      then .ns_per_event / $floor[.round | tostring] | round3 else null end) | stats),
-            runs_without_events: ($V | map(select(.run_cnt == 0)) | length) } ] }' "$RUNS" >"$OUT"
+jq -s --argjson loss "$LOSS" --argjson cfg "$(jq -nc --argjson syns "$SYNS" --argjson hold "$HOLD" --argjson spread "$SPREAD" \
+  --argjson s "$SECONDS_" --argjson l "$LOSS" --argjson r "$ROUNDS" '{syns: $syns, hold_ms: $hold, spread_ms: $spread, bulk_seconds: $s, loss: $l, rounds: $r}')" \
+  -L "$(dirname "$0")" -f "$(dirname "$0")/probe_cost.jq" "$RUNS" >"$OUT"

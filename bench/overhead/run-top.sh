@@ -30,6 +30,7 @@ for b in "$RXLB_TOP" "$RXLB_FARM"; do [[ -x $b ]] || die "$b missing: make -C $R
 
 NS="${RXLB_NS_PREFIX}top"
 ip netns add "$NS"
+RXLB_UNDO+=("ip netns delete $NS")  # after the farm is stopped (cleanup kills spawned pids first)
 ip -n "$NS" link set lo up
 spawn "$RXLB_TMP/farm.out" "$RXLB_TMP/farm.err" ip netns exec "$NS" "$RXLB_FARM" $((SOCKETS / 2))
 wait_for_line "$RXLB_TMP/farm.err" '^ready' 120 || die "socket farm did not start: $(cat "$RXLB_TMP/farm.err")"
