@@ -54,6 +54,11 @@ def goals:
            (if .exporter.median_ms <= 20 and .exporter.median_ms <= .node_exporter.median_ms then "met"
             else "MISSED: \(.exporter.median_ms / .node_exporter.median_ms | r1)x node_exporter, +\(.exporter.median_ms - 20 | r1) ms over 20" end),
            $r.commands.scrape] ),
+      ( ($sc // []) | map(select(.target_series == 10000 and .exporter.ms_per_1k_series != null)) | .[]
+        | ["scrape cost per 1k series (10k)", "<= 1.5 ms",
+           "\(.exporter.ms_per_1k_series | r3) ms; node_exporter \(.node_exporter.ms_per_1k_series | r3) ms (\(.node_exporter.series) series)",
+           (if .exporter.ms_per_1k_series <= 1.5 then "met" else "MISSED by \(.exporter.ms_per_1k_series - 1.5 | r3) ms" end),
+           $r.commands.scrape] ),
       ( ($sc // []) | if length > 0 then max_by(.exporter.rss_mib) else empty end
         | ["exporter RSS (\(.retx_series) series)", "<= 30 MiB", "\(.exporter.rss_mib | r1) MiB (peak \(.exporter.hwm_mib | r1))",
            (if .exporter.rss_mib <= 30 then "met" else "MISSED by \(.exporter.rss_mib - 30 | r1) MiB" end), $r.commands.scrape] ),
