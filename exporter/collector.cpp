@@ -240,4 +240,8 @@ std::vector<prometheus::MetricFamily> RetxCollector::Collect() const {
   return build_metric_families(snapshot(), build_);
 }
 
+std::string RetxCollector::metrics_text(ExpositionWriter& writer) const {
+  return write_metric_text(snapshot(), build_, writer);
+}
+
 }  // namespace retx

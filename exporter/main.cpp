@@ -120,7 +120,7 @@ int run_once(double seconds, const RetxCollector& collector) {
 int serve(const Options& opt, WebState& web, const std::shared_ptr<RetxCollector>& collector) {
   HttpConfig hc{opt.listen, opt.telemetry_path, RETX_VERSION, opt.verbose};
   auto writer = std::make_shared<ExpositionWriter>();
-  HttpServer server(hc, web, [collector, writer] { return writer->write(collector->Collect()); });
+  HttpServer server(hc, web, [collector, writer] { return collector->metrics_text(*writer); });
   ListenAddress bound = opt.listen;
   bound.port = server.port();
   std::cerr << "retx-exporter: serving " << (web.tls() ? "https://" : "http://") << bound.text() << opt.telemetry_path

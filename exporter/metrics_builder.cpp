@@ -1,6 +1,7 @@
 #include "metrics_builder.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "labels.h"
 #include "series_index.h"
@@ -10,6 +11,7 @@ namespace retx {
 namespace {
 
 using Labels = std::vector<std::pair<std::string, std::string>>;
+using FamilyWriter = std::function<void(const prometheus::MetricFamily&)>;
 
 LabelSet label_set(const Labels& labels) {
   LabelSet out;
@@ -68,7 +70,8 @@ constexpr auto kGauge = prometheus::MetricType::Gauge;
 const std::string kOverflow = "overflow";
 
 // Two counter families with the same series (segments and skbs of the same
-// rows): one label set and one lookup per row serve both.
+// rows): one label set and one lookup per row serve both. The second
+// family's series get the first's labels only when the pair is finished.
 class CounterPair {
  public:
   CounterPair(std::string name, std::string help, std::string second_name, std::string second_help,
@@ -83,13 +86,26 @@ class CounterPair {
   void add(LabelSet&& labels, double first_v, double second_v) {
     std::size_t before = first_.family().metric.size();
     std::size_t pos = first_.add_set(std::move(labels), first_v);
-    if (pos == before) second_.metric.emplace_back().label = first_.family().metric[pos].label;
+    if (pos == before) second_.metric.emplace_back();
     second_.metric[pos].counter.value += second_v;
   }
 
+  // Both families kept: the second's series get copies of the labels.
   void finish(std::vector<prometheus::MetricFamily>& out) {
+    const auto& first = first_.family().metric;
+    for (std::size_t i = 0; i < first.size(); ++i) second_.metric[i].label = first[i].label;
     out.push_back(first_.finish());
     out.push_back(std::move(second_));
+  }
+
+  // Each family written in turn: the second takes the labels once the first
+  // is written, so a scrape never holds two copies (2 MiB at 10k series).
+  void stream(const FamilyWriter& write) {
+    auto& first = first_.family();
+    write(first);
+    for (std::size_t i = 0; i < first.metric.size(); ++i) second_.metric[i].label = std::move(first.metric[i].label);
+    first_.finish();  // dropped: its text is written
+    write(second_);
   }
 
  private:
@@ -129,7 +145,9 @@ std::size_t count_sent(const std::vector<CounterRow>& rows) {
 
 using Families = std::vector<prometheus::MetricFamily>;
 
-void add_counters(Families& out, const Snapshot& snap) {
+// The retransmission counters, most of a scrape's series: `finish` gets
+// the pair of sent segments and skbs, then the pair of failures.
+void add_counters(const Snapshot& snap, const std::function<void(CounterPair&)>& finish) {
   // Sized for one series per row: the families and their index never grow.
   std::size_t rows = snap.agg.size() + snap.detail.size();
   std::size_t sent = count_sent(snap.agg) + count_sent(snap.detail);
@@ -151,8 +169,8 @@ void add_counters(Families& out, const Snapshot& snap) {
   // With peer or cgroup labels on, the aggregate rows only hold what was folded.
   add_rows(snap.agg, snap.labels.any());
   add_rows(snap.detail, false);
-  ok.finish(out);
-  failed.finish(out);
+  finish(ok);
+  finish(failed);
 }
 
 void add_namespaces(Families& out, const Snapshot& snap) {
@@ -285,17 +303,37 @@ void add_budget_and_hits(Families& out, const Snapshot& snap) {
   out.push_back(errs.finish());
 }
 
+// Every family after the retransmission counters, in the order served.
+void add_others(Families& out, const Snapshot& snap, const BuildInfo& build) {
+  add_namespaces(out, snap);
+  add_workloads(out, snap);
+  add_probe(out, snap, build);
+  add_budget_and_hits(out, snap);
+}
+
 }  // namespace
 
 std::vector<prometheus::MetricFamily> build_metric_families(const Snapshot& snap, const BuildInfo& build) {
   Families out;
   out.reserve(48);  // the ~35 families served, with room to add some
-  add_counters(out, snap);
-  add_namespaces(out, snap);
-  add_workloads(out, snap);
-  add_probe(out, snap, build);
-  add_budget_and_hits(out, snap);
+  add_counters(snap, [&](CounterPair& pair) { pair.finish(out); });
+  add_others(out, snap, build);
   return out;
+}
+
+std::string write_metric_text(const Snapshot& snap, const BuildInfo& build, ExpositionWriter& writer) {
+  // Two lines per counter row, a dozen families per namespace, a histogram
+  // per namespace that closed connections, a workload series per cgroup row.
+  std::size_t expected = 2 * (snap.agg.size() + snap.detail.size()) + 12 * snap.netns.size() +
+                         (RETX_RATIO_BOUNDS + 4) * snap.ratio_hist.size() +
+                         (snap.labels.cgroup ? snap.detail.size() : 0) + 64;
+  ExpositionText text = writer.start(expected);
+  add_counters(snap, [&](CounterPair& pair) { pair.stream([&](const prometheus::MetricFamily& f) { text.add(f); }); });
+  Families rest;
+  rest.reserve(48);
+  add_others(rest, snap, build);
+  for (const auto& f : rest) text.add(f);
+  return writer.finish(std::move(text));
 }
 
 }  // namespace retx

@@ -174,6 +174,16 @@ void append_family(std::string& out, const MetricFamily& f) {
   }
 }
 
+std::size_t family_lines(const MetricFamily& f) {
+  std::size_t n = 0;
+  for (const auto& m : f.metric) {
+    if (f.type == MetricType::Histogram) n += 3 + m.histogram.bucket.size();  // _count, _sum, +Inf, buckets
+    else if (f.type == MetricType::Summary) n += 2 + m.summary.quantile.size();
+    else ++n;
+  }
+  return n;
+}
+
 }  // namespace
 
 void append_text_exposition(std::string& out, const std::vector<MetricFamily>& families) {
@@ -182,25 +192,32 @@ void append_text_exposition(std::string& out, const std::vector<MetricFamily>& f
 
 std::size_t sample_lines(const std::vector<MetricFamily>& families) {
   std::size_t n = 0;
-  for (const auto& f : families) {
-    for (const auto& m : f.metric) {
-      if (f.type == MetricType::Histogram) n += 3 + m.histogram.bucket.size();  // _count, _sum, +Inf, buckets
-      else if (f.type == MetricType::Summary) n += 2 + m.summary.quantile.size();
-      else ++n;
-    }
-  }
+  for (const auto& f : families) n += family_lines(f);
   return n;
 }
 
-std::string ExpositionWriter::write(const std::vector<MetricFamily>& families) {
-  std::size_t lines = sample_lines(families) + 1;
-  std::size_t per_line = bytes_per_line_.load(std::memory_order_relaxed);
-  std::string body;
+void ExpositionText::add(const MetricFamily& family) {
+  append_family(body, family);
+  lines += family_lines(family);
+}
+
+ExpositionText ExpositionWriter::start(std::size_t expected_lines) const {
+  std::size_t bytes = (expected_lines + 1) * bytes_per_line_.load(std::memory_order_relaxed);
+  ExpositionText text;
   // A sixteenth more: label values vary in length from scrape to scrape.
-  body.reserve(lines * per_line + lines * per_line / 16 + 1024);
-  append_text_exposition(body, families);
-  bytes_per_line_.store(body.size() / lines + 1, std::memory_order_relaxed);
-  return body;
+  text.body.reserve(bytes + bytes / 16 + 1024);
+  return text;
+}
+
+std::string ExpositionWriter::finish(ExpositionText&& text) {
+  bytes_per_line_.store(text.body.size() / (text.lines + 1) + 1, std::memory_order_relaxed);
+  return std::move(text.body);
+}
+
+std::string ExpositionWriter::write(const std::vector<MetricFamily>& families) {
+  ExpositionText text = start(sample_lines(families));
+  for (const auto& f : families) text.add(f);
+  return finish(std::move(text));
 }
 
 }  // namespace retx

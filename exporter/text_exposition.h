@@ -22,6 +22,13 @@ void append_text_exposition(std::string& out, const std::vector<prometheus::Metr
 // Sample lines (series, and each histogram or summary line) the families make.
 std::size_t sample_lines(const std::vector<prometheus::MetricFamily>& families);
 
+// A body written family by family (ExpositionWriter::start).
+struct ExpositionText {
+  std::string body;
+  std::size_t lines = 0;  // sample lines written
+  void add(const prometheus::MetricFamily& family);
+};
+
 // One body per scrape, reserved once for its sample lines at the previous
 // scrape's bytes per line, so that it is allocated once instead of grown by
 // doubling (a grown body left its discarded copies in the heap, which the
@@ -30,6 +37,11 @@ std::size_t sample_lines(const std::vector<prometheus::MetricFamily>& families);
 class ExpositionWriter {
  public:
   std::string write(const std::vector<prometheus::MetricFamily>& families);
+
+  // For families written as they are built: a body reserved for about
+  // `expected_lines`, then finish() to learn from it.
+  ExpositionText start(std::size_t expected_lines) const;
+  std::string finish(ExpositionText&& text);
 
  private:
   // Bytes per sample line, HELP and TYPE lines included; until the first

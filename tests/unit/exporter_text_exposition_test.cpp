@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <prometheus/text_serializer.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -183,6 +184,41 @@ TEST(TextExposition, ExporterFamiliesMatch) {
   s.scrape_errors = {{"bpf_map", 2}, {"proc_net", 0}};
   auto fs = retx::build_metric_families(s, {"1.0", "1.1"});
   EXPECT_EQ(ours(fs), theirs(fs));
+  // The scrape's path, family by family with the labels handed over, twice
+  // (the second body reserved from the first).
+  retx::ExpositionWriter w;
+  EXPECT_EQ(retx::write_metric_text(s, {"1.0", "1.1"}, w), theirs(fs));
+  EXPECT_EQ(retx::write_metric_text(s, {"1.0", "1.1"}, w), theirs(fs));
+  // Each pair of families still has its labels when both are kept.
+  for (const char* name : {"tcp_retransmit_skbs_total", "tcp_retransmit_failed_skbs_total"}) {
+    auto it = std::find_if(fs.begin(), fs.end(), [&](const MetricFamily& f) { return f.name == name; });
+    ASSERT_NE(it, fs.end()) << name;
+    ASSERT_FALSE(it->metric.empty()) << name;
+    for (const auto& m : it->metric) EXPECT_FALSE(m.label.empty()) << name;
+  }
+}
+
+// Peer labels only (what run-scrape.sh serves), some rows folding into one
+// series; and an empty snapshot.
+TEST(TextExposition, ScrapeTextMatchesForPeerRowsAndNothing) {
+  retx::Snapshot s;
+  s.labels.peer = true;
+  for (std::uint32_t i = 0; i < 2000; ++i) {
+    retx::CounterRow r;
+    r.key.netns = 7;
+    r.key.family = 2;
+    r.key.cause = 3;
+    r.key.lport = static_cast<std::uint16_t>(40000 + i % 1500);  // 500 keys differ only in the cookie
+    r.key.netns_cookie = i;
+    r.value = {i + 1ull, 1};
+    s.detail.push_back(r);
+  }
+  retx::ExpositionWriter w;
+  auto fs = retx::build_metric_families(s, {"1", "2"});
+  EXPECT_EQ(fs[0].metric.size(), 1500u);
+  EXPECT_EQ(retx::write_metric_text(s, {"1", "2"}, w), theirs(fs));
+  retx::Snapshot empty;
+  EXPECT_EQ(retx::write_metric_text(empty, {"1", "2"}, w), theirs(retx::build_metric_families(empty, {"1", "2"})));
 }
 
 TEST(TextExposition, WriterReservesAndWritesTheSameText) {
