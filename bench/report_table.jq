@@ -66,6 +66,11 @@ def goals:
            "\(.exporter.median_ms | r1) ms (p90 \(.exporter.p90_ms | r1)); none of ours \($z | r1) ms",
            (if .exporter.median_ms <= 15 then "met" else "MISSED by \(.exporter.median_ms - 15 | r1) ms" end),
            $r.commands.scrape_netns] end ),
+      ( ($sc // []) | map(select(.target_series == 10000 and .exporter.ms_per_1k_series != null)) | .[]
+        | ["scrape cost per 1k series (10k)", "<= 1.5 ms",
+           "\(.exporter.ms_per_1k_series | r3) ms; node_exporter \(.node_exporter.ms_per_1k_series | r3) ms (\(.node_exporter.series) series)",
+           (if .exporter.ms_per_1k_series <= 1.5 then "met" else "MISSED by \(.exporter.ms_per_1k_series - 1.5 | r3) ms" end),
+           $r.commands.scrape] ),
       ( ($sc // []) | if length > 0 then max_by(.exporter.rss_mib) else empty end
         | ["exporter RSS (\(.retx_series) series)", "<= 30 MiB", "\(.exporter.rss_mib | r1) MiB (peak \(.exporter.hwm_mib | r1))",
            (if .exporter.rss_mib <= 30 then "met" else "MISSED by \(.exporter.rss_mib - 30 | r1) MiB" end), $r.commands.scrape] ),

@@ -127,10 +127,10 @@ void RetxCollector::read_maps(Snapshot& s) const {
     // Each spill map after its counting map: a row refused by the counting
     // map while this scrape read it is then not missed (retx_abi.h).
     s.agg = read_counter_map(probe_.agg_map_fd());
-    s.agg = merge_rows(s.agg, read_counter_map(probe_.agg_spill_map_fd()));
+    s.agg = merge_rows(std::move(s.agg), read_counter_map(probe_.agg_spill_map_fd()));
     if (cfg_.labels.any()) {
       s.detail = read_counter_map(probe_.detail_map_fd());
-      s.detail = merge_rows(s.detail, read_counter_map(probe_.detail_spill_map_fd()));
+      s.detail = merge_rows(std::move(s.detail), read_counter_map(probe_.detail_spill_map_fd()));
     }
     s.stats = read_stats_map(probe_.stats_map_fd());
     s.ratio_hist = read_ratio_hist_map(probe_.ratio_hist_map_fd());
@@ -233,7 +233,7 @@ void RetxCollector::retire_namespaces(Snapshot& s, const LiveNamespaces& live) c
   }
   cgroups_.forget(doomed[2]);
   keep_living(s.ratio_hist, hist);
-  s.agg = merge_rows(s.agg, carried);
+  s.agg = merge_rows(std::move(s.agg), carried);
   s.namespaces_removed = namespaces_.removed_total();
 }
 
@@ -276,6 +276,10 @@ Snapshot RetxCollector::snapshot() const {
 
 std::vector<prometheus::MetricFamily> RetxCollector::Collect() const {
   return build_metric_families(snapshot(), build_);
+}
+
+std::string RetxCollector::metrics_text(ExpositionWriter& writer) const {
+  return write_metric_text(snapshot(), build_, writer);
 }
 
 }  // namespace retx

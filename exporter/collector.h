@@ -46,6 +46,10 @@ class RetxCollector : public prometheus::Collectable {
 
   std::vector<prometheus::MetricFamily> Collect() const override;
 
+  // What Collect() returns, as the text a scrape serves (write_metric_text):
+  // the exporter's /metrics.
+  std::string metrics_text(ExpositionWriter& writer) const;
+
   // The same data as plain values: for --once JSON and for tests. Every call
   // is a scrape: it advances the retirement of dead namespaces and cgroups.
   Snapshot snapshot() const;

@@ -7,7 +7,6 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <malloc.h>
-#include <prometheus/text_serializer.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -26,6 +25,7 @@
 #include "probe.h"
 #include "snapshot_json.h"
 #include "startup_checks.h"
+#include "text_exposition.h"
 #include "web_state.h"
 
 #ifndef RETX_VERSION
@@ -120,7 +120,8 @@ int run_once(double seconds, const RetxCollector& collector) {
 // Serves until SIGINT or SIGTERM; SIGHUP re-reads the web config.
 int serve(const Options& opt, WebState& web, const std::shared_ptr<RetxCollector>& collector) {
   HttpConfig hc{opt.listen, opt.telemetry_path, RETX_VERSION, opt.verbose};
-  HttpServer server(hc, web, [collector] { return prometheus::TextSerializer().Serialize(collector->Collect()); });
+  auto writer = std::make_shared<ExpositionWriter>();
+  HttpServer server(hc, web, [collector, writer] { return collector->metrics_text(*writer); });
   ListenAddress bound = opt.listen;
   bound.port = server.port();
   std::cerr << "retx-exporter: serving " << (web.tls() ? "https://" : "http://") << bound.text() << opt.telemetry_path
@@ -184,6 +185,9 @@ int run(const Options& opt) {
     raise_open_files_limit();
     CollectorConfig cc{opt.series_labels(), in.netns, opt.cgroup_labels ? find_cgroup2_mount() : ""};
     auto collector = make_collector(*probe, cc);
+    // Loading the probe parsed the kernel's BTF (megabytes, all freed now);
+    // the heap is not trimmed below 32 MiB (main), so give it back here.
+    malloc_trim(0);
     int rc = opt.once_seconds ? run_once(*opt.once_seconds, *collector) : serve(opt, *in.web, collector);
     if (stats_fd >= 0) close(stats_fd);
     return rc;
@@ -196,11 +200,19 @@ int run(const Options& opt) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // A scrape of many series builds a multi-megabyte body and family vectors
-  // that are freed right after: give blocks this large their own mappings so
-  // they go back to the kernel instead of staying in the heap (RSS).
-  mallopt(M_MMAP_THRESHOLD, 128 * 1024);
-  mallopt(M_TRIM_THRESHOLD, 512 * 1024);
+  // A scrape of 10k series holds ~7 MiB at its peak (5.5 MiB of families,
+  // mostly their labels in small blocks; a 1.4 MiB body), freed once the
+  // response is written. One arena: scrapes are serialized by the collector,
+  // and with glibc's default (one arena per contending thread, up to 8 per
+  // core) the scrapes served by different civetweb workers each left their
+  // memory in their own arena: 80-100 MiB of RSS at 10k series. Large blocks
+  // from that heap too, and no trimming of less than 32 MiB: the next scrape
+  // reuses the same pages instead of mapping and faulting them in again
+  // (page faults and heap growth were half of a scrape's time on this VM),
+  // so RSS stays at one scrape's peak (bench/README.md, "Scrape").
+  mallopt(M_ARENA_MAX, 1);
+  mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+  mallopt(M_TRIM_THRESHOLD, 32 * 1024 * 1024);
   Options opt;
   try {
     opt = parse_options(std::vector<std::string>(argv + 1, argv + argc));

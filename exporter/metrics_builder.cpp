@@ -1,43 +1,52 @@
 #include "metrics_builder.h"
 
-#include <unordered_map>
+#include <algorithm>
+#include <functional>
 
 #include "labels.h"
+#include "series_index.h"
 #include "workload.h"
 
 namespace retx {
 namespace {
 
 using Labels = std::vector<std::pair<std::string, std::string>>;
+using FamilyWriter = std::function<void(const prometheus::MetricFamily&)>;
+
+LabelSet label_set(const Labels& labels) {
+  LabelSet out;
+  out.reserve(labels.size());
+  for (const auto& [k, v] : labels) out.push_back({k, v});
+  return out;
+}
 
 // Accumulates values per label set so that rows which differ only in fields
 // that are not labels add up instead of producing duplicate series, which
 // Prometheus would reject. Metrics are built in place and found again through
-// a hash of their label values: a scrape of 10k series is dominated by this
-// loop and by the serializer (bench/bench_metrics.cpp).
+// a SeriesIndex: a scrape of 10k series is dominated by this loop and by the
+// text writer (bench/bench_metrics.cpp).
 class FamilyAcc {
  public:
-  FamilyAcc(std::string name, std::string help, prometheus::MetricType type) : type_(type) {
+  FamilyAcc(std::string name, std::string help, prometheus::MetricType type, std::size_t expected = 0) : type_(type) {
     family_.name = std::move(name);
     family_.help = std::move(help);
     family_.type = type;
+    family_.metric.reserve(expected);
+    index_.reserve(expected);
   }
 
-  void add(const Labels& labels, double v) {
-    key_.clear();
-    for (const auto& [k, val] : labels) {
-      key_ += val;
-      key_ += '\xff';  // never part of a label value we produce
+  void add(const Labels& labels, double v) { add_set(label_set(labels), v); }
+
+  // Returns the series' position: a CounterPair keeps its two families aligned by it.
+  std::size_t add_set(LabelSet&& labels, double v) {
+    std::size_t pos = index_.find_or_add(labels, family_.metric);
+    if (pos == SeriesIndex::kNew) {
+      pos = family_.metric.size();
+      family_.metric.emplace_back().label = std::move(labels);
     }
-    auto [it, inserted] = index_.try_emplace(key_, family_.metric.size());
-    if (inserted) {
-      prometheus::ClientMetric m;
-      m.label.reserve(labels.size());
-      for (const auto& [k, val] : labels) m.label.push_back({k, val});
-      family_.metric.push_back(std::move(m));
-    }
-    auto& m = family_.metric[it->second];
+    auto& m = family_.metric[pos];
     (type_ == prometheus::MetricType::Counter ? m.counter.value : m.gauge.value) += v;
+    return pos;
   }
 
   // Info series: the same label set seen again keeps its value.
@@ -47,23 +56,72 @@ class FamilyAcc {
     if (family_.metric.size() > before) family_.metric.back().gauge.value = v;
   }
 
+  prometheus::MetricFamily& family() { return family_; }
   prometheus::MetricFamily finish() { return std::move(family_); }
 
  private:
   prometheus::MetricType type_;
   prometheus::MetricFamily family_;
-  std::unordered_map<std::string, std::size_t> index_;
-  std::string key_;
+  SeriesIndex index_;
 };
 
 constexpr auto kCounter = prometheus::MetricType::Counter;
 constexpr auto kGauge = prometheus::MetricType::Gauge;
 const std::string kOverflow = "overflow";
 
+// Two counter families with the same series (segments and skbs of the same
+// rows): one label set and one lookup per row serve both. The second
+// family's series get the first's labels only when the pair is finished.
+class CounterPair {
+ public:
+  CounterPair(std::string name, std::string help, std::string second_name, std::string second_help,
+              std::size_t expected)
+      : first_(std::move(name), std::move(help), prometheus::MetricType::Counter, expected) {
+    second_.name = std::move(second_name);
+    second_.help = std::move(second_help);
+    second_.type = prometheus::MetricType::Counter;
+    second_.metric.reserve(expected);
+  }
+
+  void add(LabelSet&& labels, double first_v, double second_v) {
+    std::size_t before = first_.family().metric.size();
+    std::size_t pos = first_.add_set(std::move(labels), first_v);
+    if (pos == before) second_.metric.emplace_back();
+    second_.metric[pos].counter.value += second_v;
+  }
+
+  // Both families kept: the second's series get copies of the labels.
+  void finish(std::vector<prometheus::MetricFamily>& out) {
+    const auto& first = first_.family().metric;
+    for (std::size_t i = 0; i < first.size(); ++i) second_.metric[i].label = first[i].label;
+    out.push_back(first_.finish());
+    out.push_back(std::move(second_));
+  }
+
+  // Each family written in turn: the second takes the labels once the first
+  // is written, so a scrape never holds two copies (2 MiB at 10k series).
+  void stream(const FamilyWriter& write) {
+    auto& first = first_.family();
+    write(first);
+    for (std::size_t i = 0; i < first.metric.size(); ++i) second_.metric[i].label = std::move(first.metric[i].label);
+    first_.finish();  // dropped: its text is written
+    write(second_);
+  }
+
+ private:
+  FamilyAcc first_;
+  prometheus::MetricFamily second_;
+};
+
 // Labels of one counter row. overflow: the row holds what was folded (over
 // the budget, or out of a removed cgroup), so its detail labels say so.
-Labels row_labels(const retx_key& k, const Snapshot& snap, bool overflow) {
-  Labels l{{"netns", std::to_string(k.netns)}, {"family", family_name(k.family)}, {"cause", cause_name(k.cause)}};
+LabelSet row_labels(const retx_key& k, const Snapshot& snap, bool overflow) {
+  LabelSet l;
+  // Exactly as many as it gets: a scrape holds 10k of these (twice).
+  l.reserve(3 + (k.outcome != RETX_OUTCOME_SENT ? 2 : 0) + (snap.labels.cgroup ? 1 : 0) + (snap.labels.peer ? 3 : 0));
+  l.push_back({"netns", std::to_string(k.netns)});
+  l.push_back({"family", family_name(k.family)});
+  l.push_back({"cause", cause_name(k.cause)});
   if (k.outcome != RETX_OUTCOME_SENT) {
     l.push_back({"stage", stage_name(k.outcome)});
     l.push_back({"errno", errno_name(k.err)});
@@ -80,40 +138,39 @@ Labels row_labels(const retx_key& k, const Snapshot& snap, bool overflow) {
   return l;
 }
 
-struct RetxFamilies {
-  FamilyAcc segs{"tcp_retransmissions_total",
-                 "TCP segments retransmitted and sent, as the kernel adds them to Tcp RetransSegs (the sockets' "
-                 "total_retrans growth; SYN-ACKs included).",
-                 kCounter};
-  FamilyAcc skbs{"tcp_retransmit_skbs_total", "Retransmit tracepoint hits (skbs) behind tcp_retransmissions_total.",
-                 kCounter};
-  FamilyAcc fail_segs{"tcp_retransmit_failures_total",
-                      "Segments of failed retransmit attempts; stage xmit is counted by the kernel in RetransSegs.",
-                      kCounter};
-  FamilyAcc fail_skbs{"tcp_retransmit_failed_skbs_total", "Tracepoint hits behind tcp_retransmit_failures_total.",
-                      kCounter};
-
-  void add_rows(const std::vector<CounterRow>& rows, const Snapshot& snap, bool overflow) {
-    for (const auto& r : rows) {
-      Labels l = row_labels(r.key, snap, overflow);
-      bool sent = r.key.outcome == RETX_OUTCOME_SENT;
-      (sent ? segs : fail_segs).add(l, static_cast<double>(r.value.segs));
-      (sent ? skbs : fail_skbs).add(l, static_cast<double>(r.value.skbs));
-    }
-  }
-};
+std::size_t count_sent(const std::vector<CounterRow>& rows) {
+  return static_cast<std::size_t>(std::count_if(
+      rows.begin(), rows.end(), [](const CounterRow& r) { return r.key.outcome == RETX_OUTCOME_SENT; }));
+}
 
 using Families = std::vector<prometheus::MetricFamily>;
 
-void add_counters(Families& out, const Snapshot& snap) {
-  RetxFamilies retx;
+// The retransmission counters, most of a scrape's series: `finish` gets
+// the pair of sent segments and skbs, then the pair of failures.
+void add_counters(const Snapshot& snap, const std::function<void(CounterPair&)>& finish) {
+  // Sized for one series per row: the families and their index never grow.
+  std::size_t rows = snap.agg.size() + snap.detail.size();
+  std::size_t sent = count_sent(snap.agg) + count_sent(snap.detail);
+  CounterPair ok("tcp_retransmissions_total",
+                 "TCP segments retransmitted and sent, as the kernel adds them to Tcp RetransSegs (the sockets' "
+                 "total_retrans growth; SYN-ACKs included).",
+                 "tcp_retransmit_skbs_total", "Retransmit tracepoint hits (skbs) behind tcp_retransmissions_total.",
+                 sent);
+  CounterPair failed("tcp_retransmit_failures_total",
+                     "Segments of failed retransmit attempts; stage xmit is counted by the kernel in RetransSegs.",
+                     "tcp_retransmit_failed_skbs_total", "Tracepoint hits behind tcp_retransmit_failures_total.",
+                     rows - sent);
+  auto add_rows = [&](const std::vector<CounterRow>& rs, bool overflow) {
+    for (const auto& r : rs) {
+      auto& pair = r.key.outcome == RETX_OUTCOME_SENT ? ok : failed;
+      pair.add(row_labels(r.key, snap, overflow), static_cast<double>(r.value.segs), static_cast<double>(r.value.skbs));
+    }
+  };
   // With peer or cgroup labels on, the aggregate rows only hold what was folded.
-  retx.add_rows(snap.agg, snap, snap.labels.any());
-  retx.add_rows(snap.detail, snap, false);
-  out.push_back(retx.segs.finish());
-  out.push_back(retx.skbs.finish());
-  out.push_back(retx.fail_segs.finish());
-  out.push_back(retx.fail_skbs.finish());
+  add_rows(snap.agg, snap.labels.any());
+  add_rows(snap.detail, false);
+  finish(ok);
+  finish(failed);
 }
 
 void add_namespaces(Families& out, const Snapshot& snap) {
@@ -250,16 +307,37 @@ void add_budget_and_hits(Families& out, const Snapshot& snap) {
   out.push_back(errs.finish());
 }
 
-}  // namespace
-
-std::vector<prometheus::MetricFamily> build_metric_families(const Snapshot& snap, const BuildInfo& build) {
-  Families out;
-  add_counters(out, snap);
+// Every family after the retransmission counters, in the order served.
+void add_others(Families& out, const Snapshot& snap, const BuildInfo& build) {
   add_namespaces(out, snap);
   add_workloads(out, snap);
   add_probe(out, snap, build);
   add_budget_and_hits(out, snap);
+}
+
+}  // namespace
+
+std::vector<prometheus::MetricFamily> build_metric_families(const Snapshot& snap, const BuildInfo& build) {
+  Families out;
+  out.reserve(48);  // the ~35 families served, with room to add some
+  add_counters(snap, [&](CounterPair& pair) { pair.finish(out); });
+  add_others(out, snap, build);
   return out;
+}
+
+std::string write_metric_text(const Snapshot& snap, const BuildInfo& build, ExpositionWriter& writer) {
+  // Two lines per counter row, a dozen families per namespace, a histogram
+  // per namespace that closed connections, a workload series per cgroup row.
+  std::size_t expected = 2 * (snap.agg.size() + snap.detail.size()) + 12 * snap.netns.size() +
+                         (RETX_RATIO_BOUNDS + 4) * snap.ratio_hist.size() +
+                         (snap.labels.cgroup ? snap.detail.size() : 0) + 64;
+  ExpositionText text = writer.start(expected);
+  add_counters(snap, [&](CounterPair& pair) { pair.stream([&](const prometheus::MetricFamily& f) { text.add(f); }); });
+  Families rest;
+  rest.reserve(48);
+  add_others(rest, snap, build);
+  for (const auto& f : rest) text.add(f);
+  return writer.finish(std::move(text));
 }
 
 }  // namespace retx

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "snapshot.h"
+#include "text_exposition.h"
 
 namespace retx {
 
@@ -17,6 +18,12 @@ struct BuildInfo {
 };
 
 std::vector<prometheus::MetricFamily> build_metric_families(const Snapshot& snap, const BuildInfo& build);
+
+// The same families as text, as a scrape serves them: byte for byte
+// append_text_exposition(build_metric_families(snap, build)), written family
+// by family so that the skbs families take the segments families' labels
+// instead of copies (the peak memory of a scrape: bench/README.md, "Scrape").
+std::string write_metric_text(const Snapshot& snap, const BuildInfo& build, ExpositionWriter& writer);
 
 // Per-connection and spurious-retransmission families (metrics_connections.cpp):
 // the closed connections' ratio histogram, the DSACK and undo counters.

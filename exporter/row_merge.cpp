@@ -7,10 +7,10 @@
 
 namespace retx {
 
-std::vector<CounterRow> merge_rows(const std::vector<CounterRow>& a, const std::vector<CounterRow>& b) {
+std::vector<CounterRow> merge_rows(std::vector<CounterRow> a, const std::vector<CounterRow>& b) {
   if (b.empty()) return a;
   std::map<retx_key, retx_value, KeyLess> sum;
-  for (const auto* rows : {&a, &b}) {
+  for (const auto* rows : {&std::as_const(a), &b}) {
     for (const auto& r : *rows) {
       auto& v = sum[r.key];
       v.segs += r.value.segs;

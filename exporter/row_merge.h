@@ -9,8 +9,10 @@
 
 namespace retx {
 
-// One row per key, each the sum of a's and b's rows for it, ordered by key.
-std::vector<CounterRow> merge_rows(const std::vector<CounterRow>& a, const std::vector<CounterRow>& b);
+// One row per key, each the sum of a's and b's rows for it, ordered by key;
+// `a` itself, unsorted, when b is empty (the usual case: spill maps are
+// empty), so that a scrape does not copy its rows.
+std::vector<CounterRow> merge_rows(std::vector<CounterRow> a, const std::vector<CounterRow>& b);
 
 // One row per namespace (cookie, inode): buckets and sums added.
 std::vector<RatioHistRow> merge_hist_rows(const std::vector<RatioHistRow>& a, const std::vector<RatioHistRow>& b);

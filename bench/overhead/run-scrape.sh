@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Scrape cost: /metrics latency (median, p99) and RSS of retx-exporter at
 # growing series counts, against Debian's prometheus-node-exporter (default
-# collectors) scraped alternately in the same run on the same machine.
+# collectors) scraped alternately in the same run on the same machine. The two
+# serve different numbers of series, so each stage also gives the median per
+# 1,000 series served (ms_per_1k_series, sample lines without comments) and
+# the exporter's over node_exporter's (per_1k_series_ratio).
 #
 # Series are made deterministic: retx-bench-syn-storm opens connections whose
 # SYNs nft drops, so each connection adds exactly one peer key (cause="syn",
@@ -81,9 +84,12 @@ for target in $STAGES; do
     --argjson node_lines "$(grep -vc '^#' "$RXLB_TMP/node.prom")" --argjson node_bytes "$(wc -c <"$RXLB_TMP/node.prom")" \
     --argjson el "$(latency_json "$RXLB_TMP/exp.ms")" --argjson nl "$(latency_json "$RXLB_TMP/node.ms")" \
     --argjson er "$(rss_json "$EXP_PID")" --argjson nr "$(rss_json "$NODE_PID")" \
-    '{target_series: $target, retx_series: $retx,
-      exporter: ({series: $exp_lines, body_bytes: $exp_bytes} + $el + $er),
-      node_exporter: ({series: $node_lines, body_bytes: $node_bytes} + $nl + $nr),
-      latency_ratio_median: (($el.median_ms / $nl.median_ms) * 1000 | round / 1000)}' | tee -a "$STAGE_JSON" >&2
+    'def per_1k($l; $n): {ms_per_1k_series: ($l.median_ms / ($n / 1000) * 1000 | round / 1000)};
+     {target_series: $target, retx_series: $retx,
+      exporter: ({series: $exp_lines, body_bytes: $exp_bytes} + $el + per_1k($el; $exp_lines) + $er),
+      node_exporter: ({series: $node_lines, body_bytes: $node_bytes} + $nl + per_1k($nl; $node_lines) + $nr),
+      latency_ratio_median: (($el.median_ms / $nl.median_ms) * 1000 | round / 1000),
+      per_1k_series_ratio: ((($el.median_ms / $exp_lines) / ($nl.median_ms / $node_lines)) * 1000 | round / 1000)}' |
+    tee -a "$STAGE_JSON" >&2
 done
 jq -s --argjson scrapes "$SCRAPES" '{scrapes_per_stage: $scrapes, compression: "none", stages: .}' "$STAGE_JSON" >"$OUT"
