@@ -447,8 +447,7 @@ static __always_inline void observe_ratio(const struct sock *sk, const struct tc
 {
 	static const __u32 denoms[RETX_RATIO_BOUNDS] = RETX_RATIO_DENOMS_INIT;
 	struct retx_ratio_hist zero = {}, *h;
-	__u64 retrans = total_retrans_of(tp, direct);
-	__u64 segs = direct ? tp->segs_out : BPF_CORE_READ(tp, segs_out);
+	__u64 retrans = total_retrans_of(tp, direct), segs;
 	struct retx_netns_key netns;
 	__u32 slot = RETX_RATIO_BOUNDS;
 	int i;
@@ -460,9 +459,16 @@ static __always_inline void observe_ratio(const struct sock *sk, const struct tc
 		stat_inc(RETX_STAT_HIST_LOST);
 		return;
 	}
+	/* Most connections never retransmit: bucket 0, nothing to add to the
+	 * sum, and no search or division on the path every close takes. */
+	if (retrans == 0) {
+		h->buckets[0] += 1;
+		return;
+	}
+	segs = direct ? tp->segs_out : BPF_CORE_READ(tp, segs_out);
 #pragma unroll
-	for (i = RETX_RATIO_BOUNDS - 1; i >= 0; i--) {
-		if (i == 0 ? retrans == 0 : retrans * denoms[i] <= segs)
+	for (i = RETX_RATIO_BOUNDS - 1; i > 0; i--) {
+		if (retrans * denoms[i] <= segs)
 			slot = i;
 	}
 	if (slot > RETX_RATIO_BOUNDS)
