@@ -206,7 +206,9 @@ std::string write_temp(const RunReport& r, const std::string& path) {
   std::error_code ec;
   std::filesystem::path p(path);
   if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
-  const std::string tmp = path + ".tmp";
+  // Per process: two runs writing the same name must not share (and unlink)
+  // one temporary file.
+  const std::string tmp = path + "." + std::to_string(::getpid()) + ".tmp";
   std::ofstream out(tmp, std::ios::trunc);
   if (!out) throw std::runtime_error("cannot write report " + tmp);
   out << to_json(r).dump(2) << "\n";
