@@ -90,14 +90,20 @@ void append_tail(std::string& out, const ClientMetric& m) {
   out += '\n';
 }
 
-void append_summary(std::string& out, const MetricFamily& f, const ClientMetric& m) {
-  const auto& s = m.summary;
+// The _count and _sum lines summaries and histograms both begin with.
+void append_count_sum(std::string& out, const MetricFamily& f, const ClientMetric& m, std::uint64_t count,
+                      double sum) {
   append_head(out, f, m, "_count");
-  append_int(out, s.sample_count);
+  append_int(out, count);
   append_tail(out, m);
   append_head(out, f, m, "_sum");
-  append_double(out, s.sample_sum);
+  append_double(out, sum);
   append_tail(out, m);
+}
+
+void append_summary(std::string& out, const MetricFamily& f, const ClientMetric& m) {
+  const auto& s = m.summary;
+  append_count_sum(out, f, m, s.sample_count, s.sample_sum);
   for (const auto& q : s.quantile) {
     char buf[kNumberChars];
     append_head(out, f, m, {}, "quantile", format_double(q.quantile, buf));
@@ -109,12 +115,7 @@ void append_summary(std::string& out, const MetricFamily& f, const ClientMetric&
 // The +Inf bucket is added when the last bound is not +Inf, as the serializer does.
 void append_histogram(std::string& out, const MetricFamily& f, const ClientMetric& m) {
   const auto& h = m.histogram;
-  append_head(out, f, m, "_count");
-  append_int(out, h.sample_count);
-  append_tail(out, m);
-  append_head(out, f, m, "_sum");
-  append_double(out, h.sample_sum);
-  append_tail(out, m);
+  append_count_sum(out, f, m, h.sample_count, h.sample_sum);
   double last = -std::numeric_limits<double>::infinity();
   for (const auto& b : h.bucket) {
     char buf[kNumberChars];

@@ -10,16 +10,22 @@
 namespace retx {
 namespace {
 
+// The next blank-separated word of `rest`, consumed; empty at the end. A plain
+// loop: find_first_of calls memchr per character, a third of the parse.
+std::string_view next_word(std::string_view& rest) {
+  auto blank = [](char c) { return c == ' ' || c == '\t'; };
+  size_t i = 0, n = rest.size();
+  while (i < n && blank(rest[i])) ++i;
+  size_t j = i;
+  while (j < n && !blank(rest[j])) ++j;
+  std::string_view w = rest.substr(i, j - i);
+  rest.remove_prefix(j);
+  return w;
+}
+
 std::vector<std::string_view> split_ws(std::string_view line) {
   std::vector<std::string_view> out;
-  size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
-    size_t j = i;
-    while (j < line.size() && line[j] != ' ' && line[j] != '\t') ++j;
-    if (j > i) out.push_back(line.substr(i, j - i));
-    i = j;
-  }
+  for (std::string_view w = next_word(line); !w.empty(); w = next_word(line)) out.push_back(w);
   return out;
 }
 
@@ -48,19 +54,6 @@ std::uint64_t number(std::string_view sv, int base, const std::string& what) {
   auto [p, ec] = std::from_chars(sv.data(), sv.data() + sv.size(), v, base);
   if (ec != std::errc() || p != sv.data() + sv.size()) throw std::runtime_error("malformed " + what);
   return v;
-}
-
-// The next blank-separated word of `rest`, consumed; empty at the end. A plain
-// loop: find_first_of calls memchr per character, a third of the parse.
-std::string_view next_word(std::string_view& rest) {
-  auto blank = [](char c) { return c == ' ' || c == '\t'; };
-  size_t i = 0, n = rest.size();
-  while (i < n && blank(rest[i])) ++i;
-  size_t j = i;
-  while (j < n && !blank(rest[j])) ++j;
-  std::string_view w = rest.substr(i, j - i);
-  rest.remove_prefix(j);
-  return w;
 }
 
 // The line after `pos` (which is a line start), consumed.
