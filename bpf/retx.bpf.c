@@ -38,10 +38,11 @@ const volatile bool targ_peer_labels = false;
 const volatile bool targ_cgroup_labels = false;
 const volatile bool targ_filter_netns = false;
 
+/* Keyed by the first RETX_AGG_KEY_SIZE bytes of a struct retx_key (retx_abi.h). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, RETX_AGG_MAX_ENTRIES);
-	__type(key, struct retx_key);
+	__uint(key_size, RETX_AGG_KEY_SIZE);
 	__type(value, struct retx_value);
 } retx_agg SEC(".maps");
 
@@ -59,7 +60,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, RETX_SPILL_MAX_ENTRIES);
-	__type(key, struct retx_key);
+	__uint(key_size, RETX_AGG_KEY_SIZE);
 	__type(value, struct retx_value);
 } retx_agg_spill SEC(".maps");
 
@@ -440,16 +441,30 @@ static __always_inline void add_cause(struct retx_sk_last *last, __u8 cause, __u
 		last->causes[cause] += segs;
 }
 
+/* Whether a socket reaching CLOSE from oldstate is a connection for the ratio
+ * histogram: one that was established, or an attempt that retransmitted.
+ * Listeners, never-connected sockets (CLOSE to CLOSE) and connects that ended
+ * in SYN_SENT with nothing retransmitted (refused by an RST, or aborted) are
+ * not: they have no ratio to speak of (0 of one SYN), and leaving them out
+ * keeps a refuse storm (port scans, a service down) off the map update and
+ * out of the histogram's bucket 0. */
+static __always_inline bool closes_a_connection(int oldstate, __u32 total_retrans)
+{
+	if (oldstate == TCP_LISTEN || oldstate == TCP_CLOSE)
+		return false;
+	return oldstate != TCP_SYN_SENT || total_retrans > 0;
+}
+
 /* One closed connection into its namespace's ratio histogram: bucket by
- * integer comparison (retx_abi.h), the ratio's sum in fixed point. Listeners
- * and sockets that were never connected (CLOSE to CLOSE) are not connections. */
-static __always_inline void observe_ratio(const struct sock *sk, const struct tcp_sock *tp, bool direct)
+ * integer comparison (retx_abi.h), the ratio's sum in fixed point. */
+static __always_inline void observe_ratio(const struct sock *sk, const struct tcp_sock *tp, __u64 retrans,
+					  bool direct)
 {
 	static const __u32 denoms[RETX_RATIO_BOUNDS] = RETX_RATIO_DENOMS_INIT;
 	struct retx_ratio_hist zero = {}, *h;
-	__u64 retrans = total_retrans_of(tp, direct), segs;
 	struct retx_netns_key netns;
 	__u32 slot = RETX_RATIO_BOUNDS;
+	__u64 segs;
 	int i;
 
 	if (!netns_key_of(sk, direct, &netns))
@@ -527,6 +542,7 @@ static __always_inline int handle_state(const struct sock *sk, int oldstate, int
 	struct retx_sk_last *last;
 	struct retx_key key;
 	__u64 growth;
+	__u32 now;
 	bool known;
 
 	if (!sk || !(setup || newstate == TCP_CLOSE))
@@ -536,9 +552,8 @@ static __always_inline int handle_state(const struct sock *sk, int oldstate, int
 	tp = tcp_sock_of(sk, direct);
 	if (!tp)
 		return 0;
+	now = total_retrans_of(tp, direct);
 	if (setup) {
-		__u32 now = total_retrans_of(tp, direct);
-
 		last = sk_last(sk, direct, true);
 		if (last) {
 			handshake_causes(last, oldstate, now);
@@ -547,8 +562,8 @@ static __always_inline int handle_state(const struct sock *sk, int oldstate, int
 		}
 		return 0;
 	}
-	if (oldstate != TCP_LISTEN && oldstate != TCP_CLOSE)
-		observe_ratio(sk, tp, direct);
+	if (closes_a_connection(oldstate, now))
+		observe_ratio(sk, tp, now, direct);
 	last = sk_last(sk, direct, false);
 	if (!last || !last->seen)
 		return 0;

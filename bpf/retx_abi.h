@@ -34,21 +34,31 @@ enum retx_outcome {
 	RETX_OUTCOME_COUNT = 3,
 };
 
-/* Key of both counting maps. Peer and cgroup fields are zero unless their
+/* Key of the counting maps. Peer and cgroup fields are zero unless their
  * labels are on. raddr holds an IPv4 address in its first four bytes, network
- * order. */
+ * order.
+ *
+ * The aggregate maps (retx_agg, retx_agg_spill) never carry peer or cgroup
+ * fields, so their key is this struct's first RETX_AGG_KEY_SIZE bytes: the
+ * fields up to err. A hit hashes and compares 20 bytes instead of 48 on the
+ * path every retransmit takes without labels; the probe hands the same
+ * struct to either map, and user space reads aggregate keys into a zeroed
+ * retx_key. */
 struct retx_key {
 	__u64 netns_cookie; /* the namespace's cookie (never reused), 0 where the kernel has none */
-	__u64 cgroup;  /* cgroup v2 id of the socket (kernfs id = inode in the cgroup2 mount) */
 	__u32 netns;   /* inode of the socket's network namespace: the user-facing label */
 	__u16 family;  /* AF_INET (2) or AF_INET6 (10) */
 	__u8 cause;    /* enum retx_cause */
 	__u8 outcome;  /* enum retx_outcome */
 	__s32 err;     /* 0, or the tracepoint's err (negative errno, or a positive NET_XMIT code) */
+	/* RETX_AGG_KEY_SIZE: the aggregate maps' key ends here. */
 	__u16 lport;   /* local port, host order */
 	__u16 rport;   /* remote port, host order */
+	__u64 cgroup;  /* cgroup v2 id of the socket (kernfs id = inode in the cgroup2 mount) */
 	__u8 raddr[16];
 };
+
+#define RETX_AGG_KEY_SIZE 20
 
 struct retx_value {
 	__u64 segs; /* segments: the sockets' tp->total_retrans growth, what Tcp RetransSegs counts (bpf/README.md) */

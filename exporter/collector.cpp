@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #include "map_reader.h"
 #include "netns_scan.h"
@@ -162,17 +163,21 @@ LiveNamespaces RetxCollector::read_namespaces(Snapshot& s) const {
   for (const auto& ref : refs)
     if (served(ref)) to_read.push_back(&ref);
   files_.open_new(to_read);
+  // Up to one reading thread per CPU, 8 at most: the kernel's printing scales with CPUs, not beyond.
+  auto results = files_.read_all(to_read, std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
+  std::size_t next = 0;
   for (auto& ref : refs) {
     if (served(ref)) {
-      try {
-        s.netns.push_back(files_.read(ref));
+      auto& r = results[next++];
+      if (r.error.empty()) {
+        s.netns.push_back(std::move(r.counters));
         ref.cookie = s.netns.back().cookie;
-      } catch (const std::exception& e) {
+      } else {
         // Namespaces come and go between listing and reading; count every
         // failure, log one per namespace so a lasting one names its cause.
         ++errors_["proc_net"];
         if (unreadable_logged_.insert(ref.inode).second) {
-          std::cerr << "retx-exporter: scrape: netns " << ref.inode << " (" << ref.name << "): " << e.what()
+          std::cerr << "retx-exporter: scrape: netns " << ref.inode << " (" << ref.name << "): " << r.error
                     << " (logged once per namespace)\n";
         }
         s.netns.push_back({ref.inode, ref.name, false, 0, 0, ref.cookie});

@@ -33,10 +33,22 @@ retx_value sum_cpus(const retx_value* per_cpu, int ncpu) {
   return total;
 }
 
+// A counting map's key size: sizeof(retx_key), or for the aggregate maps
+// RETX_AGG_KEY_SIZE, a prefix of it (retx_abi.h). Either is read into a
+// zeroed retx_key.
+std::size_t key_size_of(int fd) {
+  struct bpf_map_info info {};
+  __u32 len = sizeof(info);
+  if (bpf_obj_get_info_by_fd(fd, &info, &len) != 0) throw map_error("get_info", errno, fd);
+  if (info.key_size == 0 || info.key_size > sizeof(retx_key)) throw map_error("key size", EINVAL, fd);
+  return info.key_size;
+}
+
 bool read_batch(int fd, std::vector<CounterRow>& out) {
   const int ncpu = possible_cpus();
+  const std::size_t ksz = key_size_of(fd);
   constexpr __u32 kChunk = 256;
-  std::vector<retx_key> keys(kChunk);
+  std::vector<unsigned char> keys(kChunk * ksz);
   std::vector<retx_value> values(static_cast<size_t>(kChunk) * ncpu);
   retx_key in{}, next{};
   bool first = true;
@@ -50,7 +62,9 @@ bool read_batch(int fd, std::vector<CounterRow>& out) {
       throw map_error("lookup_batch", err, fd);
     }
     for (__u32 i = 0; i < count; ++i) {
-      out.push_back({keys[i], sum_cpus(&values[static_cast<size_t>(i) * ncpu], ncpu)});
+      CounterRow row{{}, sum_cpus(&values[static_cast<size_t>(i) * ncpu], ncpu)};
+      std::memcpy(&row.key, &keys[i * ksz], ksz);
+      out.push_back(row);
     }
     if (err == ENOENT) return true;
     in = next;
@@ -58,6 +72,7 @@ bool read_batch(int fd, std::vector<CounterRow>& out) {
   }
 }
 
+// The kernel writes key_size bytes of each key: the rest of next stays zero.
 void read_per_key(int fd, std::vector<CounterRow>& out) {
   const int ncpu = possible_cpus();
   std::vector<retx_value> values(ncpu);

@@ -18,7 +18,8 @@ std::vector<CounterRow> read_counter_map(int map_fd, ReadMethod method = ReadMet
 
 std::array<std::uint64_t, RETX_STAT_COUNT> read_stats_map(int map_fd);
 
-// Deletes these keys from a counting map; a key already gone is no error.
+// Deletes these keys from a counting map (an aggregate map reads only their
+// first RETX_AGG_KEY_SIZE bytes); a key already gone is no error.
 // Returns how many were deleted. Throws std::runtime_error on other errors.
 std::size_t delete_keys(int map_fd, const std::vector<retx_key>& keys);
 std::size_t delete_keys(int map_fd, const std::vector<retx_netns_key>& keys);

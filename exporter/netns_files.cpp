@@ -4,10 +4,12 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
 #include <string_view>
+#include <thread>
 #include <unordered_set>
 
 #include "netns_counters_text.h"
@@ -137,13 +139,13 @@ void NetnsFiles::open_new(const std::vector<const NetnsRef*>& refs) {
   }
 }
 
-NetnsCounters NetnsFiles::read_files(const NetnsRef& ns, const Files& f) {
+NetnsCounters NetnsFiles::read_files(const NetnsRef& ns, const Files& f, Buffers& bufs) {
   NetnsCounters n;
   n.inode = ns.inode;
   n.cookie = ns.cookie != 0 ? ns.cookie : f.cookie;
   n.name = ns.name;
   n.readable = true;
-  counters_from_text(read_from_start(f.snmp.get(), snmp_buf_), read_from_start(f.netstat.get(), netstat_buf_), n);
+  counters_from_text(read_from_start(f.snmp.get(), bufs.snmp), read_from_start(f.netstat.get(), bufs.netstat), n);
   return n;
 }
 
@@ -151,15 +153,61 @@ NetnsCounters NetnsFiles::read(const NetnsRef& ns) {
   auto it = open_.find(ns.inode);
   if (it == open_.end()) {
     Files f = open_files(ns);
-    if (open_.size() >= max_open_) return read_files(ns, f);  // closed on return
+    if (open_.size() >= max_open_) return read_files(ns, f, bufs_);  // closed on return
     it = open_.emplace(ns.inode, std::move(f)).first;
   }
   try {
-    return read_files(ns, it->second);
+    return read_files(ns, it->second, bufs_);
   } catch (const std::exception&) {
     open_.erase(it);  // opened afresh at the next scrape
     throw;
   }
+}
+
+// Reads refs[i] through files[i] where that is set, in contiguous shares, one
+// per thread; the calling thread takes the first. open_ is not touched
+// meanwhile, so the Files stay where they are.
+void NetnsFiles::read_open_files(const std::vector<const NetnsRef*>& refs, const std::vector<const Files*>& files,
+                                 std::vector<Result>& out, unsigned threads) {
+  auto read_share = [&](std::size_t begin, std::size_t end, Buffers& bufs) {
+    for (std::size_t i = begin; i < end; ++i) {
+      if (!files[i]) continue;
+      try {
+        out[i].counters = read_files(*refs[i], *files[i], bufs);
+      } catch (const std::exception& e) {
+        out[i].error = e.what();
+      }
+    }
+  };
+  const std::size_t n = refs.size();
+  const std::size_t shares = std::clamp<std::size_t>(n / kMinPerThread, 1, std::max(threads, 1u));
+  std::vector<Buffers> bufs(shares - 1);
+  std::vector<std::jthread> helpers;
+  for (std::size_t k = 1; k < shares; ++k)
+    helpers.emplace_back([&, k] { read_share(n * k / shares, n * (k + 1) / shares, bufs[k - 1]); });
+  read_share(0, n / shares, bufs_);
+}
+
+std::vector<NetnsFiles::Result> NetnsFiles::read_all(const std::vector<const NetnsRef*>& refs, unsigned threads) {
+  std::vector<Result> out(refs.size());
+  std::vector<const Files*> files(refs.size(), nullptr);
+  for (std::size_t i = 0; i < refs.size(); ++i) {
+    auto it = open_.find(refs[i]->inode);
+    if (it != open_.end()) files[i] = &it->second;
+  }
+  read_open_files(refs, files, out, threads);  // joins its threads before returning
+  for (std::size_t i = 0; i < refs.size(); ++i) {
+    if (files[i] && !out[i].error.empty()) {
+      open_.erase(refs[i]->inode);  // opened afresh at the next scrape, as read() does
+    } else if (!files[i]) {
+      try {
+        out[i].counters = read(*refs[i]);
+      } catch (const std::exception& e) {
+        out[i].error = e.what();
+      }
+    }
+  }
+  return out;
 }
 
 void NetnsFiles::close_unlisted(const std::vector<NetnsRef>& listed) {

@@ -44,6 +44,19 @@ class NetnsFiles {
   // need it on one thread. Failures are left for read() to report.
   void open_new(const std::vector<const NetnsRef*>& refs);
 
+  // One namespace's counters, or why they could not be read.
+  struct Result {
+    NetnsCounters counters;
+    std::string error;  // empty: counters are read
+  };
+  // read() of every namespace of refs, in order. Those whose files are open
+  // are read on up to `threads` threads at once (at least kMinPerThread
+  // each): with hundreds of namespaces, the kernel printing their snmp and
+  // netstat is most of a scrape, and it runs on the CPU of the thread that
+  // reads. The others are opened and read on the calling thread after.
+  std::vector<Result> read_all(const std::vector<const NetnsRef*>& refs, unsigned threads);
+  static constexpr std::size_t kMinPerThread = 32;
+
   // Closes the files of every namespace not in `listed`.
   void close_unlisted(const std::vector<NetnsRef>& listed);
 
@@ -60,11 +73,16 @@ class NetnsFiles {
   static bool open_through_process(const NetnsRef& ns, Files& f);
   static Files open_entering(const NetnsRef& ns);
   static Files open_files(const NetnsRef& ns);
-  NetnsCounters read_files(const NetnsRef& ns, const Files& f);
+  struct Buffers {
+    std::vector<char> snmp, netstat;  // reused: no allocation per namespace
+  };
+  static NetnsCounters read_files(const NetnsRef& ns, const Files& f, Buffers& bufs);
+  void read_open_files(const std::vector<const NetnsRef*>& refs, const std::vector<const Files*>& files,
+                       std::vector<Result>& out, unsigned threads);
 
   std::unordered_map<std::uint32_t, Files> open_;  // by namespace inode
   std::size_t max_open_ = 0;
-  std::vector<char> snmp_buf_, netstat_buf_;  // reused: no allocation per namespace
+  Buffers bufs_;  // of the calling thread
 };
 
 }  // namespace retx

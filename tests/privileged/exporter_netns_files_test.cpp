@@ -111,4 +111,55 @@ TEST_F(NetnsFilesTest, UnreadableNamespaceIsReportedNotKept) {
   EXPECT_EQ(files.namespaces_open(), 0u);
 }
 
+// read_all shares the namespaces between threads (at least kMinPerThread
+// each): every result must still be its own namespace's, in order, and a
+// namespace that cannot be read must fail alone, in its place.
+TEST_F(NetnsFilesTest, ReadOnThreadsGivesEachNamespaceItsOwnCounters) {
+  const std::size_t n = 3 * NetnsFiles::kMinPerThread + 5;
+  std::vector<std::string> names;
+  std::string batch;
+  for (std::size_t i = 0; i < n; ++i) {
+    names.push_back(name_ + "-" + std::to_string(i));
+    register_netns(names.back());
+    batch += "netns add " + names.back() + "\n";
+  }
+  struct Deleter {  // on every way out of the test, failed assertions included
+    const std::vector<std::string>& names;
+    ~Deleter() {
+      std::string undo;
+      for (const auto& nm : names) undo += "netns del " + nm + "\n";
+      run_cmd({"ip", "-force", "-batch", "-"}, undo, std::chrono::seconds(30));
+      for (const auto& nm : names) unregister_netns(nm);
+    }
+  } deleter{names};
+  run_cmd({"ip", "-batch", "-"}, batch, std::chrono::seconds(30));
+  std::vector<NetnsRef> refs(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    refs[i].path = "/run/netns/" + names[i];
+    refs[i].inode = static_cast<std::uint32_t>(netns_inode(refs[i].path));
+    refs[i].name = names[i];
+    run_cmd({"ip", "-n", names[i], "link", "set", "lo", "up"}, {}, std::chrono::seconds(10));
+    for (std::size_t k = 0; k < i % 4; ++k) send_segments(refs[i].path);  // 0, 2, 4 or 6 segments
+  }
+  refs[n / 2].path += "-absent";  // listed, but nothing to open
+  std::vector<const NetnsRef*> ptrs;
+  for (const auto& r : refs) ptrs.push_back(&r);
+  NetnsFiles files;
+  files.open_new(ptrs);
+  auto got = files.read_all(ptrs, 4);
+  ASSERT_EQ(got.size(), n);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i == n / 2) {
+      EXPECT_FALSE(got[i].error.empty()) << "the unreadable namespace reports why";
+      continue;
+    }
+    ASSERT_TRUE(got[i].error.empty()) << names[i] << ": " << got[i].error;
+    EXPECT_EQ(got[i].counters.inode, refs[i].inode) << i;
+    EXPECT_EQ(got[i].counters.name, names[i]) << i;
+    EXPECT_EQ(got[i].counters.out_segs, kernel_out_segs(refs[i].path)) << names[i];
+  }
+  EXPECT_EQ(files.namespaces_open(), n - 1);
+  files.close_all();
+}
+
 }  // namespace
