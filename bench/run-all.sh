@@ -133,6 +133,7 @@ run_part() {  # run_part NAME SCRIPT ARGS...
 }
 run_part probe_cost run-probe-cost.sh "${COST[@]}"
 run_part state_cost run-state-cost.sh "${STATE[@]}"
+run_part state_cost_accept run-state-cost.sh "${STATE[@]}" --accept
 run_part share run-share.sh "${SHARE[@]}"
 run_part overhead run-overhead.sh "${OVERHEAD[@]}"
 run_part scrape run-scrape.sh "${SCRAPE[@]}"

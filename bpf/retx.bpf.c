@@ -520,6 +520,17 @@ static __always_inline void handshake_causes(struct retx_sk_last *last, int olds
 		add_cause(last, oldstate == TCP_SYN_SENT ? RETX_CAUSE_SYN : RETX_CAUSE_SYNACK, total_retrans);
 }
 
+/* A socket's LRU entry (raw_tp, tracepoint) dropped at CLOSE, so that a
+ * socket reusing the pointer starts clean. Socket storage goes with its
+ * socket. */
+static __always_inline void forget_sk(const struct sock *sk, bool direct)
+{
+	__u64 k = (__u64)sk;
+
+	if (!direct && bpf_map_delete_elem(&retx_sk_ptr, &k) == 0)
+		stat_inc(RETX_STAT_SK_UNTRACKED);
+}
+
 /* Connection setup and teardown, from sock:inet_sock_set_state.
  *
  * Setup (is_setup) records a new connection's starting total_retrans, so
@@ -564,18 +575,21 @@ static __always_inline int handle_state(const struct sock *sk, int oldstate, int
 	}
 	if (closes_a_connection(oldstate, now))
 		observe_ratio(sk, tp, now, direct);
+	/* Where handshake hits count themselves, what a handshake retransmitted
+	 * is counted: nothing to add. State kept from an earlier connection of
+	 * the same socket (connect() after a disconnect, which zeroes
+	 * total_retrans) would otherwise count it again. */
+	if (handshake_by_hit() && (oldstate == TCP_SYN_SENT || oldstate == TCP_SYN_RECV)) {
+		forget_sk(sk, direct);
+		return 0;
+	}
 	last = sk_last(sk, direct, false);
 	if (!last || !last->seen)
 		return 0;
 	growth = rtx_growth(sk, tp, direct, &known, &last);
 	if (known)
 		add_cause(last, RETX_CAUSE_OTHER, growth);
-	if (!direct) {
-		__u64 k = (__u64)sk;
-
-		if (bpf_map_delete_elem(&retx_sk_ptr, &k) == 0)
-			stat_inc(RETX_STAT_SK_UNTRACKED);
-	}
+	forget_sk(sk, direct);
 	if (!known || growth == 0 || !fill_common(&key, sk, direct))
 		return 0;
 	key.cause = RETX_CAUSE_OTHER;

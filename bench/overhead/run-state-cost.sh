@@ -14,15 +14,23 @@
 # (lib.sh prog_stats_json, kernel.bpf_stats_enabled=1 for the run);
 # ratio_to_empty is over the empty program's run of the same round.
 #
-#   run-state-cost.sh [--rounds N] [--connects N] [--out FILE]
+# --accept prices established connections instead: the storm listens on the
+# sender namespace's loopback and each connect is accepted and then reset
+# (three state changes per side, a baseline taken at ESTABLISHED on each
+# side and a closed connection in the histogram): what every short
+# connection on a host costs, retransmitting or not. sk_tracked_delta is
+# then 2 per connect by design.
+#
+#   run-state-cost.sh [--rounds N] [--connects N] [--accept] [--out FILE]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-ROUNDS=3 CONNECTS=40000 OUT=/dev/stdout
+ROUNDS=3 CONNECTS=40000 OUT=/dev/stdout WORKLOAD=refuse
 while (($#)); do
   case $1 in
     --rounds) ROUNDS=$2; shift 2 ;;
     --connects) CONNECTS=$2; shift 2 ;;
+    --accept) WORKLOAD=accept; shift ;;
     --out) OUT=$2; shift 2 ;;
     *) die "unknown option $1" ;;
   esac
@@ -46,7 +54,11 @@ measure() {  # measure VARIANT; prints one JSON object
     wait_for_line "$RXLB_TMP/empty.err" ready 20 || die "empty probe did not start: $(cat "$RXLB_TMP/empty.err")"
   fi
   # Port 7: nobody listens there and neither nft rule of the pair touches it.
-  storm=$(ip netns exec "$NS_S" "$RXLB_REFUSE" "$CONNECTS" "$SERVER_ADDR" 7) || die "refuse storm: $storm"
+  if [[ $WORKLOAD == accept ]]; then
+    storm=$(ip netns exec "$NS_S" "$RXLB_REFUSE" "$CONNECTS" 127.0.0.1 7 --accept) || die "accept storm: $storm"
+  else
+    storm=$(ip netns exec "$NS_S" "$RXLB_REFUSE" "$CONNECTS" "$SERVER_ADDR" 7) || die "refuse storm: $storm"
+  fi
   stats=$(prog_stats_json "$pid" inet_sock_set_state)
   [[ $1 == exporter ]] && after=$(map_slot_sum "$pid" retx_stats "$SK_TRACKED_SLOT")
   stop_pid "$pid"
@@ -55,6 +67,7 @@ measure() {  # measure VARIANT; prints one JSON object
 }
 
 make_pair st 0 gso
+[[ $WORKLOAD == accept ]] && ip -n "$NS_S" link set lo up
 VARIANTS=(empty exporter)
 for round in $(seq "$ROUNDS"); do
   log "state cost: round $round/$ROUNDS"
@@ -68,11 +81,11 @@ for round in $(seq "$ROUNDS"); do
   done
 done
 
-jq -s --argjson connects "$CONNECTS" -L "$(dirname "$0")" '
+jq -s --argjson connects "$CONNECTS" --arg workload "$WORKLOAD" -L "$(dirname "$0")" '
   include "summarize";
   . as $runs
   | ($runs | map(select(.variant == "empty")) | map({key: (.round | tostring), value: .ns_per_change}) | from_entries) as $floor
-  | { connects: $connects, rounds: ($runs | map(.round) | max), runs: $runs,
+  | { workload: $workload, connects: $connects, rounds: ($runs | map(.round) | max), runs: $runs,
       summary: [ $runs | group_by(.variant)[] | . as $V
         | { variant: $V[0].variant, state_changes: ($V | map(.run_cnt) | add),
             changes_per_connect: ($V | map(.changes_per_connect) | median),
