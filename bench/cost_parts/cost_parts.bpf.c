@@ -8,7 +8,8 @@
  *   parts_direct  the same fields through direct BTF-typed loads (what its
  *                 tp_btf flavour does)
  *   parts_map     the map work: a per-CPU stats slot, then lookup/insert/
- *                 update of a 48-byte retx_key in a per-CPU hash
+ *                 update of an aggregate key (retx_key's first 20 bytes) in
+ *                 a per-CPU hash
  *   parts_sk      the per-socket state: bpf_sk_storage_get (create) and an
  *                 update of one counter in it
  * The sum is kept in a global so the compiler cannot drop the reads. */
@@ -22,10 +23,11 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 __u64 sink = 0;
 
+/* As retx.bpf.c's retx_agg: keyed by retx_key's first RETX_AGG_KEY_SIZE bytes. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, RETX_AGG_MAX_ENTRIES);
-	__type(key, struct retx_key);
+	__uint(key_size, RETX_AGG_KEY_SIZE);
 	__type(value, struct retx_value);
 } parts_agg SEC(".maps");
 
