@@ -408,10 +408,11 @@ static __always_inline __u32 total_retrans_of(const struct tcp_sock *tp, bool di
 
 /* Segments this hit's socket added to RetransSegs since its previous hit.
  * *known is false on a socket's first hit (it predates the probe, or its
- * storage was evicted): then only this hit's own pcount is known. *lastp is
- * the socket's state (NULL if it has none), for add_cause. */
-static __always_inline __u64 rtx_growth(const struct sock *sk, const struct tcp_sock *tp, bool direct, bool *known,
-					struct retx_sk_last **lastp)
+ * storage was evicted): then only this hit's own pcount is known, unless
+ * from_zero says its baseline is 0 (syn_from_zero). *lastp is the socket's
+ * state (NULL if it has none), for add_cause. */
+static __always_inline __u64 rtx_growth(const struct sock *sk, const struct tcp_sock *tp, bool direct,
+					bool from_zero, bool *known, struct retx_sk_last **lastp)
 {
 	struct retx_sk_last *last;
 	__u32 now = total_retrans_of(tp, direct), delta;
@@ -425,6 +426,9 @@ static __always_inline __u64 rtx_growth(const struct sock *sk, const struct tcp_
 	if (last->seen && now >= last->total_retrans) {
 		*known = true;
 		delta = now - last->total_retrans;
+	} else if (!last->seen && from_zero) {
+		*known = true;
+		delta = now;
 	} else {
 		delta = 0;
 	}
@@ -494,12 +498,17 @@ static __always_inline void observe_ratio(const struct sock *sk, const struct tc
 }
 
 /* Where a connection's baseline is taken. Where the tracepoint reports err
- * (6.17+), every retransmit attempt fires it, counted or not, so hits in the
- * handshake (SYN_SENT, SYN_RECV) count by their own pcount with no per-socket
- * state (handle_handshake_hit) and the baseline is taken at ESTABLISHED: a
- * connect that is refused or times out never gets any. Older kernels fire
- * only on success, so a SYN whose transmit failed after being counted is
- * seen only as growth: there the baseline is taken at SYN_SENT. */
+ * (6.17+), every retransmit attempt is meant to fire it, counted or not; so
+ * a connect gets no per-socket state until it retransmits (a refused or
+ * aborted connect never gets any), and the baseline of its first SYN hit is
+ * 0: a connect starts with total_retrans 0 (tcp_disconnect zeroes it for a
+ * socket that connects again). Counted SYNs that fired no hit were measured
+ * on 6.18 under SYN bursts (bench/overhead/run-lost.sh: up to 3,061 of 53,220
+ * in one run, the per-event program short by as many), which growth from
+ * that zero recovers at the next hit or when the connect leaves SYN_SENT
+ * (syn_gap). An accepted child's baseline is taken at ESTABLISHED. Older
+ * kernels fire only on success, so a SYN whose transmit failed after being
+ * counted is seen only as growth: there the baseline is taken at SYN_SENT. */
 static __always_inline bool handshake_by_hit(void)
 {
 	return targ_has_err;
@@ -512,12 +521,20 @@ static __always_inline bool is_setup(int oldstate, int newstate)
 	return newstate == TCP_SYN_SENT && !handshake_by_hit();
 }
 
-/* The segments a connection retransmitted before ESTABLISHED (all in
- * total_retrans then) under the handshake's cause, for retx-top. */
-static __always_inline void handshake_causes(struct retx_sk_last *last, int oldstate, __u32 total_retrans)
+/* A connect whose SYNs count by growth from 0 (handshake_by_hit). */
+static __always_inline bool syn_from_zero(int state)
 {
-	if (total_retrans && !last->seen)
-		add_cause(last, oldstate == TCP_SYN_SENT ? RETX_CAUSE_SYN : RETX_CAUSE_SYNACK, total_retrans);
+	return handshake_by_hit() && state == TCP_SYN_SENT;
+}
+
+/* What a connect's total_retrans gained since its last SYN hit, all of it
+ * if no hit was seen: SYNs counted without a hit, taken when it leaves
+ * SYN_SENT. */
+static __always_inline __u32 syn_gap(const struct retx_sk_last *last, __u32 now)
+{
+	__u32 base = last && last->seen ? last->total_retrans : 0;
+
+	return now > base ? now - base : 0;
 }
 
 /* A socket's LRU entry (raw_tp, tracepoint) dropped at CLOSE, so that a
@@ -531,30 +548,90 @@ static __always_inline void forget_sk(const struct sock *sk, bool direct)
 		stat_inc(RETX_STAT_SK_UNTRACKED);
 }
 
-/* Connection setup and teardown, from sock:inet_sock_set_state.
- *
- * Setup (is_setup) records a new connection's starting total_retrans, so
+/* Retransmits seen only as growth of total_retrans, at a state change:
+ * counted as sent, under cause. */
+static __always_inline void count_growth(const struct sock *sk, __u8 cause, __u64 growth, bool direct)
+{
+	struct retx_key key;
+
+	if (growth == 0 || !fill_common(&key, sk, direct))
+		return;
+	key.cause = cause;
+	key.outcome = RETX_OUTCOME_SENT;
+	count(&key, sk, growth, direct);
+}
+
+/* Setup (is_setup) records a new connection's starting total_retrans, so
  * that even its first retransmit hit counts by growth. An accepted child
  * reaches ESTABLISHED from SYN_RECV with its request's SYN-ACK retransmits
  * already in total_retrans (counted by the synack tracepoint, so they must
- * not count again); an active open has its SYNs in it (counted by their
- * hits).
- *
- * Teardown (CLOSE) counts whatever total_retrans grew since the socket's last
- * hit. Growth is otherwise only seen at the next hit, and a counted attempt
- * that fired no hit of its own (on 6.1 a failed transmit fires nothing; on
- * 6.18 the lab saw such gaps too) would be lost if no hit followed. Its cause
- * is unknown: "other". The LRU entry is dropped so that a socket reusing the
- * pointer starts clean. */
+ * not count again); an active open has its SYNs in it, counted by their
+ * hits and, where they count from 0, by syn_gap here. */
+static __always_inline void handle_setup(const struct sock *sk, int oldstate, __u32 now, bool direct)
+{
+	struct retx_sk_last *last = sk_last(sk, direct, true);
+	__u32 gap = syn_from_zero(oldstate) ? syn_gap(last, now) : 0;
+
+	if (last) {
+		if (oldstate == TCP_SYN_RECV && now && !last->seen)
+			add_cause(last, RETX_CAUSE_SYNACK, now);
+		add_cause(last, RETX_CAUSE_SYN, gap);
+		last->total_retrans = now;
+		last->seen = 1;
+	}
+	count_growth(sk, RETX_CAUSE_SYN, gap, direct);
+}
+
+/* Teardown (CLOSE) counts whatever total_retrans grew since the socket's
+ * last hit. Growth is otherwise only seen at the next hit, and a counted
+ * attempt that fired no hit of its own (on 6.1 a failed transmit fires
+ * nothing; 6.18 has such gaps too) would be lost if no hit followed. Its
+ * cause is "other", or "syn" for a connect. The baseline is left at 0: a
+ * socket that connects again (after a disconnect, which zeroes
+ * total_retrans) starts from there. */
+static __always_inline void handle_close(const struct sock *sk, const struct tcp_sock *tp, int oldstate, __u32 now,
+					 bool direct)
+{
+	struct retx_sk_last *last;
+	__u64 growth;
+	bool known;
+
+	/* Where every attempt fires a hit and an accepted child counts its
+	 * handshake by hits (handle_handshake_hit): nothing to add. */
+	if (handshake_by_hit() && oldstate == TCP_SYN_RECV) {
+		forget_sk(sk, direct);
+		return;
+	}
+	if (syn_from_zero(oldstate)) {
+		/* now == 0: a refused or aborted connect, nothing to read or count. */
+		last = now ? sk_last(sk, direct, false) : NULL;
+		growth = syn_gap(last, now);
+		add_cause(last, RETX_CAUSE_SYN, growth);
+		if (last)
+			last->total_retrans = 0;
+		forget_sk(sk, direct);
+		count_growth(sk, RETX_CAUSE_SYN, growth, direct);
+		return;
+	}
+	last = sk_last(sk, direct, false);
+	if (!last || !last->seen)
+		return;
+	growth = rtx_growth(sk, tp, direct, false, &known, &last);
+	if (known)
+		add_cause(last, RETX_CAUSE_OTHER, growth);
+	if (last)
+		last->total_retrans = 0;
+	forget_sk(sk, direct);
+	if (known)
+		count_growth(sk, RETX_CAUSE_OTHER, growth, direct);
+}
+
+/* Connection setup and teardown, from sock:inet_sock_set_state. */
 static __always_inline int handle_state(const struct sock *sk, int oldstate, int newstate, bool direct)
 {
 	bool setup = is_setup(oldstate, newstate);
 	const struct tcp_sock *tp;
-	struct retx_sk_last *last;
-	struct retx_key key;
-	__u64 growth;
 	__u32 now;
-	bool known;
 
 	if (!sk || !(setup || newstate == TCP_CLOSE))
 		return 0;
@@ -565,36 +642,12 @@ static __always_inline int handle_state(const struct sock *sk, int oldstate, int
 		return 0;
 	now = total_retrans_of(tp, direct);
 	if (setup) {
-		last = sk_last(sk, direct, true);
-		if (last) {
-			handshake_causes(last, oldstate, now);
-			last->total_retrans = now;
-			last->seen = 1;
-		}
+		handle_setup(sk, oldstate, now, direct);
 		return 0;
 	}
 	if (closes_a_connection(oldstate, now))
 		observe_ratio(sk, tp, now, direct);
-	/* Where handshake hits count themselves, what a handshake retransmitted
-	 * is counted: nothing to add. State kept from an earlier connection of
-	 * the same socket (connect() after a disconnect, which zeroes
-	 * total_retrans) would otherwise count it again. */
-	if (handshake_by_hit() && (oldstate == TCP_SYN_SENT || oldstate == TCP_SYN_RECV)) {
-		forget_sk(sk, direct);
-		return 0;
-	}
-	last = sk_last(sk, direct, false);
-	if (!last || !last->seen)
-		return 0;
-	growth = rtx_growth(sk, tp, direct, &known, &last);
-	if (known)
-		add_cause(last, RETX_CAUSE_OTHER, growth);
-	forget_sk(sk, direct);
-	if (!known || growth == 0 || !fill_common(&key, sk, direct))
-		return 0;
-	key.cause = RETX_CAUSE_OTHER;
-	key.outcome = RETX_OUTCOME_SENT;
-	count(&key, sk, growth, direct);
+	handle_close(sk, tp, oldstate, now, direct);
 	return 0;
 }
 
@@ -611,19 +664,18 @@ static __always_inline __u64 pcount_of(const struct sk_buff *skb, bool direct)
 	return pcount ? pcount : 1;
 }
 
-/* A retransmit before ESTABLISHED where every attempt fires a hit
- * (handshake_by_hit): the hit says what the kernel counted, its pcount if
- * it got as far as counting, so no per-socket state is read or created. In a
- * SYN storm this is most hits, and each would otherwise touch the cold
- * storage of a socket that may never connect. */
-static __always_inline int handle_handshake_hit(const struct sock *sk, const struct sk_buff *skb, __u8 state,
-						int err, bool direct)
+/* A retransmit of an accepted child before ESTABLISHED (SYN_RECV: a
+ * fastopen child) where every attempt fires a hit (handshake_by_hit): the
+ * hit says what the kernel counted, its pcount if it got as far as
+ * counting; its baseline is taken at ESTABLISHED (handle_setup). */
+static __always_inline int handle_handshake_hit(const struct sock *sk, const struct sk_buff *skb, int err,
+						bool direct)
 {
 	struct retx_key key;
 
 	if (!fill_common(&key, sk, direct))
 		return 0;
-	key.cause = state == TCP_SYN_SENT ? RETX_CAUSE_SYN : RETX_CAUSE_SYNACK;
+	key.cause = RETX_CAUSE_SYNACK;
 	key.err = err;
 	key.outcome = outcome_of(err);
 	count(&key, sk, pcount_of(skb, direct), direct);
@@ -645,8 +697,8 @@ static __always_inline int handle_skb(const struct sock *sk, const struct sk_buf
 		return 0;
 	}
 	state = direct ? sk->__sk_common.skc_state : BPF_CORE_READ(sk, __sk_common.skc_state);
-	if (handshake_by_hit() && (state == TCP_SYN_SENT || state == TCP_SYN_RECV))
-		return handle_handshake_hit(sk, skb, state, err, direct);
+	if (handshake_by_hit() && state == TCP_SYN_RECV)
+		return handle_handshake_hit(sk, skb, err, direct);
 	/* Resolved once: the cause and the growth both read the tcp_sock. */
 	tp = tcp_sock_of(sk, direct);
 	if (!tp) {
@@ -658,7 +710,7 @@ static __always_inline int handle_skb(const struct sock *sk, const struct sk_buf
 	key.cause = cause_of(sk, tp, direct);
 	key.err = err;
 	pcount = pcount_of(skb, direct);
-	growth = rtx_growth(sk, tp, direct, &known, &last);
+	growth = rtx_growth(sk, tp, direct, syn_from_zero(state), &known, &last);
 	/* What this hit added to total_retrans: the growth, or on a first hit
 	 * its pcount unless it failed before being counted. */
 	add_cause(last, key.cause, known ? growth : (outcome_of(err) == RETX_OUTCOME_FAILED_EARLY ? 0 : pcount));
