@@ -17,9 +17,12 @@ def gb_rows: (.benchmarks // []) as $b
     else [$b[] | select(.run_type != "aggregate")] end;
 def verdict(ok): if ok then "met" else "MISSED" end;
 
+# A part's summary row of variant v, or null.
+def variant(v): [.summary[] | select(.variant == v)] | first;
+
 # The summary row of VARIANT in WORKLOAD of the probe-cost part, or null.
 def cost_row($r; w; v): $r.probe_cost | if skipped then null
-  else [.workloads[] | select(.workload == w) | .summary[] | select(.variant == v)] | first // null end;
+  else [.workloads[] | select(.workload == w)] | first | if . == null then null else variant(v) end end;
 def workload_name: if . == "syn" then "SYN storm" elif . == "bulk" then "lossy bulk" else . end;
 def ratio_verdict($x; $goal): if $x == null then "n/a" elif $x <= $goal then "met" else "MISSED by \($x - $goal | r3)x" end;
 
@@ -36,21 +39,21 @@ def goals:
            "\($w.peer_ratio | mmm)x (\(cost_row($r; $w.workload; "exporter_peer").ns_per_event.median | r1) ns)",
            ratio_verdict($w.peer_ratio.median; 1.5), $r.commands.probe_cost] ),
       ( $r.state_cost | if skipped then empty else
-          ([.summary[] | select(.variant == "exporter")] | first) as $e
-          | ([.summary[] | select(.variant == "empty")] | first) as $f
+          variant("exporter") as $e
+          | variant("empty") as $f
           | ["state program per state change", "<= 100 ns; 0 sockets tracked",
              "\($e.ns_per_change.median | r1) ns (empty \($f.ns_per_change.median | r1), \($e.ratio_to_empty.median | r3)x); tracked \($e.sk_tracked_delta // "n/a") for \(.connects * .rounds) refused connects",
              (if $e.ns_per_change.median <= 100 then "met" else "MISSED by \($e.ns_per_change.median - 100 | r1) ns" end)
              + (if ($e.sk_tracked_delta // 0) > 0 then "; tracked \($e.sk_tracked_delta)" else "" end),
              $r.commands.state_cost] end ),
       ( $r.state_cost_accept | if skipped then empty else
-          ([.summary[] | select(.variant == "exporter")] | first) as $e
-          | ([.summary[] | select(.variant == "empty")] | first) as $f
+          variant("exporter") as $e
+          | variant("empty") as $f
           | ["... accepted connections (reference)", "none: priced, not a goal",
              "\($e.ns_per_change.median | r1) ns (empty \($f.ns_per_change.median | r1), \($e.ratio_to_empty.median | r3)x); \($e.sk_tracked_delta // "n/a") baselines for \(.connects * .rounds) connections (2 each)",
              "-", $r.commands.state_cost_accept] end ),
       ( $r.share | if skipped then empty else . as $s
-          | ([.summary[] | select(.variant == "exporter")] | first) as $e
+          | variant("exporter") as $e
           | ["probe share of busy CPU, \(.seconds) s", "<= 0.1 %",
              "\($e.prog_share_pct.median | r4) % (\($e.events_per_second) events/s on \($e.busy_cpus) busy CPUs); per-event \($s.summary[] | select(.variant == "per_event") | .total_share_pct | r3) %, bpftrace \($s.summary[] | select(.variant == "bpftrace") | .total_share_pct | r3) %",
              (if $e.prog_share_pct.median <= 0.1 then "met" else "MISSED by \($e.prog_share_pct.median - 0.1 | r4) %" end), $r.commands.share] end ),

@@ -406,32 +406,34 @@ static __always_inline __u32 total_retrans_of(const struct tcp_sock *tp, bool di
 	return direct ? tp->total_retrans : BPF_CORE_READ(tp, total_retrans);
 }
 
-/* Segments this hit's socket added to RetransSegs since its previous hit.
- * *known is false on a socket's first hit (it predates the probe, or its
- * storage was evicted): then only this hit's own pcount is known, unless
- * from_zero says its baseline is 0 (syn_from_zero). *lastp is the socket's
- * state (NULL if it has none), for add_cause. */
+/* What a socket's total_retrans gained over its baseline. *known is false
+ * when it has none (no state, or state never set: the socket predates the
+ * probe, or its storage was evicted), unless from_zero says the baseline is 0
+ * (syn_from_zero), and when now is below it (a new socket reused a freed
+ * pointer: LRU flavour only). */
+static __always_inline __u32 growth_over(const struct retx_sk_last *last, __u32 now, bool from_zero, bool *known)
+{
+	__u32 base = last && last->seen ? last->total_retrans : 0;
+
+	*known = (from_zero || (last && last->seen)) && now >= base;
+	return *known ? now - base : 0;
+}
+
+/* Segments this hit's socket added to RetransSegs since its previous hit,
+ * the socket's state created if it has none; on a first hit (*known false)
+ * only the hit's own pcount is known. *lastp is the socket's state (NULL if
+ * it has none), for add_cause. */
 static __always_inline __u64 rtx_growth(const struct sock *sk, const struct tcp_sock *tp, bool direct,
 					bool from_zero, bool *known, struct retx_sk_last **lastp)
 {
-	struct retx_sk_last *last;
+	struct retx_sk_last *last = sk_last(sk, direct, true);
 	__u32 now = total_retrans_of(tp, direct), delta;
 
-	*known = false;
-	last = sk_last(sk, direct, true);
 	*lastp = last;
+	*known = false;
 	if (!last)
 		return 0;
-	/* now < last: a new socket reused a freed pointer (LRU flavour only). */
-	if (last->seen && now >= last->total_retrans) {
-		*known = true;
-		delta = now - last->total_retrans;
-	} else if (!last->seen && from_zero) {
-		*known = true;
-		delta = now;
-	} else {
-		delta = 0;
-	}
+	delta = growth_over(last, now, from_zero, known);
 	last->total_retrans = now;
 	last->seen = 1;
 	return delta;
@@ -506,7 +508,7 @@ static __always_inline void observe_ratio(const struct sock *sk, const struct tc
  * on 6.18 under SYN bursts (bench/overhead/run-lost.sh: up to 3,061 of 53,220
  * in one run, the per-event program short by as many), which growth from
  * that zero recovers at the next hit or when the connect leaves SYN_SENT
- * (syn_gap). An accepted child's baseline is taken at ESTABLISHED. Older
+ * (handle_setup, handle_close). An accepted child's baseline is taken at ESTABLISHED. Older
  * kernels fire only on success, so a SYN whose transmit failed after being
  * counted is seen only as growth: there the baseline is taken at SYN_SENT. */
 static __always_inline bool handshake_by_hit(void)
@@ -525,16 +527,6 @@ static __always_inline bool is_setup(int oldstate, int newstate)
 static __always_inline bool syn_from_zero(int state)
 {
 	return handshake_by_hit() && state == TCP_SYN_SENT;
-}
-
-/* What a connect's total_retrans gained since its last SYN hit, all of it
- * if no hit was seen: SYNs counted without a hit, taken when it leaves
- * SYN_SENT. */
-static __always_inline __u32 syn_gap(const struct retx_sk_last *last, __u32 now)
-{
-	__u32 base = last && last->seen ? last->total_retrans : 0;
-
-	return now > base ? now - base : 0;
 }
 
 /* A socket's LRU entry (raw_tp, tracepoint) dropped at CLOSE, so that a
@@ -566,11 +558,14 @@ static __always_inline void count_growth(const struct sock *sk, __u8 cause, __u6
  * reaches ESTABLISHED from SYN_RECV with its request's SYN-ACK retransmits
  * already in total_retrans (counted by the synack tracepoint, so they must
  * not count again); an active open has its SYNs in it, counted by their
- * hits and, where they count from 0, by syn_gap here. */
+ * hits and, where they count from 0, by what grew since the last of them. */
 static __always_inline void handle_setup(const struct sock *sk, int oldstate, __u32 now, bool direct)
 {
 	struct retx_sk_last *last = sk_last(sk, direct, true);
-	__u32 gap = syn_from_zero(oldstate) ? syn_gap(last, now) : 0;
+	bool known;
+	/* A connect's SYNs counted without a hit: what grew since its last SYN
+	 * hit, all of total_retrans if it had none. */
+	__u32 gap = syn_from_zero(oldstate) ? growth_over(last, now, true, &known) : 0;
 
 	if (last) {
 		if (oldstate == TCP_SYN_RECV && now && !last->seen)
@@ -585,45 +580,35 @@ static __always_inline void handle_setup(const struct sock *sk, int oldstate, __
 /* Teardown (CLOSE) counts whatever total_retrans grew since the socket's
  * last hit. Growth is otherwise only seen at the next hit, and a counted
  * attempt that fired no hit of its own (on 6.1 a failed transmit fires
- * nothing; 6.18 has such gaps too) would be lost if no hit followed. Its
- * cause is "other", or "syn" for a connect. The baseline is left at 0: a
- * socket that connects again (after a disconnect, which zeroes
+ * nothing; 6.18 has such gaps too, for SYNs above all) would be lost if no
+ * hit followed. Its cause is "other", or "syn" for a connect. The baseline is
+ * left at 0: a socket that connects again (after a disconnect, which zeroes
  * total_retrans) starts from there. */
-static __always_inline void handle_close(const struct sock *sk, const struct tcp_sock *tp, int oldstate, __u32 now,
-					 bool direct)
+static __always_inline void handle_close(const struct sock *sk, int oldstate, __u32 now, bool direct)
 {
+	bool from_zero = syn_from_zero(oldstate), known;
 	struct retx_sk_last *last;
-	__u64 growth;
-	bool known;
+	__u8 cause = from_zero ? RETX_CAUSE_SYN : RETX_CAUSE_OTHER;
+	__u32 growth;
 
-	/* Where every attempt fires a hit and an accepted child counts its
-	 * handshake by hits (handle_handshake_hit): nothing to add. */
-	if (handshake_by_hit() && oldstate == TCP_SYN_RECV) {
+	/* Where every attempt fires a hit, an accepted child counts its
+	 * handshake by hits (handle_handshake_hit): nothing to add. A refused
+	 * or aborted connect (nothing retransmitted) has nothing to read. */
+	if ((handshake_by_hit() && oldstate == TCP_SYN_RECV) || (from_zero && now == 0)) {
 		forget_sk(sk, direct);
-		return;
-	}
-	if (syn_from_zero(oldstate)) {
-		/* now == 0: a refused or aborted connect, nothing to read or count. */
-		last = now ? sk_last(sk, direct, false) : NULL;
-		growth = syn_gap(last, now);
-		add_cause(last, RETX_CAUSE_SYN, growth);
-		if (last)
-			last->total_retrans = 0;
-		forget_sk(sk, direct);
-		count_growth(sk, RETX_CAUSE_SYN, growth, direct);
 		return;
 	}
 	last = sk_last(sk, direct, false);
-	if (!last || !last->seen)
-		return;
-	growth = rtx_growth(sk, tp, direct, false, &known, &last);
-	if (known)
-		add_cause(last, RETX_CAUSE_OTHER, growth);
-	if (last)
+	growth = growth_over(last, now, from_zero, &known);
+	if (last) {
+		if (known)
+			add_cause(last, cause, growth);
 		last->total_retrans = 0;
+		last->seen = 1;
+	}
 	forget_sk(sk, direct);
 	if (known)
-		count_growth(sk, RETX_CAUSE_OTHER, growth, direct);
+		count_growth(sk, cause, growth, direct);
 }
 
 /* Connection setup and teardown, from sock:inet_sock_set_state. */
@@ -647,7 +632,7 @@ static __always_inline int handle_state(const struct sock *sk, int oldstate, int
 	}
 	if (closes_a_connection(oldstate, now))
 		observe_ratio(sk, tp, now, direct);
-	handle_close(sk, tp, oldstate, now, direct);
+	handle_close(sk, oldstate, now, direct);
 	return 0;
 }
 

@@ -127,8 +127,8 @@ void RetxCollector::read_maps(Snapshot& s) const {
   try {
     // Each spill map after its counting map: a row refused by the counting
     // map while this scrape read it is then not missed (retx_abi.h).
-    s.agg = read_counter_map(probe_.agg_map_fd());
-    s.agg = merge_rows(std::move(s.agg), read_counter_map(probe_.agg_spill_map_fd()));
+    s.agg = read_counter_map(probe_.agg_map_fd(), ReadMethod::Auto, RETX_AGG_KEY_SIZE);
+    s.agg = merge_rows(std::move(s.agg), read_counter_map(probe_.agg_spill_map_fd(), ReadMethod::Auto, RETX_AGG_KEY_SIZE));
     if (cfg_.labels.any()) {
       s.detail = read_counter_map(probe_.detail_map_fd());
       s.detail = merge_rows(std::move(s.detail), read_counter_map(probe_.detail_spill_map_fd()));

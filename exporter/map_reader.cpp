@@ -33,20 +33,8 @@ retx_value sum_cpus(const retx_value* per_cpu, int ncpu) {
   return total;
 }
 
-// A counting map's key size: sizeof(retx_key), or for the aggregate maps
-// RETX_AGG_KEY_SIZE, a prefix of it (retx_abi.h). Either is read into a
-// zeroed retx_key.
-std::size_t key_size_of(int fd) {
-  struct bpf_map_info info {};
-  __u32 len = sizeof(info);
-  if (bpf_obj_get_info_by_fd(fd, &info, &len) != 0) throw map_error("get_info", errno, fd);
-  if (info.key_size == 0 || info.key_size > sizeof(retx_key)) throw map_error("key size", EINVAL, fd);
-  return info.key_size;
-}
-
-bool read_batch(int fd, std::vector<CounterRow>& out) {
+bool read_batch(int fd, std::size_t ksz, std::vector<CounterRow>& out) {
   const int ncpu = possible_cpus();
-  const std::size_t ksz = key_size_of(fd);
   constexpr __u32 kChunk = 256;
   std::vector<unsigned char> keys(kChunk * ksz);
   std::vector<retx_value> values(static_cast<size_t>(kChunk) * ncpu);
@@ -92,10 +80,11 @@ void read_per_key(int fd, std::vector<CounterRow>& out) {
 
 }  // namespace
 
-std::vector<CounterRow> read_counter_map(int map_fd, ReadMethod method) {
+std::vector<CounterRow> read_counter_map(int map_fd, ReadMethod method, std::size_t key_size) {
+  if (key_size == 0 || key_size > sizeof(retx_key)) throw map_error("read with key size", EINVAL, map_fd);
   std::vector<CounterRow> out;
   if (method != ReadMethod::PerKey) {
-    if (read_batch(map_fd, out)) return out;
+    if (read_batch(map_fd, key_size, out)) return out;
     if (method == ReadMethod::Batch) throw map_error("lookup_batch", EOPNOTSUPP, map_fd);
     out.clear();
   }

@@ -13,8 +13,12 @@ namespace retx {
 
 enum class ReadMethod { Auto, Batch, PerKey };
 
-// Throws std::runtime_error naming the map operation and errno.
-std::vector<CounterRow> read_counter_map(int map_fd, ReadMethod method = ReadMethod::Auto);
+// key_size is the map's: sizeof(retx_key), or RETX_AGG_KEY_SIZE for the
+// aggregate maps, whose keys are a prefix of it (retx_abi.h); either is read
+// into a zeroed retx_key. Throws std::runtime_error naming the map operation
+// and errno.
+std::vector<CounterRow> read_counter_map(int map_fd, ReadMethod method = ReadMethod::Auto,
+                                         std::size_t key_size = sizeof(retx_key));
 
 std::array<std::uint64_t, RETX_STAT_COUNT> read_stats_map(int map_fd);
 

@@ -155,6 +155,15 @@ bool Probe::try_load(AttachMode mode, const ProbeConfig& cfg, std::string& why) 
     retx_bpf__destroy(s);
     return false;
   }
+  // The scrape reads these keys into buffers sized by the ABI's constants
+  // (map_reader.h): checked once here, not at every read.
+  if (bpf_map__key_size(s->maps.retx_agg) != RETX_AGG_KEY_SIZE ||
+      bpf_map__key_size(s->maps.retx_agg_spill) != RETX_AGG_KEY_SIZE ||
+      bpf_map__key_size(s->maps.retx_detail) != sizeof(retx_key)) {
+    why = "load: counting maps' key sizes differ from retx_abi.h (a stale BPF object?)";
+    retx_bpf__destroy(s);
+    return false;
+  }
   for (std::uint32_t ns : cfg.netns_filter) {
     std::uint8_t one = 1;
     if (int e = bpf_map__update_elem(s->maps.netns_allow, &ns, sizeof(ns), &one, sizeof(one), BPF_ANY)) {

@@ -9,13 +9,6 @@ stage() { echo "test.sh: $* (at $SECONDS s)"; }
 stage "setup and build"
 bash scripts/build.sh --vm
 
-# Second build, with clang: the unit tests under AddressSanitizer and UndefinedBehaviorSanitizer
-# (any report fails), and the libFuzzer targets of tests/fuzz, each run for 20 s from its
-# checked-in seeds. Only what those need is built (target sanitizer_checks), at -O1 -g1: what the
-# sanitizers' own documentation recommends, and quicker to compile than -O2 -g on CI's 2 cores.
-cmake -S . -B build-asan -G 'Unix Makefiles' -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
-  -DCMAKE_BUILD_TYPE=None -DCMAKE_C_FLAGS='-O1 -g1' -DCMAKE_CXX_FLAGS='-O1 -g1' \
-  -DRETX_SANITIZE=ON -DRETX_FUZZ=ON -DRETX_BUILD_BENCH=OFF >/dev/null
 cd build
 # Unit tests are pure: both cores at once. Privileged tests build namespaces and
 # drive traffic: one at a time, so that their timing-sensitive checks do not
@@ -33,6 +26,13 @@ stage "privileged tests, one at a time (host, then the kernel-matrix VMs)"
 ctest --output-on-failure --timeout 900 -LE unit "$@"
 cd ..
 stage "sanitizer build"
+# Second build, with clang: the unit tests under AddressSanitizer and UndefinedBehaviorSanitizer
+# (any report fails), and the libFuzzer targets of tests/fuzz, each run for 20 s from its
+# checked-in seeds. Only what those need is built (target sanitizer_checks), at -O1 -g1: what the
+# sanitizers' own documentation recommends, and quicker to compile than -O2 -g on CI's 2 cores.
+cmake -S . -B build-asan -G 'Unix Makefiles' -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+  -DCMAKE_BUILD_TYPE=None -DCMAKE_C_FLAGS='-O1 -g1' -DCMAKE_CXX_FLAGS='-O1 -g1' \
+  -DRETX_SANITIZE=ON -DRETX_FUZZ=ON -DRETX_BUILD_BENCH=OFF >/dev/null
 cmake --build build-asan -j"$(nproc)" --target sanitizer_checks
 
 stage "sanitizer unit tests and fuzzers"

@@ -38,7 +38,10 @@ std::uint64_t cookie_of(const Snapshot& s, std::uint64_t inode) {
 // Rows still in the probe's maps (not the snapshot, which hides dead ones).
 std::size_t map_rows_with_cookies(const Probe& p, const std::set<std::uint64_t>& cookies) {
   std::size_t n = 0;
-  for (int fd : {p.agg_map_fd(), p.agg_spill_map_fd(), p.detail_map_fd(), p.detail_spill_map_fd()}) {
+  for (int fd : {p.agg_map_fd(), p.agg_spill_map_fd()}) {
+    for (const auto& r : read_counter_map(fd, ReadMethod::Auto, RETX_AGG_KEY_SIZE)) n += cookies.count(r.key.netns_cookie);
+  }
+  for (int fd : {p.detail_map_fd(), p.detail_spill_map_fd()}) {
     for (const auto& r : read_counter_map(fd)) n += cookies.count(r.key.netns_cookie);
   }
   return n;
