@@ -163,8 +163,10 @@ LiveNamespaces RetxCollector::read_namespaces(Snapshot& s) const {
   for (const auto& ref : refs)
     if (served(ref)) to_read.push_back(&ref);
   files_.open_new(to_read);
-  // Up to one reading thread per CPU, 8 at most: the kernel's printing scales with CPUs, not beyond.
-  auto results = files_.read_all(to_read, std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
+  // Up to two reading threads per CPU, 8 at most. The kernel's printing is
+  // CPU-bound, yet at 300 namespaces on 2 CPUs 3 or 4 threads beat 2 (median
+  // scrape 9.8 ms against 13.5, the same run), and 6 or 8 did not beat 4.
+  auto results = files_.read_all(to_read, std::clamp(2 * std::thread::hardware_concurrency(), 1u, 8u));
   std::size_t next = 0;
   for (auto& ref : refs) {
     if (served(ref)) {

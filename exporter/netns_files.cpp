@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -39,6 +40,11 @@ std::string_view read_from_start(int fd, std::vector<char>& buf) {
     if (n < 0) throw std::runtime_error(std::string("read of /proc/net counters: ") + std::strerror(errno));
     if (n == 0) return {buf.data(), have};
     have += static_cast<std::size_t>(n);
+    // snmp and netstat are single-record seq_files (single_open_net): the
+    // kernel copies out the whole record unless the buffer is full, so a read
+    // that left room is the end, and the pread that would return 0 is saved
+    // (600 syscalls per scrape at 300 namespaces: 0.9 ms of 14.5 measured).
+    if (have < buf.size()) return {buf.data(), have};
   }
 }
 
@@ -164,28 +170,35 @@ NetnsCounters NetnsFiles::read(const NetnsRef& ns) {
   }
 }
 
-// Reads refs[i] through files[i] where that is set, in contiguous shares, one
-// per thread; the calling thread takes the first. open_ is not touched
-// meanwhile, so the Files stay where they are.
+// Reads refs[i] through files[i] where that is set, on up to `threads`
+// threads; the calling thread is one of them. Each takes the next batch of
+// kBatch namespaces until none is left, rather than a fixed share: a thread
+// that starts late or is preempted would otherwise hold the whole scrape up
+// (measured at 300 namespaces on 2 CPUs: fixed halves 14.3 ms median, four
+// fixed quarters 12.5). open_ is not touched meanwhile, so the Files stay
+// where they are; each result is written by the one thread that claimed it.
 void NetnsFiles::read_open_files(const std::vector<const NetnsRef*>& refs, const std::vector<const Files*>& files,
                                  std::vector<Result>& out, unsigned threads) {
-  auto read_share = [&](std::size_t begin, std::size_t end, Buffers& bufs) {
-    for (std::size_t i = begin; i < end; ++i) {
-      if (!files[i]) continue;
-      try {
-        out[i].counters = read_files(*refs[i], *files[i], bufs);
-      } catch (const std::exception& e) {
-        out[i].error = e.what();
+  constexpr std::size_t kBatch = 8;
+  const std::size_t n = refs.size();
+  std::atomic<std::size_t> next{0};
+  auto read_batches = [&](Buffers& bufs) {
+    for (std::size_t b; (b = next.fetch_add(kBatch, std::memory_order_relaxed)) < n;) {
+      for (std::size_t i = b; i < std::min(n, b + kBatch); ++i) {
+        if (!files[i]) continue;
+        try {
+          out[i].counters = read_files(*refs[i], *files[i], bufs);
+        } catch (const std::exception& e) {
+          out[i].error = e.what();
+        }
       }
     }
   };
-  const std::size_t n = refs.size();
-  const std::size_t shares = std::clamp<std::size_t>(n / kMinPerThread, 1, std::max(threads, 1u));
-  std::vector<Buffers> bufs(shares - 1);
+  const std::size_t workers = std::clamp<std::size_t>(n / kMinPerThread, 1, std::max(threads, 1u));
+  std::vector<Buffers> bufs(workers - 1);
   std::vector<std::jthread> helpers;
-  for (std::size_t k = 1; k < shares; ++k)
-    helpers.emplace_back([&, k] { read_share(n * k / shares, n * (k + 1) / shares, bufs[k - 1]); });
-  read_share(0, n / shares, bufs_);
+  for (std::size_t k = 1; k < workers; ++k) helpers.emplace_back([&, k] { read_batches(bufs[k - 1]); });
+  read_batches(bufs_);
 }
 
 std::vector<NetnsFiles::Result> NetnsFiles::read_all(const std::vector<const NetnsRef*>& refs, unsigned threads) {

@@ -50,10 +50,11 @@ class NetnsFiles {
     std::string error;  // empty: counters are read
   };
   // read() of every namespace of refs, in order. Those whose files are open
-  // are read on up to `threads` threads at once (at least kMinPerThread
-  // each): with hundreds of namespaces, the kernel printing their snmp and
-  // netstat is most of a scrape, and it runs on the CPU of the thread that
-  // reads. The others are opened and read on the calling thread after.
+  // are read on up to `threads` threads at once (one per kMinPerThread
+  // namespaces at most), each taking the next few until none is left: with
+  // hundreds of namespaces, the kernel printing their snmp and netstat is
+  // most of a scrape, and it runs on the CPU of the thread that reads. The
+  // others are opened and read on the calling thread after.
   std::vector<Result> read_all(const std::vector<const NetnsRef*>& refs, unsigned threads);
   static constexpr std::size_t kMinPerThread = 32;
 
