@@ -182,6 +182,9 @@ TEST(LabCoreChecks, RatioModelAlsoSubtractsDsackBlocksNoSenderCounted) {
   EXPECT_EQ(r.verdict, Verdict::Pass) << r.reason;  // (748 - 107 - 94) / 8310 = 0.0658
   EXPECT_EQ(r.measured["dsack_blocks_uncounted"], 94);
   EXPECT_NE(r.reason.find("uncounted DSACK blocks 94"), std::string::npos) << r.reason;
+  // The sender's own DSACKs are for data it received, not for its retransmissions.
+  m.namespaces[0].kernel["TcpExt.TCPDSACKOldSent"] = 50;
+  EXPECT_EQ(eval(s, m).measured["dsack_blocks_uncounted"], 94);
   m.namespaces[1].kernel["TcpExt.TCPDSACKOldSent"] = 103;  // every block counted: 0.0771 is 47 % over
   r = eval(s, m);
   EXPECT_EQ(r.verdict, Verdict::Fail) << r.reason;

@@ -34,6 +34,19 @@ MachineDrops machine_drops(const ScenarioMeasurements& m) {
   return d;
 }
 
+std::int64_t dsack_blocks_uncounted_by(const ScenarioMeasurements& m,
+                                       const std::vector<const NamespaceMeasure*>& senders) {
+  std::int64_t sent = 0, counted = 0;
+  for (const auto& ns : m.namespaces) {
+    if (std::find(senders.begin(), senders.end(), &ns) != senders.end()) {
+      counted += delta_or_zero(ns.kernel, "TcpExt.TCPDSACKRecv") + delta_or_zero(ns.kernel, "TcpExt.TCPDSACKIgnoredDubious");
+    } else {
+      sent += delta_or_zero(ns.kernel, "TcpExt.TCPDSACKOldSent") + delta_or_zero(ns.kernel, "TcpExt.TCPDSACKOfoSent");
+    }
+  }
+  return std::max<std::int64_t>(0, sent - counted);
+}
+
 std::int64_t dsack_blocks_uncounted(const ScenarioMeasurements& m) {
   const std::int64_t sent = sum_over(m, {"TcpExt.TCPDSACKOldSent", "TcpExt.TCPDSACKOfoSent"});
   const std::int64_t counted = sum_over(m, {"TcpExt.TCPDSACKRecv", "TcpExt.TCPDSACKIgnoredDubious"});

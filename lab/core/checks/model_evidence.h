@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "measurements.h"
 
@@ -29,5 +30,11 @@ MachineDrops machine_drops(const ScenarioMeasurements& m);
 // that reached a socket no longer counting them (e.g. in TIME_WAIT after a
 // tail loss probe) or were lost. 0 when the senders counted at least as many.
 std::int64_t dsack_blocks_uncounted(const ScenarioMeasurements& m);
+
+// The same for the data of `senders` only: blocks every other namespace (their
+// peers) recorded minus those the senders counted. A sender's own DSACKs, for
+// data it received, stay out.
+std::int64_t dsack_blocks_uncounted_by(const ScenarioMeasurements& m,
+                                       const std::vector<const NamespaceMeasure*>& senders);
 
 }  // namespace retx::lab::check
