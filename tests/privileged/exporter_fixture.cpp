@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "bpf_progs.h"
 #include "cleanup.h"
 #include "labels.h"
@@ -116,6 +118,24 @@ NsCounts Window::exporter(const lab::Namespace& ns, size_t probe) const {
   return delta(counts_for(snap_before_.at(probe), ns.inode), counts_for(snap_after_.at(probe), ns.inode));
 }
 
+std::string Window::probe_detail(const lab::Namespace& ns, size_t probe) const {
+  const auto& b = snap_before_.at(probe);
+  const auto& a = snap_after_.at(probe);
+  auto stat = [&](const char* name, int i) {
+    return std::string(" ") + name + " +" + std::to_string(a.stats[i] - b.stats[i]);
+  };
+  std::string d = "probe over the window:" + stat("skb_hits", RETX_STAT_SKB_HITS) +
+                  stat("first_hits", RETX_STAT_FIRST_HIT) + stat("lost", RETX_STAT_LOST) +
+                  stat("spilled", RETX_STAT_SPILLED) + stat("baselines", RETX_STAT_SK_TRACKED) +
+                  "; after-snapshot: netns " + std::to_string(ns.inode);
+  auto it = std::find_if(a.netns.begin(), a.netns.end(), [&](const NetnsCounters& n) { return n.inode == ns.inode; });
+  d += it == a.netns.end() ? " not listed"
+                           : std::string(" listed, ") + (it->readable ? "readable" : "unreadable") + ", cookie " +
+                                 std::to_string(it->cookie);
+  std::size_t rows = std::count_if(a.agg.begin(), a.agg.end(), [&](const CounterRow& r) { return r.key.netns == ns.inode; });
+  return d + ", " + std::to_string(rows) + " aggregate row(s), identity by " + a.netns_identity;
+}
+
 void expect_identity(const Window& w, const lab::Namespace& ns, size_t probe) {
   auto e = w.exporter(ns, probe);
   std::string failures;
@@ -125,7 +145,8 @@ void expect_identity(const Window& w, const lab::Namespace& ns, size_t probe) {
       << " vs kernel RetransSegs; failures by errno:" << failures << "; recursion misses: " << w.misses(probe)
       << (w.bpf_churn() ? "; BPF programs were loaded/unloaded meanwhile (see bpf/README.md: attach churn "
                           "on the tracepoint can skip hits)"
-                        : "");
+                        : "")
+      << "; " << w.probe_detail(ns, probe);
   EXPECT_EQ(e.xmit, w.kernel(ns, "TcpExt.TCPRetransFail")) << ns.name;
   std::uint64_t syn = e.sent_by_cause["syn"] + e.sent_by_cause["synack"];
   // The figures, for the log and for issue notes: one line per namespace.

@@ -64,6 +64,10 @@ class Window {
   NsCounts exporter(const lab::Namespace& ns, size_t probe = 0) const;
   // Runs the kernel skipped for the probe's programs during the window.
   std::uint64_t misses(size_t probe = 0) const;
+  // For a failure message: the probe's own counters over the window and how
+  // the after-snapshot saw ns (listed, cookie, rows), to tell a hit the
+  // programs never saw from rows the collector filtered out.
+  std::string probe_detail(const lab::Namespace& ns, size_t probe = 0) const;
   // Whether any BPF program was loaded or unloaded during the window.
   bool bpf_churn() const { return progs_before_ != progs_after_; }
 

@@ -135,7 +135,7 @@ void run_first_syn(AttachedProbe& probe, int family) {
   w.close();
   ASSERT_EQ(r.errors, 0u);
   const auto& c = topo.client(0);
-  EXPECT_EQ(w.exporter(c).sent_by_cause["syn"], 1u);
+  EXPECT_EQ(w.exporter(c).sent_by_cause["syn"], 1u) << w.probe_detail(c);
   EXPECT_EQ(w.exporter(c).sent_by_cause["syn"], w.kernel(c, "TcpExt.TCPSynRetrans"));
   ASSERT_EQ(r.connect_seconds.size(), 1u);
   EXPECT_GT(r.connect_seconds[0], 0.8) << "a lost SYN is retransmitted after the 1 s initial RTO";
