@@ -17,12 +17,6 @@ void add(MachineDrops& d, const std::string& what, std::int64_t n) {
   d.detail += (d.detail.empty() ? "" : "; ") + what + " +" + std::to_string(n);
 }
 
-std::int64_t sum_over(const ScenarioMeasurements& m, std::initializer_list<const char*> keys) {
-  std::int64_t n = 0;
-  for (const auto& ns : m.namespaces)
-    for (const char* k : keys) n += delta_or_zero(ns.kernel, k);
-  return n;
-}
 
 }  // namespace
 
@@ -34,22 +28,30 @@ MachineDrops machine_drops(const ScenarioMeasurements& m) {
   return d;
 }
 
+// DSACK blocks a namespace recorded (as a receiver) and counted (as a sender).
+static std::int64_t blocks_sent(const NamespaceMeasure& ns) {
+  return delta_or_zero(ns.kernel, "TcpExt.TCPDSACKOldSent") + delta_or_zero(ns.kernel, "TcpExt.TCPDSACKOfoSent");
+}
+static std::int64_t blocks_counted(const NamespaceMeasure& ns) {
+  return delta_or_zero(ns.kernel, "TcpExt.TCPDSACKRecv") + delta_or_zero(ns.kernel, "TcpExt.TCPDSACKIgnoredDubious");
+}
+
 std::int64_t dsack_blocks_uncounted_by(const ScenarioMeasurements& m,
                                        const std::vector<const NamespaceMeasure*>& senders) {
   std::int64_t sent = 0, counted = 0;
   for (const auto& ns : m.namespaces) {
-    if (std::find(senders.begin(), senders.end(), &ns) != senders.end()) {
-      counted += delta_or_zero(ns.kernel, "TcpExt.TCPDSACKRecv") + delta_or_zero(ns.kernel, "TcpExt.TCPDSACKIgnoredDubious");
-    } else {
-      sent += delta_or_zero(ns.kernel, "TcpExt.TCPDSACKOldSent") + delta_or_zero(ns.kernel, "TcpExt.TCPDSACKOfoSent");
-    }
+    const bool sender = std::find(senders.begin(), senders.end(), &ns) != senders.end();
+    (sender ? counted : sent) += sender ? blocks_counted(ns) : blocks_sent(ns);
   }
   return std::max<std::int64_t>(0, sent - counted);
 }
 
 std::int64_t dsack_blocks_uncounted(const ScenarioMeasurements& m) {
-  const std::int64_t sent = sum_over(m, {"TcpExt.TCPDSACKOldSent", "TcpExt.TCPDSACKOfoSent"});
-  const std::int64_t counted = sum_over(m, {"TcpExt.TCPDSACKRecv", "TcpExt.TCPDSACKIgnoredDubious"});
+  std::int64_t sent = 0, counted = 0;
+  for (const auto& ns : m.namespaces) {
+    sent += blocks_sent(ns);
+    counted += blocks_counted(ns);
+  }
   return std::max<std::int64_t>(0, sent - counted);
 }
 
