@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "probe.h"
+#include "unique_fd.h"
 
 namespace retx::top {
 namespace {
@@ -33,14 +34,6 @@ const ProbeFlavour* flavour_of_prog(const std::string& name) {
   return nullptr;
 }
 
-struct Fd {
-  explicit Fd(int f) : fd(f) {}
-  ~Fd() {
-    if (fd >= 0) close(fd);
-  }
-  int fd;
-};
-
 std::vector<std::uint32_t> prog_map_ids(int prog_fd, bpf_prog_info& info) {
   __u32 len = sizeof(info);
   info = {};
@@ -60,11 +53,11 @@ std::vector<std::uint32_t> prog_map_ids(int prog_fd, bpf_prog_info& info) {
 // *layout_mismatch when the map is there with another value size.
 std::uint32_t sk_map_of(const std::vector<std::uint32_t>& map_ids, const ProbeFlavour& f, std::uint32_t* other_size) {
   for (std::uint32_t id : map_ids) {
-    Fd m(bpf_map_get_fd_by_id(id));
-    if (m.fd < 0) continue;
+    UniqueFd m(bpf_map_get_fd_by_id(id));
+    if (!m) continue;
     bpf_map_info mi{};
     __u32 len = sizeof(mi);
-    if (bpf_obj_get_info_by_fd(m.fd, &mi, &len) != 0) continue;
+    if (bpf_obj_get_info_by_fd(m.get(), &mi, &len) != 0) continue;
     if (std::string(mi.name) != f.map || mi.type != f.type) continue;
     if (mi.value_size == sizeof(retx_sk_last)) return id;
     *other_size = mi.value_size;
@@ -84,10 +77,10 @@ std::vector<RunningProbe> find_running_probes(std::vector<std::string>* skipped)
   std::vector<RunningProbe> out;
   __u32 id = 0;
   while (bpf_prog_get_next_id(id, &id) == 0) {
-    Fd p(bpf_prog_get_fd_by_id(id));
-    if (p.fd < 0) continue;  // unloaded meanwhile
+    UniqueFd p(bpf_prog_get_fd_by_id(id));
+    if (!p) continue;  // unloaded meanwhile
     bpf_prog_info info{};
-    auto maps = prog_map_ids(p.fd, info);
+    auto maps = prog_map_ids(p.get(), info);
     const ProbeFlavour* f = flavour_of_prog(info.name);
     if (!f) continue;
     std::uint32_t other_size = 0;

@@ -14,6 +14,7 @@
 #include <stdexcept>
 
 #include "socket_reader.h"
+#include "unique_fd.h"
 
 namespace retx::top {
 namespace {
@@ -21,14 +22,6 @@ namespace {
 // Kernel TCP states (include/net/tcp_states.h) not shown: no tcp_sock behind them.
 constexpr int kTimeWait = 6, kListen = 10, kNewSynRecv = 12;
 constexpr __u32 kStates = ((1u << 13) - 2) & ~((1u << kTimeWait) | (1u << kListen) | (1u << kNewSynRecv));
-
-struct Fd {
-  explicit Fd(int f) : fd(f) {}
-  ~Fd() {
-    if (fd >= 0) close(fd);
-  }
-  int fd;
-};
 
 // The dump request: header, inet_diag_req_v2 and, for causes, a nested
 // INET_DIAG_REQ_SK_BPF_STORAGES { SK_DIAG_BPF_STORAGE_REQ_MAP_FD }.
@@ -162,10 +155,10 @@ class DiagReader : public SocketReader {
 
   void read_here(std::vector<Conn>& out) const override {
     for (int family : {AF_INET, AF_INET6}) {
-      Fd sock(socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG));
-      if (sock.fd < 0) throw std::runtime_error(std::string("inet_diag: socket: ") + std::strerror(errno));
-      send_request(sock.fd, family, causes_fd_);
-      receive_dump(sock.fd, out);
+      UniqueFd sock(socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG));
+      if (!sock) throw std::runtime_error(std::string("inet_diag: socket: ") + std::strerror(errno));
+      send_request(sock.get(), family, causes_fd_);
+      receive_dump(sock.get(), out);
     }
   }
 

@@ -21,6 +21,8 @@
 
 namespace retx::lab {
 namespace {
+// Named too: unity builds (scripts/build.sh) compile the backends as one file.
+namespace bpf_backend {
 
 static_assert(sizeof(lab_drop_stats) == 5 * 8, "lab_drop_stats layout shared with the BPF side");
 static_assert(std::is_trivially_copyable_v<lab_drop_stats>);
@@ -169,8 +171,9 @@ std::unique_ptr<ImpairmentBackend> make(const Topology& topo, const ImpairmentSp
   return std::make_unique<BpfBackend>(topo.router().path, spec, ifaces);
 }
 
+}  // namespace bpf_backend
 }  // namespace
 
-extern const BackendInfo kBpfBackend{"bpf", can_express, probe, make};
+extern const BackendInfo kBpfBackend{"bpf", bpf_backend::can_express, bpf_backend::probe, bpf_backend::make};
 
 }  // namespace retx::lab

@@ -11,6 +11,8 @@
 
 namespace retx::lab {
 namespace {
+// Named too: unity builds (scripts/build.sh) compile the backends as one file.
+namespace netem_backend {
 
 // Found by probe(): the seed came later (kernel 6.11, iproute2 6.10) than netem.
 std::atomic<bool> g_takes_seed{false};
@@ -85,13 +87,14 @@ std::unique_ptr<ImpairmentBackend> make(const Topology& topo, const ImpairmentSp
   return std::make_unique<NetemBackend>(topo, spec, ifaces);
 }
 
+}  // namespace netem_backend
 }  // namespace
 
 bool netem_takes_seed() {
   probe_backends();
-  return g_takes_seed;
+  return netem_backend::g_takes_seed;
 }
 
-extern const BackendInfo kNetemBackend{"netem", can_express, probe, make};
+extern const BackendInfo kNetemBackend{"netem", netem_backend::can_express, netem_backend::probe, netem_backend::make};
 
 }  // namespace retx::lab

@@ -12,6 +12,8 @@
 
 namespace retx::lab {
 namespace {
+// Named too: unity builds (scripts/build.sh) compile the backends as one file.
+namespace nft_backend {
 
 constexpr std::uint32_t kHdr4 = 20 + 32, kHdr6 = 40 + 32;  // IP + TCP with timestamps
 constexpr std::uint32_t kMss4 = Topology::kMtu - kHdr4, kMss6 = Topology::kMtu - kHdr6;
@@ -147,8 +149,9 @@ std::string note(const ImpairmentSpec& s) {
   return s.kind == ImpairKind::Random ? "nft numgen random cannot be seeded" : "";
 }
 
+}  // namespace nft_backend
 }  // namespace
 
-extern const BackendInfo kNftBackend{"nft", can_express, probe, make, note};
+extern const BackendInfo kNftBackend{"nft", nft_backend::can_express, nft_backend::probe, nft_backend::make, nft_backend::note};
 
 }  // namespace retx::lab

@@ -23,7 +23,7 @@ using namespace retx::lab;
 
 namespace {
 
-bool exists(const std::string& dir) {
+bool dir_exists(const std::string& dir) {
   struct stat st{};
   return stat(dir.c_str(), &st) == 0;
 }
@@ -48,7 +48,7 @@ TEST_F(LabKernelCgroup, SocketMadeInTheCgroupCarriesIt) {
   {
     LabCgroup cg(mount_, make_run_prefix() + "-t");
     dir = cg.dir();
-    ASSERT_TRUE(exists(dir));
+    ASSERT_TRUE(dir_exists(dir));
     EXPECT_EQ(cg.path(), dir.substr(mount_.size()));
     retx::UniqueFd fd = socket_in_cgroup(cg.dir(), AF_INET, SOCK_STREAM | SOCK_CLOEXEC);
     ASSERT_TRUE(fd);
@@ -63,7 +63,7 @@ TEST_F(LabKernelCgroup, SocketMadeInTheCgroupCarriesIt) {
     auto ss = run_cmd({"ss", "-Hltn", "--cgroup", "sport = :" + std::to_string(ntohs(a.sin_port))});
     EXPECT_NE(ss.out.find("cgroup:" + cg.path()), std::string::npos) << ss.out;
   }
-  EXPECT_FALSE(exists(dir)) << "removed with the object";
+  EXPECT_FALSE(dir_exists(dir)) << "removed with the object";
 }
 
 TEST_F(LabKernelCgroup, MissingCgroupSaysWhich) {
@@ -92,12 +92,12 @@ TEST_F(LabKernelCgroup, SigtermRemovesTheCgroup) {
   ASSERT_GT(read(p[0], buf, sizeof buf - 1), 0);
   close(p[0]);
   const std::string dir = buf;
-  EXPECT_TRUE(exists(dir));
+  EXPECT_TRUE(dir_exists(dir));
   kill(child, SIGTERM);
   int st = 0;
   waitpid(child, &st, 0);
   EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 143);
-  EXPECT_FALSE(exists(dir));
+  EXPECT_FALSE(dir_exists(dir));
 }
 
 TEST_F(LabKernelCgroup, SweepRemovesCgroupsOfDeadOwnersOnly) {
@@ -115,12 +115,12 @@ TEST_F(LabKernelCgroup, SweepRemovesCgroupsOfDeadOwnersOnly) {
   ASSERT_EQ(mkdir(alive.c_str(), 0755), 0);
   auto removed = sweep_stale_cgroups();
   EXPECT_NE(std::find(removed.begin(), removed.end(), stale), removed.end());
-  EXPECT_FALSE(exists(stale));
-  EXPECT_TRUE(exists(alive)) << "a live run's cgroup must survive the sweep";
+  EXPECT_FALSE(dir_exists(stale));
+  EXPECT_TRUE(dir_exists(alive)) << "a live run's cgroup must survive the sweep";
   kill(live, SIGKILL);
   waitpid(live, nullptr, 0);
   sweep_stale_cgroups();
-  EXPECT_FALSE(exists(alive));
+  EXPECT_FALSE(dir_exists(alive));
 }
 
 }  // namespace

@@ -5,15 +5,12 @@
 
 #include <cmath>
 
+#include "metric_family_lookup.h"
 #include "metrics_builder.h"
 
 namespace {
 
-const prometheus::MetricFamily& family(const std::vector<prometheus::MetricFamily>& fs, const std::string& name) {
-  for (const auto& f : fs)
-    if (f.name == name) return f;
-  throw std::runtime_error("no family " + name);
-}
+using retx::test::family;
 
 std::string text_of(const prometheus::MetricFamily& f) {
   return prometheus::TextSerializer().Serialize({f});

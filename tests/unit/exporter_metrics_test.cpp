@@ -5,9 +5,12 @@
 #include <map>
 
 #include "labels.h"
+#include "metric_family_lookup.h"
 #include "metrics_builder.h"
 
 namespace {
+
+using retx::test::family;
 
 retx::CounterRow row(std::uint32_t netns, std::uint8_t cause, std::uint8_t outcome, std::int32_t err,
                      std::uint64_t segs, std::uint64_t skbs) {
@@ -20,12 +23,6 @@ retx::CounterRow row(std::uint32_t netns, std::uint8_t cause, std::uint8_t outco
   r.value.segs = segs;
   r.value.skbs = skbs;
   return r;
-}
-
-const prometheus::MetricFamily& family(const std::vector<prometheus::MetricFamily>& fs, const std::string& name) {
-  for (const auto& f : fs)
-    if (f.name == name) return f;
-  throw std::runtime_error("no family " + name);
 }
 
 std::string label(const prometheus::ClientMetric& m, const std::string& name) {

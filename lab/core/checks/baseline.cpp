@@ -6,6 +6,8 @@
 namespace retx::lab {
 
 namespace {
+// Named too: unity builds (scripts/build.sh) compile several checks as one file.
+namespace baseline_check {
 
 using namespace check;
 
@@ -86,8 +88,9 @@ CheckResult evaluate(const CheckSpec& spec, const Scenario& s, const ScenarioMea
   return ok ? r : judge_shortfall(std::move(r), s, m, dsack, shortfall);
 }
 
+}  // namespace baseline_check
 }  // namespace
 
-extern const CheckKind kBaseline{"baseline", {"namespaces", "allow"}, parse, evaluate};
+extern const CheckKind kBaseline{"baseline", {"namespaces", "allow"}, baseline_check::parse, baseline_check::evaluate};
 
 }  // namespace retx::lab

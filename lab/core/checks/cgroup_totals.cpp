@@ -16,6 +16,8 @@
 namespace retx::lab {
 
 namespace {
+// Named too: unity builds (scripts/build.sh) compile several checks as one file.
+namespace cgroup_totals_check {
 
 using namespace check;
 
@@ -59,8 +61,9 @@ CheckResult evaluate(const CheckSpec& spec, const Scenario&, const ScenarioMeasu
   return finish(std::move(r), p);
 }
 
+}  // namespace cgroup_totals_check
 }  // namespace
 
-extern const CheckKind kCgroupTotals{"cgroup_totals", {"min_retrans"}, parse, evaluate};
+extern const CheckKind kCgroupTotals{"cgroup_totals", {"min_retrans"}, cgroup_totals_check::parse, cgroup_totals_check::evaluate};
 
 }  // namespace retx::lab

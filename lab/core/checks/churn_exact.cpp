@@ -9,6 +9,8 @@
 namespace retx::lab {
 
 namespace {
+// Named too: unity builds (scripts/build.sh) compile several checks as one file.
+namespace churn_exact_check {
 
 using namespace check;
 
@@ -52,8 +54,9 @@ CheckResult evaluate(const CheckSpec& spec, const Scenario&, const ScenarioMeasu
   return r;
 }
 
+}  // namespace churn_exact_check
 }  // namespace
 
-extern const CheckKind kChurnExact{"churn_exact", {"min_reused_cycles"}, parse, evaluate};
+extern const CheckKind kChurnExact{"churn_exact", {"min_reused_cycles"}, churn_exact_check::parse, churn_exact_check::evaluate};
 
 }  // namespace retx::lab

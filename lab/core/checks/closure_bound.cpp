@@ -5,6 +5,8 @@
 namespace retx::lab {
 
 namespace {
+// Named too: unity builds (scripts/build.sh) compile several checks as one file.
+namespace closure_bound_check {
 
 using namespace check;
 
@@ -44,8 +46,9 @@ CheckResult evaluate(const CheckSpec& spec, const Scenario& s, const ScenarioMea
   return r;
 }
 
+}  // namespace closure_bound_check
 }  // namespace
 
-extern const CheckKind kClosureBound{"closure_bound", {"namespace"}, parse, evaluate};
+extern const CheckKind kClosureBound{"closure_bound", {"namespace"}, closure_bound_check::parse, closure_bound_check::evaluate};
 
 }  // namespace retx::lab

@@ -10,6 +10,8 @@
 namespace retx::lab {
 
 namespace {
+// Named too: unity builds (scripts/build.sh) compile several checks as one file.
+namespace connections_exact_check {
 
 using namespace check;
 
@@ -53,8 +55,9 @@ CheckResult evaluate(const CheckSpec& spec, const Scenario& s, const ScenarioMea
   return per_namespace(spec, s, m, judge);
 }
 
+}  // namespace connections_exact_check
 }  // namespace
 
-extern const CheckKind kConnectionsExact{"connections_exact", {"namespaces"}, parse, evaluate};
+extern const CheckKind kConnectionsExact{"connections_exact", {"namespaces"}, connections_exact_check::parse, connections_exact_check::evaluate};
 
 }  // namespace retx::lab

@@ -7,6 +7,8 @@
 namespace retx::lab {
 
 namespace {
+// Named too: unity builds (scripts/build.sh) compile several checks as one file.
+namespace counter_delta_check {
 
 using namespace check;
 
@@ -27,8 +29,9 @@ CheckResult evaluate(const CheckSpec& spec, const Scenario& s, const ScenarioMea
       [&](double d) { return counter + " " + (d >= 0 ? "+" : "") + num(d); });
 }
 
+}  // namespace counter_delta_check
 }  // namespace
 
-extern const CheckKind kCounterDelta{"counter_delta", {"namespace", "counter", "min", "max"}, parse, evaluate};
+extern const CheckKind kCounterDelta{"counter_delta", {"namespace", "counter", "min", "max"}, counter_delta_check::parse, counter_delta_check::evaluate};
 
 }  // namespace retx::lab

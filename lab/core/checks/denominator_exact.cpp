@@ -6,6 +6,8 @@
 namespace retx::lab {
 
 namespace {
+// Named too: unity builds (scripts/build.sh) compile several checks as one file.
+namespace denominator_exact_check {
 
 using namespace check;
 
@@ -25,8 +27,9 @@ CheckResult evaluate(const CheckSpec& spec, const Scenario& s, const ScenarioMea
   return per_namespace(spec, s, m, judge);
 }
 
+}  // namespace denominator_exact_check
 }  // namespace
 
-extern const CheckKind kDenominatorExact{"denominator_exact", {"namespaces"}, namespaces_param, evaluate};
+extern const CheckKind kDenominatorExact{"denominator_exact", {"namespaces"}, check::namespaces_param, denominator_exact_check::evaluate};
 
 }  // namespace retx::lab

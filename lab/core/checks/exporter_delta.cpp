@@ -5,6 +5,8 @@
 namespace retx::lab {
 
 namespace {
+// Named too: unity builds (scripts/build.sh) compile several checks as one file.
+namespace exporter_delta_check {
 
 using namespace check;
 
@@ -44,9 +46,10 @@ CheckResult evaluate(const CheckSpec& spec, const Scenario& s, const ScenarioMea
       [&](double d) { return "Δ" + metric + " " + num(d); });
 }
 
+}  // namespace exporter_delta_check
 }  // namespace
 
-extern const CheckKind kExporterDelta{"exporter_delta", {"namespace", "metric", "labels", "min", "max"}, parse,
-                                      evaluate};
+extern const CheckKind kExporterDelta{"exporter_delta", {"namespace", "metric", "labels", "min", "max"}, exporter_delta_check::parse,
+                                      exporter_delta_check::evaluate};
 
 }  // namespace retx::lab

@@ -12,6 +12,8 @@
 namespace retx::lab {
 
 namespace {
+// Named too: unity builds (scripts/build.sh) compile several checks as one file.
+namespace exporter_exact_check {
 
 using namespace check;
 
@@ -42,8 +44,9 @@ CheckResult evaluate(const CheckSpec& spec, const Scenario& s, const ScenarioMea
   return r;
 }
 
+}  // namespace exporter_exact_check
 }  // namespace
 
-extern const CheckKind kExporterExact{"exporter_exact", {"namespaces"}, namespaces_param, evaluate};
+extern const CheckKind kExporterExact{"exporter_exact", {"namespaces"}, check::namespaces_param, exporter_exact_check::evaluate};
 
 }  // namespace retx::lab

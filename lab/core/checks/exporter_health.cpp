@@ -8,6 +8,8 @@
 namespace retx::lab {
 
 namespace {
+// Named too: unity builds (scripts/build.sh) compile several checks as one file.
+namespace exporter_health_check {
 
 using namespace check;
 
@@ -26,8 +28,9 @@ CheckResult evaluate(const CheckSpec& spec, const Scenario&, const ScenarioMeasu
   return r;
 }
 
+}  // namespace exporter_health_check
 }  // namespace
 
-extern const CheckKind kExporterHealth{"exporter_health", {}, no_params, evaluate};
+extern const CheckKind kExporterHealth{"exporter_health", {}, check::no_params, exporter_health_check::evaluate};
 
 }  // namespace retx::lab

@@ -7,6 +7,8 @@
 namespace retx::lab {
 
 namespace {
+// Named too: unity builds (scripts/build.sh) compile several checks as one file.
+namespace histogram_count_check {
 
 using namespace check;
 
@@ -26,8 +28,9 @@ CheckResult evaluate(const CheckSpec& spec, const Scenario& s, const ScenarioMea
   return per_namespace(spec, s, m, judge);
 }
 
+}  // namespace histogram_count_check
 }  // namespace
 
-extern const CheckKind kHistogramCount{"histogram_count", {"namespaces"}, namespaces_param, evaluate};
+extern const CheckKind kHistogramCount{"histogram_count", {"namespaces"}, check::namespaces_param, histogram_count_check::evaluate};
 
 }  // namespace retx::lab

@@ -7,6 +7,8 @@
 namespace retx::lab {
 
 namespace {
+// Named too: unity builds (scripts/build.sh) compile several checks as one file.
+namespace peer_budget_check {
 
 using namespace check;
 
@@ -34,8 +36,9 @@ CheckResult evaluate(const CheckSpec& spec, const Scenario&, const ScenarioMeasu
   return r;
 }
 
+}  // namespace peer_budget_check
 }  // namespace
 
-extern const CheckKind kPeerBudget{"peer_budget", {"expect_folding"}, parse, evaluate};
+extern const CheckKind kPeerBudget{"peer_budget", {"expect_folding"}, peer_budget_check::parse, peer_budget_check::evaluate};
 
 }  // namespace retx::lab

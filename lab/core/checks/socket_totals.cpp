@@ -8,6 +8,8 @@
 namespace retx::lab {
 
 namespace {
+// Named too: unity builds (scripts/build.sh) compile several checks as one file.
+namespace socket_totals_check {
 
 using namespace check;
 
@@ -44,8 +46,9 @@ CheckResult evaluate(const CheckSpec& spec, const Scenario& s, const ScenarioMea
   return finish(std::move(r), p);
 }
 
+}  // namespace socket_totals_check
 }  // namespace
 
-extern const CheckKind kSocketTotals{"socket_totals", {"namespace", "exclude_synack", "tolerance"}, parse, evaluate};
+extern const CheckKind kSocketTotals{"socket_totals", {"namespace", "exclude_synack", "tolerance"}, socket_totals_check::parse, socket_totals_check::evaluate};
 
 }  // namespace retx::lab

@@ -7,6 +7,8 @@
 namespace retx::lab {
 
 namespace {
+// Named too: unity builds (scripts/build.sh) compile several checks as one file.
+namespace spurious_matches_check {
 
 using namespace check;
 
@@ -25,8 +27,9 @@ CheckResult evaluate(const CheckSpec& spec, const Scenario& s, const ScenarioMea
   return per_namespace(spec, s, m, judge);
 }
 
+}  // namespace spurious_matches_check
 }  // namespace
 
-extern const CheckKind kSpuriousMatches{"spurious_matches", {"namespaces"}, namespaces_param, evaluate};
+extern const CheckKind kSpuriousMatches{"spurious_matches", {"namespaces"}, check::namespaces_param, spurious_matches_check::evaluate};
 
 }  // namespace retx::lab

@@ -5,6 +5,8 @@
 namespace retx::lab {
 
 namespace {
+// Named too: unity builds (scripts/build.sh) compile several checks as one file.
+namespace syn_causes_exact_check {
 
 using namespace check;
 
@@ -26,8 +28,9 @@ CheckResult evaluate(const CheckSpec& spec, const Scenario& s, const ScenarioMea
   return per_namespace(spec, s, m, judge);
 }
 
+}  // namespace syn_causes_exact_check
 }  // namespace
 
-extern const CheckKind kSynCausesExact{"syn_causes_exact", {"namespaces"}, namespaces_param, evaluate};
+extern const CheckKind kSynCausesExact{"syn_causes_exact", {"namespaces"}, check::namespaces_param, syn_causes_exact_check::evaluate};
 
 }  // namespace retx::lab

@@ -5,6 +5,8 @@
 namespace retx::lab {
 
 namespace {
+// Named too: unity builds (scripts/build.sh) compile several checks as one file.
+namespace traffic_check {
 
 using namespace check;
 
@@ -36,8 +38,9 @@ CheckResult evaluate(const CheckSpec& spec, const Scenario&, const ScenarioMeasu
   return r;
 }
 
+}  // namespace traffic_check
 }  // namespace
 
-extern const CheckKind kTrafficCheck{"traffic", {"field", "min", "max"}, parse, evaluate};
+extern const CheckKind kTrafficCheck{"traffic", {"field", "min", "max"}, traffic_check::parse, traffic_check::evaluate};
 
 }  // namespace retx::lab
