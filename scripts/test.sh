@@ -32,7 +32,7 @@ stage "sanitizer build"
 # sanitizers' own documentation recommends, and quicker to compile than -O2 -g on CI's 2 cores.
 cmake -S . -B build-asan -G 'Unix Makefiles' -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
   -DCMAKE_BUILD_TYPE=None -DCMAKE_C_FLAGS='-O1 -g1' -DCMAKE_CXX_FLAGS='-O1 -g1' \
-  -DRETX_SANITIZE=ON -DRETX_FUZZ=ON -DRETX_BUILD_BENCH=OFF -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=8 >/dev/null
+  -DRETX_SANITIZE=ON -DRETX_FUZZ=ON -DRETX_BUILD_BENCH=OFF -DRETX_UNITY_BUILD=ON >/dev/null
 cmake --build build-asan -j"$(nproc)" --target sanitizer_checks
 
 stage "sanitizer unit tests and fuzzers"

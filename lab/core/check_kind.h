@@ -1,7 +1,10 @@
 // One check type: its name, the keys it takes, how its parameters are read
 // from the scenario file, how it is evaluated, and whether it is statistical.
 // Each type lives in its own file under checks/ and defines one CheckKind;
-// check_registry.cpp lists them all. The helpers below are what most checks
+// check_registry.cpp lists them all. A file's functions sit in a namespace
+// named after it (traffic.cpp: traffic_check): unity builds (RETX_UNITY_BUILD)
+// compile several checks as one source, where every check's parse and
+// evaluate would otherwise collide. The helpers below are what most checks
 // share: role lists, per-namespace verdicts, [min, max] bounds.
 #pragma once
 

@@ -1,6 +1,8 @@
 // Internal: the impairment backend table. One entry per backend, in
 // preference order (impairment_backends.cpp); each backend lives in its own
-// file (impairment_<name>.cpp) and defines its entry there. The runner and
+// file (impairment_<name>.cpp), its functions in a namespace <name>_backend
+// (unity builds compile the backends as one source: RETX_UNITY_BUILD), and
+// defines its entry there. The runner and
 // `retx-lab check` read the table through impairment.h. To add a backend,
 // see lab/README.md.
 #pragma once

@@ -21,7 +21,6 @@
 
 namespace retx::lab {
 namespace {
-// Named too: unity builds (scripts/build.sh) compile the backends as one file.
 namespace bpf_backend {
 
 static_assert(sizeof(lab_drop_stats) == 5 * 8, "lab_drop_stats layout shared with the BPF side");

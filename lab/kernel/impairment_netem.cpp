@@ -11,7 +11,6 @@
 
 namespace retx::lab {
 namespace {
-// Named too: unity builds (scripts/build.sh) compile the backends as one file.
 namespace netem_backend {
 
 // Found by probe(): the seed came later (kernel 6.11, iproute2 6.10) than netem.

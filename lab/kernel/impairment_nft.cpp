@@ -12,7 +12,6 @@
 
 namespace retx::lab {
 namespace {
-// Named too: unity builds (scripts/build.sh) compile the backends as one file.
 namespace nft_backend {
 
 constexpr std::uint32_t kHdr4 = 20 + 32, kHdr6 = 40 + 32;  // IP + TCP with timestamps
@@ -152,6 +151,7 @@ std::string note(const ImpairmentSpec& s) {
 }  // namespace nft_backend
 }  // namespace
 
-extern const BackendInfo kNftBackend{"nft", nft_backend::can_express, nft_backend::probe, nft_backend::make, nft_backend::note};
+extern const BackendInfo kNftBackend{"nft", nft_backend::can_express, nft_backend::probe, nft_backend::make,
+                                     nft_backend::note};
 
 }  // namespace retx::lab

@@ -10,7 +10,8 @@
 
 namespace retx::test {
 
-inline const prometheus::MetricFamily& family(const std::vector<prometheus::MetricFamily>& fs, const std::string& name) {
+inline const prometheus::MetricFamily& family(const std::vector<prometheus::MetricFamily>& fs,
+                                              const std::string& name) {
   for (const auto& f : fs)
     if (f.name == name) return f;
   throw std::runtime_error("no family " + name);

@@ -6,7 +6,6 @@
 namespace retx::lab {
 
 namespace {
-// Named too: unity builds (scripts/build.sh) compile several checks as one file.
 namespace baseline_check {
 
 using namespace check;

@@ -16,7 +16,6 @@
 namespace retx::lab {
 
 namespace {
-// Named too: unity builds (scripts/build.sh) compile several checks as one file.
 namespace cgroup_totals_check {
 
 using namespace check;
@@ -64,6 +63,7 @@ CheckResult evaluate(const CheckSpec& spec, const Scenario&, const ScenarioMeasu
 }  // namespace cgroup_totals_check
 }  // namespace
 
-extern const CheckKind kCgroupTotals{"cgroup_totals", {"min_retrans"}, cgroup_totals_check::parse, cgroup_totals_check::evaluate};
+extern const CheckKind kCgroupTotals{"cgroup_totals", {"min_retrans"}, cgroup_totals_check::parse,
+                                     cgroup_totals_check::evaluate};
 
 }  // namespace retx::lab

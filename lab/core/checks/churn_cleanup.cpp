@@ -9,7 +9,6 @@
 namespace retx::lab {
 
 namespace {
-// Named too: unity builds (scripts/build.sh) compile several checks as one file.
 namespace churn_cleanup_check {
 
 using namespace check;
@@ -54,6 +53,7 @@ CheckResult evaluate(const CheckSpec& spec, const Scenario&, const ScenarioMeasu
 }  // namespace churn_cleanup_check
 }  // namespace
 
-extern const CheckKind kChurnCleanup{"churn_cleanup", {"max_series_growth", "max_rss_growth_kib"}, churn_cleanup_check::parse, churn_cleanup_check::evaluate};
+extern const CheckKind kChurnCleanup{"churn_cleanup", {"max_series_growth", "max_rss_growth_kib"},
+                                     churn_cleanup_check::parse, churn_cleanup_check::evaluate};
 
 }  // namespace retx::lab

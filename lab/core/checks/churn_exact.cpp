@@ -9,7 +9,6 @@
 namespace retx::lab {
 
 namespace {
-// Named too: unity builds (scripts/build.sh) compile several checks as one file.
 namespace churn_exact_check {
 
 using namespace check;
@@ -57,6 +56,7 @@ CheckResult evaluate(const CheckSpec& spec, const Scenario&, const ScenarioMeasu
 }  // namespace churn_exact_check
 }  // namespace
 
-extern const CheckKind kChurnExact{"churn_exact", {"min_reused_cycles"}, churn_exact_check::parse, churn_exact_check::evaluate};
+extern const CheckKind kChurnExact{"churn_exact", {"min_reused_cycles"}, churn_exact_check::parse,
+                                   churn_exact_check::evaluate};
 
 }  // namespace retx::lab

@@ -5,7 +5,6 @@
 namespace retx::lab {
 
 namespace {
-// Named too: unity builds (scripts/build.sh) compile several checks as one file.
 namespace closure_bound_check {
 
 using namespace check;
@@ -49,6 +48,7 @@ CheckResult evaluate(const CheckSpec& spec, const Scenario& s, const ScenarioMea
 }  // namespace closure_bound_check
 }  // namespace
 
-extern const CheckKind kClosureBound{"closure_bound", {"namespace"}, closure_bound_check::parse, closure_bound_check::evaluate};
+extern const CheckKind kClosureBound{"closure_bound", {"namespace"}, closure_bound_check::parse,
+                                     closure_bound_check::evaluate};
 
 }  // namespace retx::lab

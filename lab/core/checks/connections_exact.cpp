@@ -10,7 +10,6 @@
 namespace retx::lab {
 
 namespace {
-// Named too: unity builds (scripts/build.sh) compile several checks as one file.
 namespace connections_exact_check {
 
 using namespace check;
@@ -58,6 +57,7 @@ CheckResult evaluate(const CheckSpec& spec, const Scenario& s, const ScenarioMea
 }  // namespace connections_exact_check
 }  // namespace
 
-extern const CheckKind kConnectionsExact{"connections_exact", {"namespaces"}, connections_exact_check::parse, connections_exact_check::evaluate};
+extern const CheckKind kConnectionsExact{"connections_exact", {"namespaces"}, connections_exact_check::parse,
+                                         connections_exact_check::evaluate};
 
 }  // namespace retx::lab

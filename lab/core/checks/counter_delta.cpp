@@ -7,7 +7,6 @@
 namespace retx::lab {
 
 namespace {
-// Named too: unity builds (scripts/build.sh) compile several checks as one file.
 namespace counter_delta_check {
 
 using namespace check;
@@ -32,6 +31,7 @@ CheckResult evaluate(const CheckSpec& spec, const Scenario& s, const ScenarioMea
 }  // namespace counter_delta_check
 }  // namespace
 
-extern const CheckKind kCounterDelta{"counter_delta", {"namespace", "counter", "min", "max"}, counter_delta_check::parse, counter_delta_check::evaluate};
+extern const CheckKind kCounterDelta{"counter_delta", {"namespace", "counter", "min", "max"}, counter_delta_check::parse,
+                                     counter_delta_check::evaluate};
 
 }  // namespace retx::lab

@@ -6,7 +6,6 @@
 namespace retx::lab {
 
 namespace {
-// Named too: unity builds (scripts/build.sh) compile several checks as one file.
 namespace denominator_exact_check {
 
 using namespace check;
@@ -30,6 +29,7 @@ CheckResult evaluate(const CheckSpec& spec, const Scenario& s, const ScenarioMea
 }  // namespace denominator_exact_check
 }  // namespace
 
-extern const CheckKind kDenominatorExact{"denominator_exact", {"namespaces"}, check::namespaces_param, denominator_exact_check::evaluate};
+extern const CheckKind kDenominatorExact{"denominator_exact", {"namespaces"}, check::namespaces_param,
+                                         denominator_exact_check::evaluate};
 
 }  // namespace retx::lab

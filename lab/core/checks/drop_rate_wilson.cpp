@@ -7,7 +7,6 @@
 namespace retx::lab {
 
 namespace {
-// Named too: unity builds (scripts/build.sh) compile several checks as one file.
 namespace drop_rate_wilson_check {
 
 using namespace check;
@@ -51,6 +50,7 @@ CheckResult evaluate(const CheckSpec& spec, const Scenario& s, const ScenarioMea
 }  // namespace drop_rate_wilson_check
 }  // namespace
 
-extern const CheckKind kDropRateWilson{"drop_rate_wilson", {"confidence"}, drop_rate_wilson_check::parse, drop_rate_wilson_check::evaluate, true};
+extern const CheckKind kDropRateWilson{"drop_rate_wilson", {"confidence"}, drop_rate_wilson_check::parse,
+                                       drop_rate_wilson_check::evaluate, true};
 
 }  // namespace retx::lab

@@ -5,7 +5,6 @@
 namespace retx::lab {
 
 namespace {
-// Named too: unity builds (scripts/build.sh) compile several checks as one file.
 namespace exporter_delta_check {
 
 using namespace check;
@@ -49,7 +48,7 @@ CheckResult evaluate(const CheckSpec& spec, const Scenario& s, const ScenarioMea
 }  // namespace exporter_delta_check
 }  // namespace
 
-extern const CheckKind kExporterDelta{"exporter_delta", {"namespace", "metric", "labels", "min", "max"}, exporter_delta_check::parse,
-                                      exporter_delta_check::evaluate};
+extern const CheckKind kExporterDelta{"exporter_delta", {"namespace", "metric", "labels", "min", "max"},
+                                      exporter_delta_check::parse, exporter_delta_check::evaluate};
 
 }  // namespace retx::lab

@@ -12,7 +12,6 @@
 namespace retx::lab {
 
 namespace {
-// Named too: unity builds (scripts/build.sh) compile several checks as one file.
 namespace exporter_exact_check {
 
 using namespace check;
@@ -47,6 +46,7 @@ CheckResult evaluate(const CheckSpec& spec, const Scenario& s, const ScenarioMea
 }  // namespace exporter_exact_check
 }  // namespace
 
-extern const CheckKind kExporterExact{"exporter_exact", {"namespaces"}, check::namespaces_param, exporter_exact_check::evaluate};
+extern const CheckKind kExporterExact{"exporter_exact", {"namespaces"}, check::namespaces_param,
+                                      exporter_exact_check::evaluate};
 
 }  // namespace retx::lab

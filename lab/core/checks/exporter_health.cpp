@@ -8,7 +8,6 @@
 namespace retx::lab {
 
 namespace {
-// Named too: unity builds (scripts/build.sh) compile several checks as one file.
 namespace exporter_health_check {
 
 using namespace check;

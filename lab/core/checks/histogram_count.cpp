@@ -7,7 +7,6 @@
 namespace retx::lab {
 
 namespace {
-// Named too: unity builds (scripts/build.sh) compile several checks as one file.
 namespace histogram_count_check {
 
 using namespace check;
@@ -31,6 +30,7 @@ CheckResult evaluate(const CheckSpec& spec, const Scenario& s, const ScenarioMea
 }  // namespace histogram_count_check
 }  // namespace
 
-extern const CheckKind kHistogramCount{"histogram_count", {"namespaces"}, check::namespaces_param, histogram_count_check::evaluate};
+extern const CheckKind kHistogramCount{"histogram_count", {"namespaces"}, check::namespaces_param,
+                                       histogram_count_check::evaluate};
 
 }  // namespace retx::lab

@@ -7,7 +7,6 @@
 namespace retx::lab {
 
 namespace {
-// Named too: unity builds (scripts/build.sh) compile several checks as one file.
 namespace peer_budget_check {
 
 using namespace check;
@@ -39,6 +38,7 @@ CheckResult evaluate(const CheckSpec& spec, const Scenario&, const ScenarioMeasu
 }  // namespace peer_budget_check
 }  // namespace
 
-extern const CheckKind kPeerBudget{"peer_budget", {"expect_folding"}, peer_budget_check::parse, peer_budget_check::evaluate};
+extern const CheckKind kPeerBudget{"peer_budget", {"expect_folding"}, peer_budget_check::parse,
+                                   peer_budget_check::evaluate};
 
 }  // namespace retx::lab

@@ -9,7 +9,6 @@
 namespace retx::lab {
 
 namespace {
-// Named too: unity builds (scripts/build.sh) compile several checks as one file.
 namespace ratio_model_check {
 
 using namespace check;
@@ -87,7 +86,7 @@ CheckResult evaluate(const CheckSpec& spec, const Scenario& s, const ScenarioMea
 }  // namespace ratio_model_check
 }  // namespace
 
-extern const CheckKind kRatioModel{"ratio_model", {"namespace", "tolerance", "p", "subtract_dsack"}, ratio_model_check::parse, ratio_model_check::evaluate,
-                                   true};
+extern const CheckKind kRatioModel{"ratio_model", {"namespace", "tolerance", "p", "subtract_dsack"},
+                                   ratio_model_check::parse, ratio_model_check::evaluate, true};
 
 }  // namespace retx::lab

@@ -8,7 +8,6 @@
 namespace retx::lab {
 
 namespace {
-// Named too: unity builds (scripts/build.sh) compile several checks as one file.
 namespace socket_totals_check {
 
 using namespace check;
@@ -49,6 +48,7 @@ CheckResult evaluate(const CheckSpec& spec, const Scenario& s, const ScenarioMea
 }  // namespace socket_totals_check
 }  // namespace
 
-extern const CheckKind kSocketTotals{"socket_totals", {"namespace", "exclude_synack", "tolerance"}, socket_totals_check::parse, socket_totals_check::evaluate};
+extern const CheckKind kSocketTotals{"socket_totals", {"namespace", "exclude_synack", "tolerance"},
+                                     socket_totals_check::parse, socket_totals_check::evaluate};
 
 }  // namespace retx::lab

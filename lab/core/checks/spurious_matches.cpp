@@ -7,7 +7,6 @@
 namespace retx::lab {
 
 namespace {
-// Named too: unity builds (scripts/build.sh) compile several checks as one file.
 namespace spurious_matches_check {
 
 using namespace check;
@@ -30,6 +29,7 @@ CheckResult evaluate(const CheckSpec& spec, const Scenario& s, const ScenarioMea
 }  // namespace spurious_matches_check
 }  // namespace
 
-extern const CheckKind kSpuriousMatches{"spurious_matches", {"namespaces"}, check::namespaces_param, spurious_matches_check::evaluate};
+extern const CheckKind kSpuriousMatches{"spurious_matches", {"namespaces"}, check::namespaces_param,
+                                        spurious_matches_check::evaluate};
 
 }  // namespace retx::lab

@@ -5,7 +5,6 @@
 namespace retx::lab {
 
 namespace {
-// Named too: unity builds (scripts/build.sh) compile several checks as one file.
 namespace syn_causes_exact_check {
 
 using namespace check;
@@ -31,6 +30,7 @@ CheckResult evaluate(const CheckSpec& spec, const Scenario& s, const ScenarioMea
 }  // namespace syn_causes_exact_check
 }  // namespace
 
-extern const CheckKind kSynCausesExact{"syn_causes_exact", {"namespaces"}, check::namespaces_param, syn_causes_exact_check::evaluate};
+extern const CheckKind kSynCausesExact{"syn_causes_exact", {"namespaces"}, check::namespaces_param,
+                                       syn_causes_exact_check::evaluate};
 
 }  // namespace retx::lab

@@ -5,7 +5,6 @@
 namespace retx::lab {
 
 namespace {
-// Named too: unity builds (scripts/build.sh) compile several checks as one file.
 namespace traffic_check {
 
 using namespace check;
