@@ -1,6 +1,7 @@
 # Summary of run-probe-cost.sh's runs (one JSON object per run, slurped): per
 # workload and variant, ns/event and its ratio to the empty program of the
-# same workload and round; exporter_peer over exporter per round.
+# same workload and round; exporter_peer over exporter, and exporter over
+# exporter_base (--baseline-exporter), per round.
 include "summarize";
 
 # Value of VARIANT's run in WORKLOAD, by round number (as a string key).
@@ -24,4 +25,6 @@ def ratio(num; den): if num and den then num / den | round3 else null end;
                                          then .ns_per_event - $floor[.round | tostring] | round3 else null end) | stats),
                 ratio_to_empty: ($V | map(ratio(.ns_per_event; $floor[.round | tostring])) | stats),
                 runs_without_events: ($V | map(select(.run_cnt == 0)) | length) } ],
-          peer_ratio: ($W | map(select(.variant == "exporter_peer")) | map(ratio(.ns_per_event; $exp[.round | tostring])) | stats) } ] }
+          peer_ratio: ($W | map(select(.variant == "exporter_peer")) | map(ratio(.ns_per_event; $exp[.round | tostring])) | stats),
+          base_ratio: (by_round($runs; $w; "exporter_base") as $base
+            | $W | map(select(.variant == "exporter")) | map(ratio(.ns_per_event; $base[.round | tostring])) | stats) } ] }

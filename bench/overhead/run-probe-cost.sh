@@ -16,6 +16,13 @@
 #   bpftrace      bench/overhead/tcpretrans_tp.bt (kernel side only)
 # and with --parts, in the bulk workload, the exporter's work split into parts
 # (bench/cost_parts: part_reads, part_direct, part_map, part_sk).
+# --baseline-exporter BIN adds exporter_base, another build's exporter (e.g.
+# main's) with the same flags, so that a probe change is priced against what it
+# replaces in the same run (base_ratio: exporter over exporter_base per round);
+# --variants "..." runs only those variants (empty is always kept: every ratio
+# is over it); it also takes exporter_raw_tp, the exporter on its fallback
+# attach flavour (--attach raw_tp: probe reads and an LRU hash of socket
+# pointers instead of BTF loads and socket storage), not run by default.
 # Figures come from each process's /proc/PID/fdinfo (lib.sh: prog_stats_json),
 # the same way for every tool; bpftrace runs one program per address family on
 # every event, so its cost per event is the sum over them. ratio_to_empty is
@@ -23,11 +30,14 @@
 # peer_ratio is exporter_peer over exporter in the same round.
 #
 #   run-probe-cost.sh [--workloads "syn bulk"] [--rounds N] [--syns N] [--hold MS]
-#                     [--spread MS] [--seconds S] [--loss PCT] [--parts] [--out FILE]
+#                     [--spread MS] [--seconds S] [--loss PCT] [--parts] [--variants LIST]
+#                     [--baseline-exporter BIN] [--out FILE]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 WORKLOADS="syn bulk" ROUNDS=3 SYNS=25000 HOLD=3500 SPREAD=1000 SECONDS_=4 LOSS=5 PARTS=0 OUT=/dev/stdout
+ALL_VARIANTS="empty exporter exporter_peer per_event bpftrace" ONLY="" BASELINE=""
+KNOWN_VARIANTS="$ALL_VARIANTS exporter_raw_tp"
 while (($#)); do
   case $1 in
     --workloads) WORKLOADS=$2; shift 2 ;;
@@ -38,12 +48,18 @@ while (($#)); do
     --seconds) SECONDS_=$2; shift 2 ;;
     --loss) LOSS=$2; shift 2 ;;
     --parts) PARTS=1; shift ;;
+    --variants) ONLY=$2; shift 2 ;;
+    --baseline-exporter) BASELINE=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     *) die "unknown option $1" ;;
   esac
 done
 need_root
 need_bins
+[[ -z $BASELINE || -x $BASELINE ]] || die "--baseline-exporter $BASELINE: not an executable"
+for v in $ONLY; do
+  [[ " $KNOWN_VARIANTS " == *" $v "* ]] || die "--variants: unknown variant '$v' (known: $KNOWN_VARIANTS)"
+done
 RUNS=$RXLB_TMP/cost.jsonl
 : >"$RUNS"
 enable_bpf_stats
@@ -52,6 +68,8 @@ enable_bpf_stats
 start_variant() {
   case $1 in
     exporter) start_exporter cost; PROBE_PID=$EXP_PID; return ;;
+    exporter_base) RXLB_EXPORTER=$BASELINE start_exporter cost; PROBE_PID=$EXP_PID; return ;;
+    exporter_raw_tp) start_exporter cost --attach raw_tp; PROBE_PID=$EXP_PID; return ;;
     exporter_peer) start_exporter cost --peer-labels --series-budget 20000; PROBE_PID=$EXP_PID; return ;;
     empty) spawn "$RXLB_TMP/cost.out" "$RXLB_TMP/cost.err" "$RXLB_EMPTY" ;;
     per_event) spawn "$RXLB_TMP/cost.out" "$RXLB_TMP/cost.err" "$RXLB_PER_EVENT" ;;
@@ -107,7 +125,9 @@ ip netns exec "$NS_S" sysctl -qw net.ipv4.ip_local_port_range="1024 65535"
 spawn "$RXLB_TMP/iperf-s.out" "$RXLB_TMP/iperf-s.err" ip netns exec "$NS_R" iperf3 -s -p 5201
 sleep 0.3
 for workload in $WORKLOADS; do
-  VARIANTS=(empty exporter exporter_peer per_event bpftrace)
+  VARIANTS=(empty)
+  for v in ${ONLY:-$ALL_VARIANTS}; do [[ $v == empty ]] || VARIANTS+=("$v"); done
+  [[ -n $BASELINE ]] && VARIANTS+=(exporter_base)
   ((PARTS)) && [[ $workload == bulk ]] && VARIANTS+=(part_reads part_direct part_map part_sk)
   for round in $(seq "$ROUNDS"); do
     log "probe cost: $workload, round $round/$ROUNDS"

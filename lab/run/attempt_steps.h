@@ -18,6 +18,8 @@ struct RoleNs {
 };
 
 std::vector<RoleNs> roles_of(const Topology& topo);
+// The namespaces alone, in the same order.
+std::vector<Namespace> namespaces_of(const std::vector<RoleNs>& roles);
 
 // Traffic of every group on every client it names, all at once. A group
 // with a "cgroup" creates its client sockets in cgroup_dirs[that name]

@@ -54,11 +54,11 @@ ChurnCycle churn_cycle(const Scenario& s, const ImpairmentSpec& impairment, cons
       c.namespaces.push_back({r.role, r.ns.inode, dead.count(r.ns.inode) > 0, exporter_total(fresh, r.ns.inode)});
     }
     c.traffic_errors = drive(topo, s, impairment, backend);
-    const PromScrape after = scrape_metrics(url);
+    const auto after = scrape_between_counters(namespaces_of(nss), url);
     for (size_t i = 0; i < nss.size(); ++i) {
-      auto now = read_counters(nss[i].ns);
+      const auto& now = after.counters[i];
       auto& n = c.namespaces[i];
-      n.exporter = exporter_total(after, n.inode);
+      n.exporter = exporter_total(after.scrape, n.inode);
       n.kernel = grew(birth[i], now, "Tcp.RetransSegs");
       n.kernel_fail = grew(birth[i], now, "TcpExt.TCPRetransFail");
     }

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "counters.h"
+#include "exporter_process.h"
 
 namespace retx::lab {
 
@@ -32,6 +33,31 @@ QuiesceResult wait_for_quiet(const std::vector<Namespace>& nss, double quiet_ms,
       return {true, waited};
     }
     if (waited >= max_s) return {false, waited};
+  }
+}
+
+namespace {
+
+std::vector<retx::ProcCounters> read_every(const std::vector<Namespace>& nss) {
+  std::vector<retx::ProcCounters> v;
+  for (const auto& ns : nss) {
+    v.push_back(read_counters(ns));
+    v.back().merge(read_qdisc_drops(ns));
+  }
+  return v;
+}
+
+}  // namespace
+
+BracketedScrape scrape_between_counters(const std::vector<Namespace>& nss, const std::string& url, int max_tries) {
+  BracketedScrape r;
+  while (true) {
+    ++r.tries;
+    r.counters = read_every(nss);
+    r.scrape = scrape_metrics(url);
+    r.settled = read_every(nss) == r.counters;
+    if (r.settled || r.tries >= max_tries) return r;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
 }
 

@@ -33,16 +33,12 @@ double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::
 struct Reading {
   std::vector<retx::ProcCounters> counters;
   PromScrape scrape;
+  bool settled = false;  // scrape_between_counters: no counter moved across the scrape
 };
 
 Reading read_all(const std::vector<RoleNs>& nss, const std::string& url) {
-  Reading r;
-  for (const auto& n : nss) {
-    r.counters.push_back(read_counters(n.ns));
-    r.counters.back().merge(read_qdisc_drops(n.ns));
-  }
-  r.scrape = scrape_metrics(url);
-  return r;
+  auto b = scrape_between_counters(namespaces_of(nss), url);
+  return {std::move(b.counters), std::move(b.scrape), b.settled};
 }
 
 void record_namespaces(const std::vector<RoleNs>& nss, const Reading& before, const Reading& after,
@@ -118,8 +114,7 @@ AttemptRecord run_attempt(const Scenario& s, int index, const std::string& backe
   Topology topo(ts);
   a.timings["topology_s"] = since(t0);
   const auto nss = roles_of(topo);
-  std::vector<Namespace> plain;
-  for (const auto& r : nss) plain.push_back(r.ns);
+  const std::vector<Namespace> plain = namespaces_of(nss);
   const AttemptCgroups cgroups(s, ts.prefix, m);  // declared after topo: removed before it
 
   // Quiet point before: nothing runs in the fresh namespaces yet.
@@ -145,6 +140,7 @@ AttemptRecord run_attempt(const Scenario& s, int index, const std::string& backe
 
   if (imp) m.impairment = imp->stats();
   const Reading after = read_all(nss, url);
+  m.quiesced = m.quiesced && after.settled;
   record_namespaces(nss, before, after, m);
   fold_traffic(traffic, m);
   record_cgroups(traffic, before.scrape, after.scrape, m);

@@ -375,9 +375,10 @@ TEST(LabCli, RunsInTheSameSecondKeepBothReports) {
   std::set<std::string> starts;
   for (const auto& n : names) starts.insert(json::parse(slurp((reports / n).string()))["started_utc"].get<std::string>());
   // Usually both start in the same second; then the later one is NAME-2.json.
-  if (starts.size() == 1)
+  if (starts.size() == 1) {
     EXPECT_TRUE(std::any_of(names.begin(), names.end(), [](const std::string& n) { return n.ends_with("-2.json"); }))
         << *names.begin() << ", " << *names.rbegin();
+  }
 }
 
 TEST(LabCli, EnvironmentProblemsExit3) {
