@@ -31,7 +31,7 @@ done
 case $MODE in
   full)
     GB_MIN=0.2 GB_REPS=3
-    COST=(--rounds 3 --syns 25000 --hold 3500 --spread 1000 --seconds 3 --loss 5)
+    COST=(--rounds 3 --syns 25000 --hold 3500 --spread 1000 --seconds 3 --loss 5 --parts)
     STATE=(--rounds 3 --connects 40000)
     SHARE=(--seconds 20 --loss 5)
     OVERHEAD=(--rounds 5 --bytes 4G --flows 4 --loss 2)

@@ -1,10 +1,12 @@
-// retx-bench-cost-parts --part reads|direct|map|sk: attaches one part of the
+// retx-bench-cost-parts --part reads|direct|map|sk|stat|hash: attaches one part of the
 // exporter's per-event work (cost_parts.bpf.c) to tcp_retransmit_skb until
 // SIGINT/SIGTERM. run-probe-cost.sh reads its bpf_stats from /proc/PID/fdinfo
 // like every other variant, so this loader prints nothing but "ready".
 #include <bpf/libbpf.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <iterator>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -14,8 +16,9 @@
 
 int main(int argc, char** argv) {
   const std::string part = argc == 3 && std::string(argv[1]) == "--part" ? argv[2] : "";
-  if (part != "reads" && part != "direct" && part != "map" && part != "sk") {
-    std::fprintf(stderr, "usage: %s --part reads|direct|map|sk\n", argv[0]);
+  static const char* const kParts[] = {"reads", "direct", "map", "sk", "stat", "hash"};
+  if (std::find(std::begin(kParts), std::end(kParts), part) == std::end(kParts)) {
+    std::fprintf(stderr, "usage: %s --part reads|direct|map|sk|stat|hash\n", argv[0]);
     return 2;
   }
   sigset_t stop = retx::bench::block_stop_signals();
@@ -25,10 +28,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "cost-parts: open skeleton: %s\n", std::strerror(errno));
     return 1;
   }
-  bpf_program__set_autoload(skel->progs.parts_reads, part == "reads");
-  bpf_program__set_autoload(skel->progs.parts_direct, part == "direct");
-  bpf_program__set_autoload(skel->progs.parts_map, part == "map");
-  bpf_program__set_autoload(skel->progs.parts_sk, part == "sk");
+  // Programs are named parts_<part>: only the chosen one loads.
+  bpf_program* prog;
+  bpf_object__for_each_program(prog, skel->obj) {
+    bpf_program__set_autoload(prog, std::string(bpf_program__name(prog)) == "parts_" + part);
+  }
   if (retx_cost_parts__load(skel) != 0 || retx_cost_parts__attach(skel) != 0) {
     std::fprintf(stderr, "cost-parts: load/attach %s: %s\n", part.c_str(), std::strerror(errno));
     retx_cost_parts__destroy(skel);

@@ -14,15 +14,17 @@
 #   exporter_peer retx-exporter --peer-labels --series-budget 20000
 #   per_event     bench/per_event: one ring-buffer record per retransmit
 #   bpftrace      bench/overhead/tcpretrans_tp.bt (kernel side only)
-# and with --parts, in the bulk workload, the exporter's work split into parts
-# (bench/cost_parts: part_reads, part_direct, part_map, part_sk).
+# and with --parts, in both workloads, the exporter's work split into parts
+# (bench/cost_parts: part_reads, part_direct, part_map, part_sk, and part_map's
+# halves part_stat and part_hash).
 # --baseline-exporter BIN adds exporter_base, another build's exporter (e.g.
 # main's) with the same flags, so that a probe change is priced against what it
 # replaces in the same run (base_ratio: exporter over exporter_base per round);
 # --variants "..." runs only those variants (empty is always kept: every ratio
-# is over it); it also takes exporter_raw_tp, the exporter on its fallback
-# attach flavour (--attach raw_tp: probe reads and an LRU hash of socket
-# pointers instead of BTF loads and socket storage), not run by default.
+# is over it); it also takes the part_* variants and exporter_raw_tp, the
+# exporter on its fallback attach flavour (--attach raw_tp: probe reads and an
+# LRU hash of socket pointers instead of BTF loads and socket storage), neither
+# run by default.
 # Figures come from each process's /proc/PID/fdinfo (lib.sh: prog_stats_json),
 # the same way for every tool; bpftrace runs one program per address family on
 # every event, so its cost per event is the sum over them. ratio_to_empty is
@@ -37,7 +39,8 @@ source "$(dirname "$0")/lib.sh"
 
 WORKLOADS="syn bulk" ROUNDS=3 SYNS=25000 HOLD=3500 SPREAD=1000 SECONDS_=4 LOSS=5 PARTS=0 OUT=/dev/stdout
 ALL_VARIANTS="empty exporter exporter_peer per_event bpftrace" ONLY="" BASELINE=""
-KNOWN_VARIANTS="$ALL_VARIANTS exporter_raw_tp"
+PART_VARIANTS="part_reads part_direct part_map part_sk part_stat part_hash"
+KNOWN_VARIANTS="$ALL_VARIANTS exporter_raw_tp $PART_VARIANTS"
 while (($#)); do
   case $1 in
     --workloads) WORKLOADS=$2; shift 2 ;;
@@ -128,7 +131,8 @@ for workload in $WORKLOADS; do
   VARIANTS=(empty)
   for v in ${ONLY:-$ALL_VARIANTS}; do [[ $v == empty ]] || VARIANTS+=("$v"); done
   [[ -n $BASELINE ]] && VARIANTS+=(exporter_base)
-  ((PARTS)) && [[ $workload == bulk ]] && VARIANTS+=(part_reads part_direct part_map part_sk)
+  # shellcheck disable=SC2206 # a word list
+  ((PARTS)) && VARIANTS+=($PART_VARIANTS)
   for round in $(seq "$ROUNDS"); do
     log "probe cost: $workload, round $round/$ROUNDS"
     n=${#VARIANTS[@]}
