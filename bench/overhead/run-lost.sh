@@ -93,8 +93,8 @@ failures_by_errno() {  # failures_by_errno BEFORE AFTER FILTER
     END { printf "{"; sep = ""; for (k in d) { printf "%s\"%s\":%.0f", sep, k, d[k]; sep = "," } print "}" }' "$1" "$2"
 }
 
-exporter_delta() {  # exporter_delta NAME: {retransmissions, xmit_failures, lost_hits}
-  local b=$RXLB_TMP/${1}0.prom a=$RXLB_TMP/${1}1.prom f="netns=\"$INODE\""
+exporter_delta() {  # exporter_delta NAME [AFTER]: {retransmissions, xmit_failures, lost_hits}, scrape 0 to AFTER (1)
+  local b=$RXLB_TMP/${1}0.prom a=$RXLB_TMP/${1}${2:-1}.prom f="netns=\"$INODE\""
   jq -n --argjson s0 "$(prom_sum "$b" tcp_retransmissions_total "$f")" \
     --argjson s1 "$(prom_sum "$a" tcp_retransmissions_total "$f")" \
     --argjson x0 "$(prom_sum "$b" tcp_retransmit_failures_total "$f" 'stage="xmit"')" \
@@ -110,9 +110,31 @@ exporter_delta() {  # exporter_delta NAME: {retransmissions, xmit_failures, lost
       failures_by_stage_errno: $errnos, lost_hits: ($l1 - $l0), hits: ($h1 - $h0)}'
 }
 
+# When the identity misses, tell a count that was late from one that was lost:
+# a counted attempt that fired no hit (bpf/README.md) is seen only at its
+# socket's next hit or CLOSE. Wait until the sender namespace holds no socket
+# but TIME-WAIT ones (at most 30 s), then read kernel and exporter again.
+late='null'
+missing=$((r1 - r0 - $(jq '.retransmissions + .xmit_failures' <<<"$(exporter_delta plain)")))
+if ((missing != 0)); then
+  open_then=$(ip netns exec "$NS_S" ss -Htan | awk '$1 != "TIME-WAIT"' | awk '{ print $1 }' | sort | uniq -c | awk '{ printf "%s%s:%s", s, $2, $1; s = "," }')
+  waited=0
+  while ((waited < 30)) && [[ -n $(ip netns exec "$NS_S" ss -Htan | awk '$1 != "TIME-WAIT"') ]]; do
+    sleep 1
+    waited=$((waited + 1))
+  done
+  r2=$(retrans_segs "$NS_S")
+  curl -sf "$URL_PLAIN" >"$RXLB_TMP/plain2.prom"
+  late=$(jq -c --argjson k "$((r2 - r0))" --argjson w "$waited" --arg open "$open_then" \
+    '{open_sockets_at_first_read: $open, waited_s: $w, kernel: $k,
+      missing: ($k - .retransmissions - .xmit_failures)}' <<<"$(exporter_delta plain 2)")
+  log "lost: identity missed by $missing; after the sockets closed ($waited s): $late"
+fi
+
 jq -n --argjson kernel "$((r1 - r0))" --argjson inode "$INODE" --argjson k0 "$k0" --argjson k1 "$k1" \
   --argjson secs "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" \
   --argjson plain "$(exporter_delta plain | jq -c --argjson m "$MISS_PLAIN" '. + {recursion_misses: $m}')" \
+  --argjson late "$late" \
   --argjson peer "$(exporter_delta peer | jq -c --argjson m "$MISS_PEER" '. + {recursion_misses: $m}')" \
   --argjson pe "$(jq -c --arg ns "$INODE" '{hits, records, lost, ringbuf_kib, segs_in_netns: (.segs_by_netns[$ns] // 0)}' "$RXLB_TMP/pe.out" |
     jq -c --argjson m "$MISS_PE" '. + {recursion_misses: $m}')" \
@@ -123,7 +145,8 @@ jq -n --argjson kernel "$((r1 - r0))" --argjson inode "$INODE" --argjson k0 "$k0
     kernel_deltas: ($k1 | with_entries(.value -= $k0[.key])),
     iperf: $iperf,
     exporter: ($plain + {identity_holds: ($plain.retransmissions + $plain.xmit_failures == $kernel),
-                         missing: ($kernel - $plain.retransmissions - $plain.xmit_failures)}),
+                         missing: ($kernel - $plain.retransmissions - $plain.xmit_failures),
+                         late: $late}),
     exporter_peer: ($peer + {identity_holds: ($peer.retransmissions + $peer.xmit_failures == $kernel),
                              missing: ($kernel - $peer.retransmissions - $peer.xmit_failures)}),
     per_event: $pe}' >"$OUT"

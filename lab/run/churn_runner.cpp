@@ -58,7 +58,7 @@ ChurnCycle churn_cycle(const Scenario& s, const ImpairmentSpec& impairment, cons
     for (size_t i = 0; i < nss.size(); ++i) {
       const auto& now = after.counters[i];
       auto& n = c.namespaces[i];
-      n.exporter = exporter_total(after.scrape, n.inode);
+      n.exporter = exporter_total(after.seen, n.inode);
       n.kernel = grew(birth[i], now, "Tcp.RetransSegs");
       n.kernel_fail = grew(birth[i], now, "TcpExt.TCPRetransFail");
     }

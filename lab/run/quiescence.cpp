@@ -50,15 +50,8 @@ std::vector<retx::ProcCounters> read_every(const std::vector<Namespace>& nss) {
 }  // namespace
 
 BracketedScrape scrape_between_counters(const std::vector<Namespace>& nss, const std::string& url, int max_tries) {
-  BracketedScrape r;
-  while (true) {
-    ++r.tries;
-    r.counters = read_every(nss);
-    r.scrape = scrape_metrics(url);
-    r.settled = read_every(nss) == r.counters;
-    if (r.settled || r.tries >= max_tries) return r;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  return bracketed([&] { return read_every(nss); }, [&] { return scrape_metrics(url); }, max_tries,
+                   [] { std::this_thread::sleep_for(std::chrono::milliseconds(50)); });
 }
 
 }  // namespace retx::lab

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "bracketed_reading.h"
 #include "prom_text.h"
 #include "proc_net.h"
 #include "topology.h"
@@ -20,17 +21,11 @@ struct QuiesceResult {
 // unchanged for quiet_ms, or max_s passes.
 QuiesceResult wait_for_quiet(const std::vector<Namespace>& nss, double quiet_ms, double max_s);
 
-// The exporter's scrape with every namespace's counters read just before it,
-// and read again just after: when the two readings differ, a timer fired
-// across the scrape (a lost FIN's RTO is 200 ms or more, past a 100 ms quiet
-// period) and may be counted on one side only, so the three are taken again,
-// up to max_tries. settled says the last two readings were equal.
-struct BracketedScrape {
-  std::vector<retx::ProcCounters> counters;  // read before the scrape, qdisc drops merged in
-  PromScrape scrape;
-  bool settled = false;
-  int tries = 0;
-};
+// The exporter's scrape between two readings of every namespace's counters
+// (bracketed_reading.h): a timer firing across it (a lost FIN's RTO is 200 ms
+// or more, past a 100 ms quiet period) would otherwise count on one side only.
+// counters are the reading before the scrape, qdisc drops merged in.
+using BracketedScrape = Bracketed<std::vector<retx::ProcCounters>, PromScrape>;
 BracketedScrape scrape_between_counters(const std::vector<Namespace>& nss, const std::string& url,
                                         int max_tries = 5);
 

@@ -38,7 +38,7 @@ struct Reading {
 
 Reading read_all(const std::vector<RoleNs>& nss, const std::string& url) {
   auto b = scrape_between_counters(namespaces_of(nss), url);
-  return {std::move(b.counters), std::move(b.scrape), b.settled};
+  return {std::move(b.counters), std::move(b.seen), b.settled};
 }
 
 void record_namespaces(const std::vector<RoleNs>& nss, const Reading& before, const Reading& after,

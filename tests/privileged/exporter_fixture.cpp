@@ -3,8 +3,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 #include "bpf_progs.h"
+#include "bracketed_reading.h"
 #include "cleanup.h"
 #include "labels.h"
 
@@ -90,16 +93,34 @@ void ProbeSuite::TearDownTestSuite() {
   probe_ = nullptr;
 }
 
+// The kernel's counters and the probes' snapshots of one moment: the snapshots
+// are taken between two readings of the counters, again while a retransmit (a
+// late FIN's timer) moved them across (lab/core/bracketed_reading.h).
+void Window::read(std::map<std::string, ProcCounters>& counters, std::vector<Snapshot>& snaps) const {
+  auto r = lab::bracketed(
+      [&] {
+        std::map<std::string, ProcCounters> m;
+        for (const auto& ns : namespaces_) m[ns.name] = lab::read_counters(ns);
+        return m;
+      },
+      [&] {
+        std::vector<Snapshot> v;
+        for (const auto* p : probes_) v.push_back(p->snapshot());
+        return v;
+      },
+      5, [] { std::this_thread::sleep_for(std::chrono::milliseconds(50)); });
+  counters = std::move(r.counters);
+  snaps = std::move(r.seen);
+}
+
 Window::Window(const std::vector<const AttachedProbe*>& probes, const std::vector<lab::Namespace>& namespaces)
     : probes_(probes), namespaces_(namespaces) {
   progs_before_ = loaded_bpf_prog_ids();
-  for (const auto& ns : namespaces_) before_[ns.name] = lab::read_counters(ns);
-  for (const auto* p : probes_) snap_before_.push_back(p->snapshot());
+  read(before_, snap_before_);
 }
 
 void Window::close() {
-  for (const auto& ns : namespaces_) after_[ns.name] = lab::read_counters(ns);
-  for (const auto* p : probes_) snap_after_.push_back(p->snapshot());
+  read(after_, snap_after_);
   progs_after_ = loaded_bpf_prog_ids();
 }
 

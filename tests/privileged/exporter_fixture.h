@@ -72,6 +72,8 @@ class Window {
   bool bpf_churn() const { return progs_before_ != progs_after_; }
 
  private:
+  void read(std::map<std::string, ProcCounters>& counters, std::vector<Snapshot>& snaps) const;
+
   std::vector<const AttachedProbe*> probes_;
   std::vector<lab::Namespace> namespaces_;
   std::map<std::string, ProcCounters> before_, after_;
