@@ -47,9 +47,13 @@ struct {
 } retx_agg SEC(".maps");
 
 /* Keys with peer or cgroup labels. Sized to the series budget by the
- * exporter before load. */
+ * exporter before load. Shared values added to atomically, not per CPU: a
+ * peer series is mostly one connection's, so its row is rarely contended, and
+ * new series are frequent (a connect storm makes one per connection). A
+ * per-CPU hash zeroes every CPU's value on each insert and reaches its value
+ * through one more cold line on each hit. */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1);
 	__type(key, struct retx_key);
 	__type(value, struct retx_value);
@@ -65,7 +69,7 @@ struct {
 } retx_agg_spill SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, RETX_SPILL_MAX_ENTRIES);
 	__type(key, struct retx_key);
 	__type(value, struct retx_value);
@@ -252,8 +256,10 @@ static __always_inline void *value_or_spill(void *map, void *spill, const void *
 
 /* Adds add to key's row, or inserts add as the row: a new key costs one
  * insert and no second lookup (a BPF update of a per-CPU map sets this CPU's
- * value and zeroes the others). The insert's error when map refused it. */
-static __always_inline long add_or_insert(void *map, const struct retx_key *key, const struct retx_value *add)
+ * value and zeroes the others). shared: the map's values are not per CPU, so
+ * the adds are atomic. The insert's error when map refused it. */
+static __always_inline long add_or_insert(void *map, const struct retx_key *key, const struct retx_value *add,
+					  bool shared)
 {
 	struct retx_value *v = bpf_map_lookup_elem(map, key);
 	long err;
@@ -267,21 +273,26 @@ static __always_inline long add_or_insert(void *map, const struct retx_key *key,
 		if (!v)
 			return -E_EXIST;
 	}
-	v->segs += add->segs;
-	v->skbs += add->skbs;
+	if (shared) {
+		__sync_fetch_and_add(&v->segs, add->segs);
+		__sync_fetch_and_add(&v->skbs, add->skbs);
+	} else {
+		v->segs += add->segs;
+		v->skbs += add->skbs;
+	}
 	return 0;
 }
 
-/* False when neither map took the hit. */
+/* False when neither map took the hit. shared: as add_or_insert. */
 static __always_inline bool add_to(void *map, void *spill, const struct retx_key *key, __u64 segs,
-				   bool spill_if_full)
+				   bool spill_if_full, bool shared)
 {
 	struct retx_value add = { .segs = segs, .skbs = 1 };
-	long err = add_or_insert(map, key, &add);
+	long err = add_or_insert(map, key, &add, shared);
 
 	if (!err)
 		return true;
-	if (!spills(err, spill_if_full) || add_or_insert(spill, key, &add))
+	if (!spills(err, spill_if_full) || add_or_insert(spill, key, &add, shared))
 		return false;
 	stat_inc(RETX_STAT_SPILLED);
 	return true;
@@ -303,7 +314,7 @@ static __always_inline void count(struct retx_key *key, const struct sock *peer,
 	if (targ_peer_labels || targ_cgroup_labels) {
 		if (key->cgroup && bpf_map_lookup_elem(&cgroup_gone, &key->cgroup)) {
 			fold(key);
-		} else if (add_to(&retx_detail, &retx_detail_spill, key, segs, false)) {
+		} else if (add_to(&retx_detail, &retx_detail_spill, key, segs, false, true)) {
 			return;
 		} else {
 			/* Over budget (or, barely possible, both maps busy): fold
@@ -312,7 +323,7 @@ static __always_inline void count(struct retx_key *key, const struct sock *peer,
 			fold(key);
 		}
 	}
-	if (!add_to(&retx_agg, &retx_agg_spill, key, segs, true))
+	if (!add_to(&retx_agg, &retx_agg_spill, key, segs, true, false))
 		stat_inc(RETX_STAT_LOST);
 }
 

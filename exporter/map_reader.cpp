@@ -22,6 +22,17 @@ std::runtime_error map_error(const char* op, int err, int fd) {
                             " [map fd = " + std::to_string(fd) + "]");
 }
 
+// Values per key: one per possible CPU in a per-CPU map (retx_agg), one in a
+// shared one (retx_detail, added to atomically).
+int value_slots(int fd) {
+  struct bpf_map_info info {};
+  __u32 len = sizeof(info);
+  if (bpf_obj_get_info_by_fd(fd, &info, &len) != 0) throw map_error("get_info", errno, fd);
+  const bool per_cpu = info.type == BPF_MAP_TYPE_PERCPU_HASH || info.type == BPF_MAP_TYPE_LRU_PERCPU_HASH ||
+                       info.type == BPF_MAP_TYPE_PERCPU_ARRAY;
+  return per_cpu ? possible_cpus() : 1;
+}
+
 // Per-CPU values are laid out one per possible CPU, each rounded up to 8 bytes
 // (retx_value is already 16).
 retx_value sum_cpus(const retx_value* per_cpu, int ncpu) {
@@ -34,7 +45,7 @@ retx_value sum_cpus(const retx_value* per_cpu, int ncpu) {
 }
 
 bool read_batch(int fd, std::size_t ksz, std::vector<CounterRow>& out) {
-  const int ncpu = possible_cpus();
+  const int ncpu = value_slots(fd);
   constexpr __u32 kChunk = 256;
   std::vector<unsigned char> keys(kChunk * ksz);
   std::vector<retx_value> values(static_cast<size_t>(kChunk) * ncpu);
@@ -62,7 +73,7 @@ bool read_batch(int fd, std::size_t ksz, std::vector<CounterRow>& out) {
 
 // The kernel writes key_size bytes of each key: the rest of next stays zero.
 void read_per_key(int fd, std::vector<CounterRow>& out) {
-  const int ncpu = possible_cpus();
+  const int ncpu = value_slots(fd);
   std::vector<retx_value> values(ncpu);
   retx_key key{}, next{};
   bool first = true;

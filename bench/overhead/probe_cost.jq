@@ -1,13 +1,16 @@
 # Summary of run-probe-cost.sh's runs (one JSON object per run, slurped): per
 # workload and variant, ns/event and its ratio to the empty program of the
-# same workload and round; exporter_peer over exporter, and exporter over
-# exporter_base (--baseline-exporter), per round.
+# same workload and round; exporter_peer over exporter, and exporter and
+# exporter_peer over their _base runs (--baseline-exporter), per round.
 include "summarize";
 
 # Value of VARIANT's run in WORKLOAD, by round number (as a string key).
 def by_round($runs; w; v): $runs | map(select(.workload == w and .variant == v))
   | map({key: (.round | tostring), value: .ns_per_event}) | from_entries;
 def ratio(num; den): if num and den then num / den | round3 else null end;
+# VARIANT over VARIANT_base (--baseline-exporter) per round, in workload w's runs $W.
+def over_base($runs; $W; w; v): by_round($runs; w; v + "_base") as $base
+  | $W | map(select(.variant == v)) | map(ratio(.ns_per_event; $base[.round | tostring])) | stats;
 
 . as $runs
 | { config: $cfg, runs: $runs,
@@ -26,5 +29,5 @@ def ratio(num; den): if num and den then num / den | round3 else null end;
                 ratio_to_empty: ($V | map(ratio(.ns_per_event; $floor[.round | tostring])) | stats),
                 runs_without_events: ($V | map(select(.run_cnt == 0)) | length) } ],
           peer_ratio: ($W | map(select(.variant == "exporter_peer")) | map(ratio(.ns_per_event; $exp[.round | tostring])) | stats),
-          base_ratio: (by_round($runs; $w; "exporter_base") as $base
-            | $W | map(select(.variant == "exporter")) | map(ratio(.ns_per_event; $base[.round | tostring])) | stats) } ] }
+          base_ratio: over_base($runs; $W; $w; "exporter"),
+          peer_base_ratio: over_base($runs; $W; $w; "exporter_peer") } ] }

@@ -17,9 +17,10 @@
 # and with --parts, in both workloads, the exporter's work split into parts
 # (bench/cost_parts: part_reads, part_direct, part_map, part_sk, and part_map's
 # halves part_stat and part_hash).
-# --baseline-exporter BIN adds exporter_base, another build's exporter (e.g.
-# main's) with the same flags, so that a probe change is priced against what it
-# replaces in the same run (base_ratio: exporter over exporter_base per round);
+# --baseline-exporter BIN adds exporter_base and exporter_peer_base, another
+# build's exporter (e.g. main's) with the same flags as exporter and
+# exporter_peer, so that a probe change is priced against what it replaces in
+# the same run (base_ratio, peer_base_ratio: ours over theirs per round);
 # --variants "..." runs only those variants (empty is always kept: every ratio
 # is over it); it also takes the part_* variants and exporter_raw_tp, the
 # exporter on its fallback attach flavour (--attach raw_tp: probe reads and an
@@ -72,6 +73,8 @@ start_variant() {
   case $1 in
     exporter) start_exporter cost; PROBE_PID=$EXP_PID; return ;;
     exporter_base) RXLB_EXPORTER=$BASELINE start_exporter cost; PROBE_PID=$EXP_PID; return ;;
+    exporter_peer_base)
+      RXLB_EXPORTER=$BASELINE start_exporter cost --peer-labels --series-budget 20000; PROBE_PID=$EXP_PID; return ;;
     exporter_raw_tp) start_exporter cost --attach raw_tp; PROBE_PID=$EXP_PID; return ;;
     exporter_peer) start_exporter cost --peer-labels --series-budget 20000; PROBE_PID=$EXP_PID; return ;;
     empty) spawn "$RXLB_TMP/cost.out" "$RXLB_TMP/cost.err" "$RXLB_EMPTY" ;;
@@ -130,7 +133,10 @@ sleep 0.3
 for workload in $WORKLOADS; do
   VARIANTS=(empty)
   for v in ${ONLY:-$ALL_VARIANTS}; do [[ $v == empty ]] || VARIANTS+=("$v"); done
-  [[ -n $BASELINE ]] && VARIANTS+=(exporter_base)
+  if [[ -n $BASELINE ]]; then
+    [[ " ${VARIANTS[*]} " == *" exporter "* ]] && VARIANTS+=(exporter_base)
+    [[ " ${VARIANTS[*]} " == *" exporter_peer "* ]] && VARIANTS+=(exporter_peer_base)
+  fi
   # shellcheck disable=SC2206 # a word list
   ((PARTS)) && VARIANTS+=($PART_VARIANTS)
   for round in $(seq "$ROUNDS"); do
