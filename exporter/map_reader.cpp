@@ -23,7 +23,8 @@ std::runtime_error map_error(const char* op, int err, int fd) {
 }
 
 // Values per key: one per possible CPU in a per-CPU map (retx_agg), one in a
-// shared one (retx_detail, added to atomically).
+// shared one (retx_detail, added to atomically). Asked of the kernel once per
+// read, so a map can never be read with the wrong layout.
 int value_slots(int fd) {
   struct bpf_map_info info {};
   __u32 len = sizeof(info);
@@ -44,8 +45,7 @@ retx_value sum_cpus(const retx_value* per_cpu, int ncpu) {
   return total;
 }
 
-bool read_batch(int fd, std::size_t ksz, std::vector<CounterRow>& out) {
-  const int ncpu = value_slots(fd);
+bool read_batch(int fd, std::size_t ksz, int ncpu, std::vector<CounterRow>& out) {
   constexpr __u32 kChunk = 256;
   std::vector<unsigned char> keys(kChunk * ksz);
   std::vector<retx_value> values(static_cast<size_t>(kChunk) * ncpu);
@@ -72,8 +72,7 @@ bool read_batch(int fd, std::size_t ksz, std::vector<CounterRow>& out) {
 }
 
 // The kernel writes key_size bytes of each key: the rest of next stays zero.
-void read_per_key(int fd, std::vector<CounterRow>& out) {
-  const int ncpu = value_slots(fd);
+void read_per_key(int fd, int ncpu, std::vector<CounterRow>& out) {
   std::vector<retx_value> values(ncpu);
   retx_key key{}, next{};
   bool first = true;
@@ -93,13 +92,14 @@ void read_per_key(int fd, std::vector<CounterRow>& out) {
 
 std::vector<CounterRow> read_counter_map(int map_fd, ReadMethod method, std::size_t key_size) {
   if (key_size == 0 || key_size > sizeof(retx_key)) throw map_error("read with key size", EINVAL, map_fd);
+  const int slots = value_slots(map_fd);
   std::vector<CounterRow> out;
   if (method != ReadMethod::PerKey) {
-    if (read_batch(map_fd, key_size, out)) return out;
+    if (read_batch(map_fd, key_size, slots, out)) return out;
     if (method == ReadMethod::Batch) throw map_error("lookup_batch", EOPNOTSUPP, map_fd);
     out.clear();
   }
-  read_per_key(map_fd, out);
+  read_per_key(map_fd, slots, out);
   return out;
 }
 

@@ -1,5 +1,5 @@
-// Reads the per-CPU counting maps at scrape time and sums each value over
-// CPUs. Uses BPF_MAP_LOOKUP_BATCH where the kernel has it (one syscall per
+// Reads the counting maps at scrape time, summing each value over CPUs where
+// the map is per CPU (retx_agg; retx_detail holds one shared value per key). Uses BPF_MAP_LOOKUP_BATCH where the kernel has it (one syscall per
 // chunk) and falls back to get_next_key + lookup otherwise.
 #pragma once
 

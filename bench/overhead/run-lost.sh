@@ -114,12 +114,17 @@ exporter_delta() {  # exporter_delta NAME [AFTER]: {retransmissions, xmit_failur
 # a counted attempt that fired no hit (bpf/README.md) is seen only at its
 # socket's next hit or CLOSE. Wait until the sender namespace holds no socket
 # but TIME-WAIT ones (at most 30 s), then read kernel and exporter again.
+open_sockets() {  # the sender namespace's sockets other than TIME-WAIT, "STATE:N,..."
+  ip netns exec "$NS_S" ss -Htan |
+    awk '$1 != "TIME-WAIT" { n[$1]++ } END { for (st in n) { printf "%s%s:%d", sep, st, n[st]; sep = "," } }'
+}
+PLAIN=$(exporter_delta plain | jq -c --argjson m "$MISS_PLAIN" '. + {recursion_misses: $m}')
 late='null'
-missing=$((r1 - r0 - $(jq '.retransmissions + .xmit_failures' <<<"$(exporter_delta plain)")))
+missing=$((r1 - r0 - $(jq '.retransmissions + .xmit_failures' <<<"$PLAIN")))
 if ((missing != 0)); then
-  open_then=$(ip netns exec "$NS_S" ss -Htan | awk '$1 != "TIME-WAIT"' | awk '{ print $1 }' | sort | uniq -c | awk '{ printf "%s%s:%s", s, $2, $1; s = "," }')
+  open_then=$(open_sockets)
   waited=0
-  while ((waited < 30)) && [[ -n $(ip netns exec "$NS_S" ss -Htan | awk '$1 != "TIME-WAIT"') ]]; do
+  while ((waited < 30)) && [[ -n $(open_sockets) ]]; do
     sleep 1
     waited=$((waited + 1))
   done
@@ -133,7 +138,7 @@ fi
 
 jq -n --argjson kernel "$((r1 - r0))" --argjson inode "$INODE" --argjson k0 "$k0" --argjson k1 "$k1" \
   --argjson secs "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" \
-  --argjson plain "$(exporter_delta plain | jq -c --argjson m "$MISS_PLAIN" '. + {recursion_misses: $m}')" \
+  --argjson plain "$PLAIN" \
   --argjson late "$late" \
   --argjson peer "$(exporter_delta peer | jq -c --argjson m "$MISS_PEER" '. + {recursion_misses: $m}')" \
   --argjson pe "$(jq -c --arg ns "$INODE" '{hits, records, lost, ringbuf_kib, segs_in_netns: (.segs_by_netns[$ns] // 0)}' "$RXLB_TMP/pe.out" |

@@ -71,12 +71,16 @@ enable_bpf_stats
 # Starts VARIANT's probe, waits until it is attached; sets PROBE_PID.
 start_variant() {
   case $1 in
-    exporter) start_exporter cost; PROBE_PID=$EXP_PID; return ;;
-    exporter_base) RXLB_EXPORTER=$BASELINE start_exporter cost; PROBE_PID=$EXP_PID; return ;;
-    exporter_peer_base)
-      RXLB_EXPORTER=$BASELINE start_exporter cost --peer-labels --series-budget 20000; PROBE_PID=$EXP_PID; return ;;
-    exporter_raw_tp) start_exporter cost --attach raw_tp; PROBE_PID=$EXP_PID; return ;;
-    exporter_peer) start_exporter cost --peer-labels --series-budget 20000; PROBE_PID=$EXP_PID; return ;;
+    exporter*)  # exporter, exporter_peer, exporter_raw_tp; NAME_base: the same flags, --baseline-exporter's binary
+      local bin=$RXLB_EXPORTER args=()
+      [[ $1 == *_base ]] && bin=$BASELINE
+      case ${1%_base} in
+        exporter_peer) args=(--peer-labels --series-budget 20000) ;;
+        exporter_raw_tp) args=(--attach raw_tp) ;;
+      esac
+      RXLB_EXPORTER=$bin start_exporter cost "${args[@]}"
+      PROBE_PID=$EXP_PID
+      return ;;
     empty) spawn "$RXLB_TMP/cost.out" "$RXLB_TMP/cost.err" "$RXLB_EMPTY" ;;
     per_event) spawn "$RXLB_TMP/cost.out" "$RXLB_TMP/cost.err" "$RXLB_PER_EVENT" ;;
     part_*) spawn "$RXLB_TMP/cost.out" "$RXLB_TMP/cost.err" "$RXLB_PARTS" --part "${1#part_}" ;;
@@ -134,8 +138,7 @@ for workload in $WORKLOADS; do
   VARIANTS=(empty)
   for v in ${ONLY:-$ALL_VARIANTS}; do [[ $v == empty ]] || VARIANTS+=("$v"); done
   if [[ -n $BASELINE ]]; then
-    [[ " ${VARIANTS[*]} " == *" exporter "* ]] && VARIANTS+=(exporter_base)
-    [[ " ${VARIANTS[*]} " == *" exporter_peer "* ]] && VARIANTS+=(exporter_peer_base)
+    for v in exporter exporter_peer; do [[ " ${VARIANTS[*]} " == *" $v "* ]] && VARIANTS+=("${v}_base"); done
   fi
   # shellcheck disable=SC2206 # a word list
   ((PARTS)) && VARIANTS+=($PART_VARIANTS)

@@ -40,12 +40,6 @@ std::vector<RoleNs> roles_of(const Topology& topo) {
   return out;
 }
 
-std::vector<Namespace> namespaces_of(const std::vector<RoleNs>& roles) {
-  std::vector<Namespace> out;
-  for (const auto& r : roles) out.push_back(r.ns);
-  return out;
-}
-
 TrafficRun drive_traffic(const Topology& topo, const Scenario& s, const std::map<std::string, std::string>& cgroup_dirs) {
   TrafficRun out;
   std::mutex mu;

@@ -17,9 +17,8 @@ struct RoleNs {
   Namespace ns;
 };
 
+// In Topology::all()'s order (clients, router, server): the i-th role is all()[i].
 std::vector<RoleNs> roles_of(const Topology& topo);
-// The namespaces alone, in the same order.
-std::vector<Namespace> namespaces_of(const std::vector<RoleNs>& roles);
 
 // Traffic of every group on every client it names, all at once. A group
 // with a "cgroup" creates its client sockets in cgroup_dirs[that name]

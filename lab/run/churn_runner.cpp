@@ -54,7 +54,7 @@ ChurnCycle churn_cycle(const Scenario& s, const ImpairmentSpec& impairment, cons
       c.namespaces.push_back({r.role, r.ns.inode, dead.count(r.ns.inode) > 0, exporter_total(fresh, r.ns.inode)});
     }
     c.traffic_errors = drive(topo, s, impairment, backend);
-    const auto after = scrape_between_counters(namespaces_of(nss), url);
+    const auto after = scrape_between_counters(topo.all(), url);
     for (size_t i = 0; i < nss.size(); ++i) {
       const auto& now = after.counters[i];
       auto& n = c.namespaces[i];

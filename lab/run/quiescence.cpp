@@ -49,9 +49,8 @@ std::vector<retx::ProcCounters> read_every(const std::vector<Namespace>& nss) {
 
 }  // namespace
 
-BracketedScrape scrape_between_counters(const std::vector<Namespace>& nss, const std::string& url, int max_tries) {
-  return bracketed([&] { return read_every(nss); }, [&] { return scrape_metrics(url); }, max_tries,
-                   [] { std::this_thread::sleep_for(std::chrono::milliseconds(50)); });
+BracketedScrape scrape_between_counters(const std::vector<Namespace>& nss, const std::string& url) {
+  return bracketed([&] { return read_every(nss); }, [&] { return scrape_metrics(url); });
 }
 
 }  // namespace retx::lab

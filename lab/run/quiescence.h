@@ -26,7 +26,6 @@ QuiesceResult wait_for_quiet(const std::vector<Namespace>& nss, double quiet_ms,
 // or more, past a 100 ms quiet period) would otherwise count on one side only.
 // counters are the reading before the scrape, qdisc drops merged in.
 using BracketedScrape = Bracketed<std::vector<retx::ProcCounters>, PromScrape>;
-BracketedScrape scrape_between_counters(const std::vector<Namespace>& nss, const std::string& url,
-                                        int max_tries = 5);
+BracketedScrape scrape_between_counters(const std::vector<Namespace>& nss, const std::string& url);
 
 }  // namespace retx::lab

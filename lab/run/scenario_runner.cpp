@@ -28,18 +28,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-// The kernel's counters and the exporter's scrape of every namespace at one
-// quiet point.
-struct Reading {
-  std::vector<retx::ProcCounters> counters;
-  PromScrape scrape;
-  bool settled = false;  // scrape_between_counters: no counter moved across the scrape
-};
-
-Reading read_all(const std::vector<RoleNs>& nss, const std::string& url) {
-  auto b = scrape_between_counters(namespaces_of(nss), url);
-  return {std::move(b.counters), std::move(b.seen), b.settled};
-}
+// The kernel's counters of every namespace (in roles_of()'s order) and the
+// exporter's scrape, at one quiet point (quiescence.h).
+using Reading = BracketedScrape;
 
 void record_namespaces(const std::vector<RoleNs>& nss, const Reading& before, const Reading& after,
                        ScenarioMeasurements& m) {
@@ -49,12 +40,12 @@ void record_namespaces(const std::vector<RoleNs>& nss, const Reading& before, co
     n.name = nss[i].ns.name;
     n.inode = nss[i].ns.inode;
     n.kernel = counter_deltas(before.counters[i], after.counters[i]);
-    n.exporter_before = filter_netns(before.scrape, n.inode);
-    n.exporter_after = filter_netns(after.scrape, n.inode);
+    n.exporter_before = filter_netns(before.seen, n.inode);
+    n.exporter_after = filter_netns(after.seen, n.inode);
     n.exporter = exporter_ns_delta(n.exporter_before, n.exporter_after);
     m.namespaces.push_back(std::move(n));
   }
-  m.exporter = exporter_self(before.scrape, after.scrape);
+  m.exporter = exporter_self(before.seen, after.seen);
 }
 
 // The scenario's cgroups for one attempt, "<topology prefix>-<name>" under
@@ -114,11 +105,11 @@ AttemptRecord run_attempt(const Scenario& s, int index, const std::string& backe
   Topology topo(ts);
   a.timings["topology_s"] = since(t0);
   const auto nss = roles_of(topo);
-  const std::vector<Namespace> plain = namespaces_of(nss);
+  const std::vector<Namespace> plain = topo.all();
   const AttemptCgroups cgroups(s, ts.prefix, m);  // declared after topo: removed before it
 
   // Quiet point before: nothing runs in the fresh namespaces yet.
-  const Reading before = read_all(nss, url);
+  const Reading before = scrape_between_counters(plain, url);
 
   auto t1 = Clock::now();
   std::unique_ptr<Impairment> imp;
@@ -139,11 +130,11 @@ AttemptRecord run_attempt(const Scenario& s, int index, const std::string& backe
   m.quiesce_seconds = q.waited_s;
 
   if (imp) m.impairment = imp->stats();
-  const Reading after = read_all(nss, url);
+  const Reading after = scrape_between_counters(plain, url);
   m.quiesced = m.quiesced && after.settled;
   record_namespaces(nss, before, after, m);
   fold_traffic(traffic, m);
-  record_cgroups(traffic, before.scrape, after.scrape, m);
+  record_cgroups(traffic, before.seen, after.seen, m);
 
   auto t4 = Clock::now();
   imp.reset();

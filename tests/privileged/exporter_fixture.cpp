@@ -3,8 +3,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
-#include <thread>
 
 #include "bpf_progs.h"
 #include "bracketed_reading.h"
@@ -107,8 +105,7 @@ void Window::read(std::map<std::string, ProcCounters>& counters, std::vector<Sna
         std::vector<Snapshot> v;
         for (const auto* p : probes_) v.push_back(p->snapshot());
         return v;
-      },
-      5, [] { std::this_thread::sleep_for(std::chrono::milliseconds(50)); });
+      });
   counters = std::move(r.counters);
   snaps = std::move(r.seen);
 }
