@@ -10,6 +10,8 @@ def row(cols; widths): [range(0; cols | length) as $i | cols[$i] | pad(widths[$i
 def skipped: (type != "object") or has("skipped") or has("failed");
 def why: if type != "object" then "missing" elif has("skipped") then "skipped: \(.skipped)" else "FAILED: \(.failed)" end;
 def mmm: "\(.median | r3) [\(.min | r3)-\(.max | r3)]";
+# A ratio summary of run-overhead.sh: geometric mean and its 95 % interval.
+def gci: if . == null then "n/a" elif .ci95 == null then "\(.geomean | r3)" else "\(.geomean | r3) [\(.ci95[0] | r3)-\(.ci95[1] | r3)]" end;
 # Google Benchmark results: the median aggregate of each case where there were
 # repetitions, else the single run; names without the "_median" suffix.
 def gb_rows: (.benchmarks // []) as $b
@@ -60,9 +62,9 @@ def goals:
       ( $r.overhead | if skipped then empty else . as $o | .summary[]
           | ([.modes[] | select(.mode == "exporter")] | first) as $e
           | ["CPU per byte, exporter/none, \(.loss) % loss", "<= 1.01 (resolved to 1 %)",
-             "\($e.cost_ratio | mmm) (\($o.method)); noise floor \(.noise_floor | r4); whole machine \($e.busy_cost_ratio.median | r3), floor \(.busy_noise_floor | r4)",
+             "\($e.cost_ratio | gci) (\($o.method), \($e.cost_ratio.n) rounds); noise floor \(.noise_floor | r4); whole machine \($e.busy_cost_ratio | gci), floor \(.busy_noise_floor | r4)",
              (if .noise_floor == null or .noise_floor > 0.01 then "UNRESOLVED (floor \(.noise_floor | r3) > 0.01)"
-              elif $e.cost_ratio.median <= 1.01 then "met" else "MISSED by \($e.cost_ratio.median - 1.01 | r4)" end),
+              elif $e.cost_ratio.geomean <= 1.01 then "met" else "MISSED by \($e.cost_ratio.geomean - 1.01 | r4)" end),
              $r.commands.overhead] end ),
       ( ($sc // []) | map(select(.target_series == 10000)) | .[]
         | ["scrape 10k series (median)", "<= node_exporter, <= 20 ms",
@@ -127,13 +129,13 @@ def table:
          (.share.summary[] | row([.variant, .events_per_second, .busy_cpus, (.prog_share_pct.median | r4), (.proc_share_pct.median | r4),
                                   (.total_share_pct | r4), (.ns_per_event | r1)]; [10, 9, 9, 10, 10, 10, 8]))) end),
       "",
-      "THROUGHPUT COST (CPU per byte of a fixed-size iperf3 transfer; ratio to no probe in the same round: median [min-max])",
+      "THROUGHPUT COST (CPU per byte in windows of one iperf3 transfer; ratio to the no-probe window of the same round: geometric mean [95 % CI])",
       (if (.overhead | skipped) then "  " + (.overhead | why) else
-        ("transfer \(.overhead.bytes) over \(.overhead.flows) flows, \(.overhead.rounds) rounds, method \(.overhead.method)",
-         (.overhead.summary[] | "loss \(.loss) %: noise floor (none_ctl) \(.noise_floor | r4), whole machine \(.busy_noise_floor | r4)",
+        ("\(.overhead.flows) flows, \(.overhead.rounds) rounds of \(.overhead.window_s) s windows, method \(.overhead.method)",
+         (.overhead.summary[] | "loss \(.loss) %: noise floor (none_ctl at 95 %) \(.noise_floor | r4), whole machine \(.busy_noise_floor | r4)",
           row(["mode", "Gbit/s", "CPU ns/KiB", "cost ratio", "whole-machine ratio", "throughput ratio"]; [10, 7, 10, 26, 26, 26]),
-          (.modes[] | row([.mode, (.throughput_gbit_median | r3), (.cpu_ns_per_kib_median | r1), (.cost_ratio | mmm), (.busy_cost_ratio | mmm),
-                           (.throughput_ratio | mmm)]; [10, 7, 10, 26, 26, 26])))) end),
+          (.modes[] | row([.mode, (.throughput_gbit_median | r3), (.cpu_ns_per_kib_median | r1), (.cost_ratio | gci), (.busy_cost_ratio | gci),
+                           (.throughput_ratio | gci)]; [10, 7, 10, 26, 26, 26])))) end),
       "",
       "SCRAPE (/metrics over loopback, no compression; alternating with node_exporter)",
       (if (.scrape | skipped) then "  " + (.scrape | why) else

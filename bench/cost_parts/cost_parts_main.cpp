@@ -1,4 +1,4 @@
-// retx-bench-cost-parts --part NAME (reads, direct, map, sk, stat, hash): attaches one part of the
+// retx-bench-cost-parts --part NAME (reads, direct, map, sk, stat, hash, slot): attaches one part of the
 // exporter's per-event work (cost_parts.bpf.c) to tcp_retransmit_skb until
 // SIGINT/SIGTERM. run-probe-cost.sh reads its bpf_stats from /proc/PID/fdinfo
 // like every other variant, so this loader prints nothing but "ready".

@@ -1,129 +1,126 @@
 #!/usr/bin/env bash
-# Throughput cost of the exporter as CPU time per byte transferred, which a
-# shared 2-core machine resolves far better than iperf3's throughput: a
-# fixed-size iperf3 transfer (--bytes over --flows flows) between two
-# namespaces (veth, nft random loss on the receiver's prerouting), rounds of
-# none / exporter / none_ctl with the order rotated every round.
+# Throughput cost of the exporter as CPU time per byte, in windows of one
+# long transfer: iperf3 -P --flows runs unpaced between two namespaces (veth,
+# nft random loss on the receiver's prerouting) for the whole run, and each
+# round measures one window per mode, none / exporter / none_ctl, order
+# rotated every round. The exporter is started before its window and stopped
+# after it; every window is preceded and followed by --settle seconds of
+# nothing measured, so the exporter's start (BPF load) and stop stay outside.
 #
-#   run-overhead.sh [--rounds N] [--bytes SIZE] [--flows N] [--loss "2"] [--out FILE]
+#   run-overhead.sh [--rounds N] [--window S] [--settle S] [--flows N] [--loss "2"] [--out FILE]
 #
-# Per run: the user + system CPU of the iperf3 client and server
-# (getrusage of each, via bash's `time`: this kernel has no IRQ time
-# accounting, so the softirq work done in their context, the probe's
-# included, is charged to them) plus the ksoftirqd threads' (the softirq
-# work handed off; other users' too), the whole machine's busy CPU (/proc/stat,
-# includes other users of the machine) and the bytes received. Hardware
-# counters (perf stat -e cycles,instructions) are used instead of CPU time
-# where the machine exposes them. none_ctl is a second no-probe run: its
-# ratio to none is the method's noise floor, against which exporter / none is read.
+# Per window: the bytes the receiver's namespace took in (IpExt InOctets), the
+# CPU the transfer cost (run time of the iperf3 threads and the ksoftirqd
+# threads from /proc/*/schedstat, in ns: this kernel has no IRQ time
+# accounting, so softirq work, the probe's included, is charged to the thread
+# it interrupted) and the whole machine's busy CPU (CPUs x wall time minus the
+# idle time of /proc/uptime, which NO_HZ measures rather than samples).
+# Hardware counters (perf stat -a -e cycles,instructions over the window)
+# replace the CPU time where the machine exposes them. Why windows of one
+# transfer rather than one transfer per mode: a new transfer's slow start,
+# connection setup and thread placement moved CPU per byte by up to 30 % from
+# run to run here (bench/README.md); within one transfer the windows vary by
+# 2-8 %, and the rounds average that down. none_ctl is a second no-probe
+# window: its ratio to none is an A/A comparison, the method's noise floor.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-ROUNDS=5 BYTES=2G FLOWS=4 LOSSES="2" OUT=/dev/stdout
+ROUNDS=40 WINDOW=4 SETTLE=0.5 FLOWS=4 LOSSES="2" OUT=/dev/stdout
 while (($#)); do
   case $1 in
     --rounds) ROUNDS=$2; shift 2 ;;
-    --bytes) BYTES=$2; shift 2 ;;
+    --window) WINDOW=$2; shift 2 ;;
+    --settle) SETTLE=$2; shift 2 ;;
     --flows) FLOWS=$2; shift 2 ;;
     --loss) LOSSES=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     *) die "unknown option $1" ;;
   esac
 done
+[[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "--rounds: a positive integer, not '$ROUNDS'"
+[[ $WINDOW =~ ^[0-9]+(\.[0-9]+)?$ && $SETTLE =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--window and --settle: seconds"
 need_root
 need_bins
 MODES=(none exporter none_ctl)
 RUNS=$RXLB_TMP/runs.jsonl
 : >"$RUNS"
+NCPU=$(nproc)
 # perf counts cycles only where the (virtual) CPU exposes a PMU; this VM may not.
 PERF=0
 perf stat -x, -e cycles true 2>&1 | grep -q '^[0-9]' && PERF=1
 
-# Runs a command; its (and its children's) CPU goes to OUTFILE as "user_s sys_s".
-timed() {  # timed OUTFILE cmd...
-  local out=$1; shift
-  local TIMEFORMAT='%3U %3S'
-  { time "$@" 2>&4; } 4>&2 2>"$out"
-}
-
-# The one-off server (-1) is started per run so its rusage is this run's alone.
-start_server() {
-  local i
-  spawn "$RXLB_TMP/srv.out" /dev/null bash -c "$(declare -f timed); "'timed "$1" ip netns exec "$2" iperf3 -s -1 -p 5201 >/dev/null' \
-    _ "$RXLB_TMP/srv.time" "$NS_R"
-  SRV_PID=$SPAWNED
-  for i in $(seq 100); do
-    if ip netns exec "$NS_R" ss -Htln 'sport = :5201' | grep -q .; then
-      # The server itself (a grandchild) too, so cleanup finds it if the run is stopped.
-      ip netns pids "$NS_R" >>"$RXLB_TMP/pids"
-      return 0
-    fi
-    sleep 0.05
-  done
-  die "iperf3 server did not listen"
-}
-
-client() {  # the measured transfer; with a PMU, cycles and instructions of the whole machine
-  if ((PERF)); then
-    perf stat -a -x, -o "$RXLB_TMP/perf.csv" -e cycles,instructions -- \
-      ip netns exec "$NS_S" iperf3 -c "$SERVER_ADDR" -p 5201 -n "$BYTES" -P "$FLOWS" -J >"$RXLB_TMP/iperf.json"
-  else
-    ip netns exec "$NS_S" iperf3 -c "$SERVER_ADDR" -p 5201 -n "$BYTES" -P "$FLOWS" -J >"$RXLB_TMP/iperf.json"
-  fi
-}
-
-# Run time of the ksoftirqd threads in ns (schedstat: exact): under load the
-# kernel hands the transfer's softirq work to them instead of running it in
-# the iperf3 processes' context, and which one does it changes from run to run.
-ksoftirqd_ns() {
-  local p s=0 t
-  for p in $(pgrep -x 'ksoftirqd/[0-9]+'); do
-    read -r t _ <"/proc/$p/schedstat" && s=$((s + t))
+# Run time in ns of the transfer's threads: both iperf3 processes' and every
+# ksoftirqd (which one takes the handed-off softirq work changes).
+transfer_ns() {
+  local f t s=0
+  for f in /proc/"$SRV_PID"/task/*/schedstat /proc/"$CLI_PID"/task/*/schedstat $KSOFTIRQD; do
+    read -r t _ <"$f" 2>/dev/null && s=$((s + t))
   done
   echo "$s"
 }
+KSOFTIRQD=$(for p in $(pgrep -x 'ksoftirqd/[0-9]+'); do echo "/proc/$p/schedstat"; done)
 
-run_one() {  # run_one LOSS ROUND MODE
-  local loss=$1 round=$2 mode=$3 c0 c1 k0 k1 pid="" cycles=null instr=null
-  [[ $mode == exporter ]] && { start_exporter exporter; pid=$EXP_PID; }
-  start_server
-  c0=$(cpu_busy_jiffies) k0=$(ksoftirqd_ns)
-  timed "$RXLB_TMP/cli.time" client || die "iperf3 failed: $(jq -r '.error // empty' "$RXLB_TMP/iperf.json" 2>/dev/null)"
-  c1=$(cpu_busy_jiffies) k1=$(ksoftirqd_ns)
-  wait "$SRV_PID" 2>/dev/null || true
-  [[ -n $pid ]] && stop_pid "$pid"
+in_octets() {
+  ip netns exec "$NS_R" awk '$1 == "IpExt:" && !h { h = 1; for (i = 2; i <= NF; i++) c[$i] = i; next }
+                             $1 == "IpExt:" { print $c["InOctets"] }' /proc/net/netstat
+}
+idle_s() { awk '{ print $2 }' /proc/uptime; }  # summed over CPUs
+
+window() {  # window LOSS ROUND MODE: one measured window, as a JSON line
+  local x0 x1 o0 o1 i0 i1 t0 t1 cycles=null instr=null
+  x0=$(transfer_ns) o0=$(in_octets) i0=$(idle_s) t0=$(date +%s%N)
   if ((PERF)); then
+    perf stat -a -x, -o "$RXLB_TMP/perf.csv" -e cycles,instructions -- sleep "$WINDOW"
     cycles=$(awk -F, '$3 == "cycles" { print $1 }' "$RXLB_TMP/perf.csv")
     instr=$(awk -F, '$3 == "instructions" { print $1 }' "$RXLB_TMP/perf.csv")
+  else
+    sleep "$WINDOW"
   fi
-  jq -c --argjson loss "$loss" --argjson round "$round" --arg mode "$mode" \
-    --argjson busy "$(awk -v a="$c0" -v b="$c1" -v t="$CLK_TCK" 'BEGIN { print (b - a) / t }')" \
-    --argjson cli "[$(sed 's/ /,/' "$RXLB_TMP/cli.time")]" --argjson srv "[$(sed 's/ /,/' "$RXLB_TMP/srv.time")]" \
-    --argjson ksoft "$(((k1 - k0)))" --argjson cycles "${cycles:-null}" --argjson instr "${instr:-null}" \
-    '.end.sum_received.bytes as $b
-     | {loss: $loss, round: $round, mode: $mode, bytes: $b,
-        bits_per_second: .end.sum_received.bits_per_second, retransmits: .end.sum_sent.retransmits,
-        client_cpu_s: ($cli | add), server_cpu_s: ($srv | add), ksoftirqd_cpu_s: ($ksoft / 1e9), busy_cpu_s: $busy,
-        cpu_ns_per_kib: ((($cli + $srv | add) * 1e9 + $ksoft) / ($b / 1024)),
-        busy_ns_per_kib: ($busy * 1e9 / ($b / 1024)),
-        cycles_per_byte: (if $cycles then $cycles / $b else null end),
-        instructions_per_byte: (if $instr then $instr / $b else null end)}' \
-    "$RXLB_TMP/iperf.json" | tee -a "$RUNS" >&2
+  x1=$(transfer_ns) o1=$(in_octets) i1=$(idle_s) t1=$(date +%s%N)
+  kill -0 "$CLI_PID" 2>/dev/null || die "the iperf3 transfer ended early: $(tail -2 "$RXLB_TMP/cli.out")"
+  jq -nc --argjson loss "$1" --argjson round "$2" --arg mode "$3" --argjson bytes $((o1 - o0)) \
+    --argjson cpu_ns $((x1 - x0)) --argjson wall_ns $((t1 - t0)) --argjson idle "$(awk -v a="$i0" -v b="$i1" 'BEGIN { print b - a }')" \
+    --argjson ncpu "$NCPU" --argjson cycles "${cycles:-null}" --argjson instr "${instr:-null}" \
+    '{loss: $loss, round: $round, mode: $mode, bytes: $bytes, bits_per_second: ($bytes * 8e9 / $wall_ns),
+      cpu_s: ($cpu_ns / 1e9), busy_cpu_s: ($ncpu * $wall_ns / 1e9 - $idle),
+      cpu_ns_per_kib: ($cpu_ns / ($bytes / 1024)),
+      busy_ns_per_kib: (($ncpu * $wall_ns - $idle * 1e9) / ($bytes / 1024)),
+      cycles_per_byte: (if $cycles then $cycles / $bytes else null end),
+      instructions_per_byte: (if $instr then $instr / $bytes else null end)}' | tee -a "$RUNS" >&2
+}
+
+measure() {  # measure LOSS ROUND MODE
+  local pid=""
+  [[ $3 == exporter ]] && { start_exporter exporter; pid=$EXP_PID; }
+  sleep "$SETTLE"
+  window "$@"
+  [[ -n $pid ]] && stop_pid "$pid"
+  sleep "$SETTLE"
 }
 
 for loss in $LOSSES; do
   make_pair "o$loss" "$loss" gso
-  start_server
-  ip netns exec "$NS_S" iperf3 -c "$SERVER_ADDR" -p 5201 -n 64M >/dev/null || die "iperf3 warm-up failed"  # caches, ARP
-  wait "$SRV_PID" 2>/dev/null || true
+  spawn /dev/null "$RXLB_TMP/srv.err" ip netns exec "$NS_R" iperf3 -s -p 5201
+  SRV_PID=$SPAWNED
+  for _ in $(seq 100); do
+    ip netns exec "$NS_R" ss -Htln 'sport = :5201' | grep -q . && break
+    sleep 0.05
+  done
+  # Long enough for every window with room to spare; stopped once they are done.
+  spawn "$RXLB_TMP/cli.out" "$RXLB_TMP/cli.err" ip netns exec "$NS_S" \
+    iperf3 -c "$SERVER_ADDR" -p 5201 -P "$FLOWS" -t $((ROUNDS * 3 * (${WINDOW%.*} + 3) + 30))
+  CLI_PID=$SPAWNED
+  sleep 2  # past slow start
   for round in $(seq "$ROUNDS"); do
     log "overhead: loss $loss %, round $round/$ROUNDS"
     for i in 0 1 2; do
-      run_one "$loss" "$round" "${MODES[$(((i + round - 1) % 3))]}"
+      measure "$loss" "$round" "${MODES[$(((i + round - 1) % 3))]}"
     done
   done
+  stop_pid "$CLI_PID"
+  stop_pid "$SRV_PID"
   delete_pair "$PAIR_PREFIX"
 done
 
-jq -s --arg bytes "$BYTES" --argjson flows "$FLOWS" --argjson rounds "$ROUNDS" --argjson perf "$PERF" \
+jq -s --argjson window "$WINDOW" --argjson flows "$FLOWS" --argjson rounds "$ROUNDS" --argjson perf "$PERF" \
   -L "$(dirname "$0")" -f "$(dirname "$0")/overhead.jq" "$RUNS" >"$OUT"

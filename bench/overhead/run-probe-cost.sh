@@ -16,7 +16,8 @@
 #   bpftrace      bench/overhead/tcpretrans_tp.bt (kernel side only)
 # and with --parts, in both workloads, the exporter's work split into parts
 # (bench/cost_parts: part_reads, part_direct, part_map, part_sk, and part_map's
-# halves part_stat and part_hash).
+# halves part_stat and part_hash; part_slot prices a design the exporter does
+# not use: per-socket state caching a per-CPU array row index).
 # --baseline-exporter BIN adds exporter_base and exporter_peer_base, another
 # build's exporter (e.g. main's) with the same flags as exporter and
 # exporter_peer, so that a probe change is priced against what it replaces in
@@ -40,7 +41,7 @@ source "$(dirname "$0")/lib.sh"
 
 WORKLOADS="syn bulk" ROUNDS=3 SYNS=25000 HOLD=3500 SPREAD=1000 SECONDS_=4 LOSS=5 PARTS=0 OUT=/dev/stdout
 ALL_VARIANTS="empty exporter exporter_peer per_event bpftrace" ONLY="" BASELINE=""
-PART_VARIANTS="part_reads part_direct part_map part_sk part_stat part_hash"
+PART_VARIANTS="part_reads part_direct part_map part_sk part_stat part_hash part_slot"
 KNOWN_VARIANTS="$ALL_VARIANTS exporter_raw_tp $PART_VARIANTS"
 while (($#)); do
   case $1 in

@@ -147,9 +147,9 @@ bench_sections() {
   "${JQ[@]}" '"<p>\(.timestamp) (\(.mode)), kernel \(.host.kernel), \(.host.cpus) CPUs, commit \(.commit // "?"), load at end \(.host.loadavg_at_end // "?"). Ratios compare with a baseline measured in the same run.</p>" ' "$b"
   "${JQ[@]}" 'include "bench-data"; overhead_tsv' "$b" >"$d/overhead.tsv"
   "${JQ[@]}" 'include "bench-data"; overhead_xtics' "$b" >"$d/xtics.gp"
-  figure "overhead-$k" "Overhead ratios (min–median–max)." "$HERE/gnuplot/bench-overhead.gp" \
+  figure "overhead-$k" "Overhead ratios: geometric mean and 95 % interval (older results: median, min–max)." "$HERE/gnuplot/bench-overhead.gp" \
     "$(($(rows "$d/overhead.tsv") * 2))" "$d" \
-    "Fixed-size iperf3 transfer; each ratio is to the no-probe run of the same round.\
+    "Windows of one iperf3 transfer (older results: a fixed-size transfer per run); each ratio is to the no-probe window of the same round.\
 $(part_note overhead "$b")"
   "${JQ[@]}" 'include "bench-data"; ns_tsv' "$b" >"$d/ns.tsv"
   "${JQ[@]}" 'include "bench-data"; ns_xtics' "$b" >"$d/xtics.gp"

@@ -6,14 +6,27 @@ def part_ok: type == "object" and (has("skipped") or has("failed") | not);
 def part_state(p): .[p] | if type != "object" then "missing from this file"
   elif has("skipped") then "skipped: \(.skipped)" elif has("failed") then "failed: \(.failed)" else "ok" end;
 
-# Overhead ratios to the no-probe run of the same round: one row per (loss, mode).
-def overhead_rows: if (.overhead | part_ok) then [.overhead.summary[]] else [] end;
+# Overhead ratios to the no-probe window of the same round: one row per (loss, mode), each ratio
+# as a bar {lo, mid, hi}. Since the windowed method (bench/README.md) a summary is per loss with
+# modes[] and a geometric mean with its 95 % interval; older reports have one summary row per
+# (loss, mode) with min/median/max, and their CPU ratio was cpu_ratio.
+def bar: if . == null then {lo: null, mid: null, hi: null}
+  elif .geomean != null then {lo: (.ci95[0] // .geomean), mid: .geomean, hi: (.ci95[1] // .geomean)}
+  else {lo: .min, mid: .median, hi: .max} end;
+def overhead_rows: if (.overhead | part_ok) then [.overhead.summary[]
+    | if has("modes") then .loss as $l | .modes[] | select(.mode != "none")
+        | {loss: $l, mode, throughput: (.throughput_ratio | bar), cpu: (.cost_ratio | bar)}
+      else {loss, mode, throughput: (.throughput_ratio | bar), cpu: ((.cpu_ratio // .cost_ratio) | bar)} end]
+  else [] end;
 def overhead_tsv: overhead_rows | to_entries[] | .key as $i | .value
-  | [$i, "\(.loss) % \(.mode)", .throughput_ratio.min, .throughput_ratio.median, .throughput_ratio.max,
-     .cpu_ratio.min, .cpu_ratio.median, .cpu_ratio.max] | @tsv;
+  | [$i, "\(.loss) % \(.mode)", .throughput.lo, .throughput.mid, .throughput.hi, .cpu.lo, .cpu.mid, .cpu.hi] | @tsv;
 
-# Probe cost: bpf_stats run time per event, per program variant.
-def ns_rows: if (.probe_cost | part_ok) then [.probe_cost.summary[]] else [] end;
+# Probe cost: bpf_stats run time per event, per program variant (per workload and variant since
+# the SYN storm and bulk workloads; older reports had one summary).
+def ns_rows: if (.probe_cost | part_ok) then
+    if (.probe_cost | has("workloads")) then [.probe_cost.workloads[] | .workload as $w | .summary[] | .variant = "\($w) \(.variant)"]
+    else [.probe_cost.summary[]] end
+  else [] end;
 def ns_tsv: ns_rows | to_entries[] | .key as $i | .value
   | [$i, .variant, .ns_per_event.min, .ns_per_event.median, .ns_per_event.max] | @tsv;
 
