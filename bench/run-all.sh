@@ -4,8 +4,8 @@
 # reports/bench-<UTC timestamp>.json (every figure, every run) and .txt (the
 # readable table against the goals). See bench/README.md.
 #
-#   bench/run-all.sh            full suite (~10 min on 2 cores)
-#   bench/run-all.sh --quick    fewer rounds and shorter runs (~5 min)
+#   bench/run-all.sh            full suite (~22 min on 2 cores, 11 of them the throughput windows)
+#   bench/run-all.sh --quick    fewer rounds and shorter runs (~7 min)
 #   bench/run-all.sh --smoke    everything once, tiny (< 90 s): proves the suite runs
 # Options: --no-build (use build-bench as is), --reports DIR.
 # Needs root for the system-level parts (namespaces, BPF); without root only

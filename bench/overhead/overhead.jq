@@ -37,6 +37,7 @@ def floor_of: if . == null or .ci95 == null then null else [(1 - .ci95[0]), (.ci
           modes: [ $M | to_entries[] | .key as $k | .value as $R
             | { mode: $k, throughput_gbit_median: ($R | map(.bits_per_second / 1e9) | median | round3),
                 cpu_ns_per_kib_median: ($R | map(.cpu_ns_per_kib) | median | round3),
+                retrans_segs_per_second_median: ($R | map(.retrans_segs_per_second) | median | round3),
                 cost_ratio: $C[$k], busy_cost_ratio: $B[$k],
                 throughput_ratio: ($R | ratios($base; .bits_per_second) | with_stats) } ],
           noise_floor: ($C.none_ctl | floor_of),

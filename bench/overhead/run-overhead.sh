@@ -10,6 +10,7 @@
 #   run-overhead.sh [--rounds N] [--window S] [--settle S] [--flows N] [--loss "2"] [--out FILE]
 #
 # Per window: the bytes the receiver's namespace took in (IpExt InOctets), the
+# segments the sender retransmitted (Tcp RetransSegs: the probe's work), the
 # CPU the transfer cost (run time of the iperf3 threads and the ksoftirqd
 # threads from /proc/*/schedstat, in ns: this kernel has no IRQ time
 # accounting, so softirq work, the probe's included, is charged to the thread
@@ -67,7 +68,8 @@ in_octets() {
 idle_s() { awk '{ print $2 }' /proc/uptime; }  # summed over CPUs
 
 window() {  # window LOSS ROUND MODE: one measured window, as a JSON line
-  local x0 x1 o0 o1 i0 i1 t0 t1 cycles=null instr=null
+  local x0 x1 o0 o1 i0 i1 t0 t1 r0 r1 cycles=null instr=null
+  r0=$(retrans_segs "$NS_S")
   x0=$(transfer_ns) o0=$(in_octets) i0=$(idle_s) t0=$(date +%s%N)
   if ((PERF)); then
     perf stat -a -x, -o "$RXLB_TMP/perf.csv" -e cycles,instructions -- sleep "$WINDOW"
@@ -77,11 +79,13 @@ window() {  # window LOSS ROUND MODE: one measured window, as a JSON line
     sleep "$WINDOW"
   fi
   x1=$(transfer_ns) o1=$(in_octets) i1=$(idle_s) t1=$(date +%s%N)
+  r1=$(retrans_segs "$NS_S")
   kill -0 "$CLI_PID" 2>/dev/null || die "the iperf3 transfer ended early: $(tail -2 "$RXLB_TMP/cli.out")"
   jq -nc --argjson loss "$1" --argjson round "$2" --arg mode "$3" --argjson bytes $((o1 - o0)) \
     --argjson cpu_ns $((x1 - x0)) --argjson wall_ns $((t1 - t0)) --argjson idle "$(awk -v a="$i0" -v b="$i1" 'BEGIN { print b - a }')" \
-    --argjson ncpu "$NCPU" --argjson cycles "${cycles:-null}" --argjson instr "${instr:-null}" \
+    --argjson ncpu "$NCPU" --argjson rtx $((r1 - r0)) --argjson cycles "${cycles:-null}" --argjson instr "${instr:-null}" \
     '{loss: $loss, round: $round, mode: $mode, bytes: $bytes, bits_per_second: ($bytes * 8e9 / $wall_ns),
+      retrans_segs_per_second: ($rtx * 1e9 / $wall_ns),
       cpu_s: ($cpu_ns / 1e9), busy_cpu_s: ($ncpu * $wall_ns / 1e9 - $idle),
       cpu_ns_per_kib: ($cpu_ns / ($bytes / 1024)),
       busy_ns_per_kib: (($ncpu * $wall_ns - $idle * 1e9) / ($bytes / 1024)),
