@@ -153,17 +153,23 @@ static __always_inline void bump_stat(void)
 		(*st)++;
 }
 
-/* One key, no socket reads: the aggregate map's usual case (one netns, one
- * cause) with only the map's own work left. */
+/* A fixed aggregate key (one netns, IPv4, cause): no socket reads. */
+static __always_inline void fixed_key(struct retx_key *key, __u8 cause)
+{
+	__builtin_memset(key, 0, sizeof(*key));
+	key->netns = 4026531840u;
+	key->family = 2;
+	key->cause = cause;
+}
+
+/* The aggregate map's usual case (one netns, one cause) with only the map's
+ * own work left. */
 static __always_inline int add_to_agg(void)
 {
 	struct retx_key key;
 	struct retx_value *v;
 
-	__builtin_memset(&key, 0, sizeof(key));
-	key.netns = 4026531840u;
-	key.family = 2;
-	key.cause = 2;
+	fixed_key(&key, 2);
 	v = bpf_map_lookup_elem(&parts_agg, &key);
 	if (!v) {
 		struct retx_value init = {};
@@ -190,13 +196,9 @@ int BPF_PROG(parts_map, const struct sock *sk, const struct sk_buff *skb)
 static __always_inline __u32 resolve_slot(void)
 {
 	struct retx_key key;
-	struct retx_value *v;
 
-	__builtin_memset(&key, 0, sizeof(key));
-	key.netns = 4026531840u;
-	key.family = 2;
-	v = bpf_map_lookup_elem(&parts_agg, &key);
-	return v ? 1 : 0;
+	fixed_key(&key, 0);
+	return bpf_map_lookup_elem(&parts_agg, &key) ? 1 : 0;
 }
 
 SEC("tp_btf/tcp_retransmit_skb")
