@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Throughput cost of the exporter as CPU time per byte, in windows of one
 # long transfer: iperf3 -P --flows runs unpaced between two namespaces (veth,
-# nft random loss on the receiver's prerouting) for the whole run, and each
+# nft random loss on the receiver's ingress) for the whole run, and each
 # round measures one window per mode, none / exporter / none_ctl, order
 # rotated every round. The exporter is started before its window and stopped
 # after it; every window is preceded and followed by --settle seconds of
@@ -55,7 +55,8 @@ perf stat -x, -e cycles true 2>&1 | grep -q '^[0-9]' && PERF=1
 transfer_ns() {
   local f t s=0
   for f in /proc/"$SRV_PID"/task/*/schedstat /proc/"$CLI_PID"/task/*/schedstat $KSOFTIRQD; do
-    read -r t _ <"$f" 2>/dev/null && s=$((s + t))
+    # A thread that exits between the glob and the read is skipped.
+    read -r t _ 2>/dev/null <"$f" && s=$((s + t))
   done
   echo "$s"
 }
@@ -81,6 +82,7 @@ window() {  # window LOSS ROUND MODE: one measured window, as a JSON line
   x1=$(transfer_ns) o1=$(in_octets) i1=$(idle_s) t1=$(date +%s%N)
   r1=$(retrans_segs "$NS_S")
   kill -0 "$CLI_PID" 2>/dev/null || die "the iperf3 transfer ended early: $(tail -2 "$RXLB_TMP/cli.out")"
+  ((o1 > o0)) || die "round $2, $3: no bytes arrived in the $WINDOW s window"
   jq -nc --argjson loss "$1" --argjson round "$2" --arg mode "$3" --argjson bytes $((o1 - o0)) \
     --argjson cpu_ns $((x1 - x0)) --argjson wall_ns $((t1 - t0)) --argjson idle "$(awk -v a="$i0" -v b="$i1" 'BEGIN { print b - a }')" \
     --argjson ncpu "$NCPU" --argjson rtx $((r1 - r0)) --argjson cycles "${cycles:-null}" --argjson instr "${instr:-null}" \
