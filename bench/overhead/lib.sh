@@ -123,6 +123,19 @@ make_pair() {  # make_pair TAG LOSS_PCT [gso|segment]; sets NS_S NS_R SERVER_ADD
 }
 delete_pair() { "$RXLB_LAB" pair --delete "$1" >/dev/null; }
 
+# The iperf3 server on port 5201 of the pair's server namespace, for the whole
+# script; returns once it listens. Sets IPERF_SRV_PID (iperf3's own: `ip netns
+# exec` execs it).
+start_iperf_server() {
+  spawn "$RXLB_TMP/iperf-s.out" "$RXLB_TMP/iperf-s.err" ip netns exec "$NS_R" iperf3 -s -p 5201
+  IPERF_SRV_PID=$SPAWNED
+  for _ in $(seq 100); do
+    ip netns exec "$NS_R" ss -Htln 'sport = :5201' | grep -q . && return 0
+    sleep 0.05
+  done
+  die "iperf3 server did not listen: $(cat "$RXLB_TMP/iperf-s.err")"
+}
+
 netns_inode() { stat -L -c %i "/run/netns/$1"; }
 
 # One counter of a namespace's /proc/net/snmp or /proc/net/netstat (they are

@@ -28,8 +28,7 @@ need_bins
 
 make_pair lost "$LOSS" gso
 INODE=$(netns_inode "$NS_S")
-spawn "$RXLB_TMP/iperf-s.out" "$RXLB_TMP/iperf-s.err" ip netns exec "$NS_R" iperf3 -s -p 5201
-sleep 0.3
+start_iperf_server
 
 start_exporter plain
 URL_PLAIN=$EXP_URL PID_PLAIN=$EXP_PID

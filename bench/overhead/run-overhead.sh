@@ -54,7 +54,7 @@ perf stat -x, -e cycles true 2>&1 | grep -q '^[0-9]' && PERF=1
 # ksoftirqd (which one takes the handed-off softirq work changes).
 transfer_ns() {
   local f t s=0
-  for f in /proc/"$SRV_PID"/task/*/schedstat /proc/"$CLI_PID"/task/*/schedstat $KSOFTIRQD; do
+  for f in /proc/"$IPERF_SRV_PID"/task/*/schedstat /proc/"$CLI_PID"/task/*/schedstat $KSOFTIRQD; do
     # A thread that exits between the glob and the read is skipped.
     read -r t _ 2>/dev/null <"$f" && s=$((s + t))
   done
@@ -62,10 +62,7 @@ transfer_ns() {
 }
 KSOFTIRQD=$(for p in $(pgrep -x 'ksoftirqd/[0-9]+'); do echo "/proc/$p/schedstat"; done)
 
-in_octets() {
-  ip netns exec "$NS_R" awk '$1 == "IpExt:" && !h { h = 1; for (i = 2; i <= NF; i++) c[$i] = i; next }
-                             $1 == "IpExt:" { print $c["InOctets"] }' /proc/net/netstat
-}
+in_octets() { ns_counter "$NS_R" IpExt InOctets; }
 idle_s() { awk '{ print $2 }' /proc/uptime; }  # summed over CPUs
 
 window() {  # window LOSS ROUND MODE: one measured window, as a JSON line
@@ -106,12 +103,7 @@ measure() {  # measure LOSS ROUND MODE
 
 for loss in $LOSSES; do
   make_pair "o$loss" "$loss" gso
-  spawn /dev/null "$RXLB_TMP/srv.err" ip netns exec "$NS_R" iperf3 -s -p 5201
-  SRV_PID=$SPAWNED
-  for _ in $(seq 100); do
-    ip netns exec "$NS_R" ss -Htln 'sport = :5201' | grep -q . && break
-    sleep 0.05
-  done
+  start_iperf_server
   # Long enough for every window with room to spare; stopped once they are done.
   spawn "$RXLB_TMP/cli.out" "$RXLB_TMP/cli.err" ip netns exec "$NS_S" \
     iperf3 -c "$SERVER_ADDR" -p 5201 -P "$FLOWS" -t $((ROUNDS * 3 * (${WINDOW%.*} + 3) + 30))
@@ -124,7 +116,7 @@ for loss in $LOSSES; do
     done
   done
   stop_pid "$CLI_PID"
-  stop_pid "$SRV_PID"
+  stop_pid "$IPERF_SRV_PID"
   delete_pair "$PAIR_PREFIX"
 done
 

@@ -133,8 +133,7 @@ measure() {  # measure WORKLOAD VARIANT
 make_pair pc "$LOSS" gso
 # 25,000 connections held at once outnumber the default 28k ephemeral ports per destination.
 ip netns exec "$NS_S" sysctl -qw net.ipv4.ip_local_port_range="1024 65535"
-spawn "$RXLB_TMP/iperf-s.out" "$RXLB_TMP/iperf-s.err" ip netns exec "$NS_R" iperf3 -s -p 5201
-sleep 0.3
+start_iperf_server
 for workload in $WORKLOADS; do
   VARIANTS=(empty)
   for v in ${ONLY:-$ALL_VARIANTS}; do [[ $v == empty ]] || VARIANTS+=("$v"); done

@@ -72,8 +72,7 @@ run_one() {  # run_one ROUND VARIANT
 }
 
 make_pair sh "$LOSS" gso
-spawn "$RXLB_TMP/iperf-s.out" "$RXLB_TMP/iperf-s.err" ip netns exec "$NS_R" iperf3 -s -p 5201
-sleep 0.3
+start_iperf_server
 VARIANTS=(exporter per_event bpftrace)
 for round in $(seq "$ROUNDS"); do
   log "share: round $round/$ROUNDS"

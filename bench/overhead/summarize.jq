@@ -8,3 +8,4 @@ def stats: map(select(. != null)) | { min: (min), median: median, max: (max), n:
 def pct(p): map(select(. != null)) | sort
   | if length == 0 then null else .[((p / 100) * length | ceil) - 1 | if . < 0 then 0 else . end] end;
 def round3: if . == null then null else . * 1000 | round / 1000 end;
+def round4: if . == null then null else . * 10000 | round / 10000 end;
