@@ -254,14 +254,26 @@ static __always_inline void *value_or_spill(void *map, void *spill, const void *
 	return v;
 }
 
+/* shared: the map's values are not per CPU, so the adds are atomic. */
+static __always_inline void add_row(struct retx_value *v, __u64 segs, __u64 skbs, bool shared)
+{
+	if (shared) {
+		__sync_fetch_and_add(&v->segs, segs);
+		__sync_fetch_and_add(&v->skbs, skbs);
+	} else {
+		v->segs += segs;
+		v->skbs += skbs;
+	}
+}
+
 /* Adds add to key's row, or inserts add as the row: a new key costs one
  * insert and no second lookup (a BPF update of a per-CPU map sets this CPU's
- * value and zeroes the others). shared: the map's values are not per CPU, so
- * the adds are atomic. The insert's error when map refused it. */
+ * value and zeroes the others). absent: a lookup just missed, so go straight
+ * to the insert. The insert's error when map refused it. */
 static __always_inline long add_or_insert(void *map, const struct retx_key *key, const struct retx_value *add,
-					  bool shared)
+					  bool shared, bool absent)
 {
-	struct retx_value *v = bpf_map_lookup_elem(map, key);
+	struct retx_value *v = absent ? NULL : bpf_map_lookup_elem(map, key);
 	long err;
 
 	if (!v) {
@@ -273,26 +285,20 @@ static __always_inline long add_or_insert(void *map, const struct retx_key *key,
 		if (!v)
 			return -E_EXIST;
 	}
-	if (shared) {
-		__sync_fetch_and_add(&v->segs, add->segs);
-		__sync_fetch_and_add(&v->skbs, add->skbs);
-	} else {
-		v->segs += add->segs;
-		v->skbs += add->skbs;
-	}
+	add_row(v, add->segs, add->skbs, shared);
 	return 0;
 }
 
-/* False when neither map took the hit. shared: as add_or_insert. */
+/* False when neither map took the hit. shared, absent: as add_or_insert. */
 static __always_inline bool add_to(void *map, void *spill, const struct retx_key *key, __u64 segs,
-				   bool spill_if_full, bool shared)
+				   bool spill_if_full, bool shared, bool absent)
 {
 	struct retx_value add = { .segs = segs, .skbs = 1 };
-	long err = add_or_insert(map, key, &add, shared);
+	long err = add_or_insert(map, key, &add, shared, absent);
 
 	if (!err)
 		return true;
-	if (!spills(err, spill_if_full) || add_or_insert(spill, key, &add, shared))
+	if (!spills(err, spill_if_full) || add_or_insert(spill, key, &add, shared, false))
 		return false;
 	stat_inc(RETX_STAT_SPILLED);
 	return true;
@@ -307,24 +313,43 @@ static __always_inline void fold(struct retx_key *key)
 	__builtin_memset(key->raddr, 0, sizeof(key->raddr));
 }
 
-static __always_inline void count(struct retx_key *key, const struct sock *peer, __u64 segs, bool direct)
+/* Whether key's row is in the detail map rather than the aggregate one: peer
+ * or cgroup labels, unless its cgroup is gone (its hits fold). */
+static __always_inline bool detail_row(const struct retx_key *key)
+{
+	if (!targ_peer_labels && !targ_cgroup_labels)
+		return false;
+	return !(key->cgroup && bpf_map_lookup_elem(&cgroup_gone, &key->cgroup));
+}
+
+/* absent: a lookup of key in the map it is counted in first (the detail map
+ * with labels, else the aggregate one) just missed. */
+static __always_inline void count_after(struct retx_key *key, const struct sock *peer, __u64 segs, bool direct,
+					bool absent)
 {
 	if (targ_peer_labels)
 		fill_peer(key, peer, direct);
 	if (targ_peer_labels || targ_cgroup_labels) {
-		if (key->cgroup && bpf_map_lookup_elem(&cgroup_gone, &key->cgroup)) {
+		if (!detail_row(key)) {
 			fold(key);
-		} else if (add_to(&retx_detail, &retx_detail_spill, key, segs, false, true)) {
+			absent = false;
+		} else if (add_to(&retx_detail, &retx_detail_spill, key, segs, false, true, absent)) {
 			return;
 		} else {
 			/* Over budget (or, barely possible, both maps busy): fold
 			 * into the aggregate series so totals stay exact. */
 			stat_inc(RETX_STAT_FOLDED);
 			fold(key);
+			absent = false;
 		}
 	}
-	if (!add_to(&retx_agg, &retx_agg_spill, key, segs, true, false))
+	if (!add_to(&retx_agg, &retx_agg_spill, key, segs, true, false, absent))
 		stat_inc(RETX_STAT_LOST);
+}
+
+static __always_inline void count(struct retx_key *key, const struct sock *peer, __u64 segs, bool direct)
+{
+	count_after(key, peer, segs, direct, false);
 }
 
 /* The socket's cgroup v2 id, from the socket (sk_cgrp_data, 5.15+): the task
@@ -660,6 +685,42 @@ static __always_inline __u64 pcount_of(const struct sk_buff *skb, bool direct)
 	return pcount ? pcount : 1;
 }
 
+/* A hit's row, looked up before the socket's state is read. */
+struct row_ahead {
+	struct retx_value *v; /* the row; NULL: absent (looked) or not looked up */
+	bool looked;
+	bool shared;          /* a detail row: atomic adds */
+};
+
+/* Looks up the row a hit will be added to before the socket's state: neither
+ * depends on the other, and where their lines are cold (lossy bulk: the
+ * traffic evicts them between hits) the row's chain (bucket, element, value)
+ * then overlaps the state's (storage pointer, cache slot, data) instead of
+ * waiting behind it (bpf/README.md, "Cold lines"). Only where the row is
+ * known before the state is read: err 0, which counts as sent whatever the
+ * growth. */
+static __always_inline void look_ahead(struct row_ahead *r, struct retx_key *key, const struct sock *sk, int err,
+				       bool direct)
+{
+	r->v = NULL;
+	r->looked = false;
+	r->shared = false;
+	if (err != 0)
+		return;
+	key->outcome = RETX_OUTCOME_SENT;
+	if (targ_peer_labels)
+		fill_peer(key, sk, direct);
+	if (targ_peer_labels || targ_cgroup_labels) {
+		if (!detail_row(key))
+			return;
+		r->shared = true;
+		r->v = bpf_map_lookup_elem(&retx_detail, key);
+	} else {
+		r->v = bpf_map_lookup_elem(&retx_agg, key);
+	}
+	r->looked = true;
+}
+
 /* A retransmit of an accepted child before ESTABLISHED (SYN_RECV: a
  * fastopen child) where every attempt fires a hit (handshake_by_hit): the
  * hit says what the kernel counted, its pcount if it got as far as
@@ -681,6 +742,7 @@ static __always_inline int handle_handshake_hit(const struct sock *sk, const str
 static __always_inline int handle_skb(const struct sock *sk, const struct sk_buff *skb, int err, bool direct)
 {
 	const struct tcp_sock *tp = NULL;
+	struct row_ahead row;
 	struct retx_sk_last *last;
 	struct retx_key key;
 	__u64 segs, pcount, growth;
@@ -705,6 +767,7 @@ static __always_inline int handle_skb(const struct sock *sk, const struct sk_buf
 		return 0;
 	key.cause = cause_of(sk, tp, direct);
 	key.err = err;
+	look_ahead(&row, &key, sk, err, direct);
 	pcount = pcount_of(skb, direct);
 	growth = rtx_growth(sk, tp, direct, syn_from_zero(state), &known, &last);
 	/* What this hit added to total_retrans: the growth, or on a first hit
@@ -741,6 +804,14 @@ static __always_inline int handle_skb(const struct sock *sk, const struct sk_buf
 		/* Failed before counting; report what it would have sent. */
 		key.outcome = RETX_OUTCOME_FAILED_EARLY;
 		segs = pcount;
+	}
+	if (row.looked && key.outcome == RETX_OUTCOME_SENT) {
+		if (row.v) {
+			add_row(row.v, segs, 1, row.shared);
+			return 0;
+		}
+		count_after(&key, sk, segs, direct, true);
+		return 0;
 	}
 	count(&key, sk, segs, direct);
 	return 0;

@@ -23,6 +23,11 @@
 # run to run here (bench/README.md); within one transfer the windows vary by
 # 2-8 %, and the rounds average that down. none_ctl is a second no-probe
 # window: its ratio to none is an A/A comparison, the method's noise floor.
+# Each window also records what its CPU per byte moves with, per MiB: NET_RX
+# softirqs (how the stack batched), the receiver's ACKs, the sender's
+# retransmits, the threads' times on a CPU. They explain much of the window to
+# window spread (bench/README.md) but are reported, not used to adjust the
+# ratios: a probe in the retransmit path can move them too.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -51,24 +56,27 @@ PERF=0
 perf stat -x, -e cycles true 2>&1 | grep -q '^[0-9]' && PERF=1
 
 # Run time in ns of the transfer's threads: both iperf3 processes' and every
-# ksoftirqd (which one takes the handed-off softirq work changes).
+# ksoftirqd (which one takes the handed-off softirq work changes), then their
+# timeslices (schedstat's third field: how often they were put on a CPU).
 transfer_ns() {
-  local f t s=0
+  local f t w n s=0 k=0
   for f in /proc/"$IPERF_SRV_PID"/task/*/schedstat /proc/"$CLI_PID"/task/*/schedstat $KSOFTIRQD; do
     # A thread that exits between the glob and the read is skipped.
-    read -r t _ 2>/dev/null <"$f" && s=$((s + t))
+    read -r t w n 2>/dev/null <"$f" && s=$((s + t)) k=$((k + n))
   done
-  echo "$s"
+  echo "$s $k"
 }
+net_rx_softirqs() { awk '$1 == "NET_RX:" { for (i = 2; i <= NF; i++) s += $i; print s }' /proc/softirqs; }
 KSOFTIRQD=$(for p in $(pgrep -x 'ksoftirqd/[0-9]+'); do echo "/proc/$p/schedstat"; done)
 
 in_octets() { ns_counter "$NS_R" IpExt InOctets; }
 idle_s() { awk '{ print $2 }' /proc/uptime; }  # summed over CPUs
 
 window() {  # window LOSS ROUND MODE: one measured window, as a JSON line
-  local x0 x1 o0 o1 i0 i1 t0 t1 r0 r1 cycles=null instr=null
-  r0=$(retrans_segs "$NS_S")
-  x0=$(transfer_ns) o0=$(in_octets) i0=$(idle_s) t0=$(date +%s%N)
+  local x0 x1 k0 k1 o0 o1 i0 i1 t0 t1 r0 r1 a0 a1 q0 q1 cycles=null instr=null
+  r0=$(retrans_segs "$NS_S") a0=$(ns_counter "$NS_R" Tcp OutSegs) q0=$(net_rx_softirqs)
+  read -r x0 k0 < <(transfer_ns)
+  o0=$(in_octets) i0=$(idle_s) t0=$(date +%s%N)
   if ((PERF)); then
     perf stat -a -x, -o "$RXLB_TMP/perf.csv" -e cycles,instructions -- sleep "$WINDOW"
     cycles=$(awk -F, '$3 == "cycles" { print $1 }' "$RXLB_TMP/perf.csv")
@@ -76,15 +84,19 @@ window() {  # window LOSS ROUND MODE: one measured window, as a JSON line
   else
     sleep "$WINDOW"
   fi
-  x1=$(transfer_ns) o1=$(in_octets) i1=$(idle_s) t1=$(date +%s%N)
-  r1=$(retrans_segs "$NS_S")
+  read -r x1 k1 < <(transfer_ns)
+  o1=$(in_octets) i1=$(idle_s) t1=$(date +%s%N)
+  r1=$(retrans_segs "$NS_S") a1=$(ns_counter "$NS_R" Tcp OutSegs) q1=$(net_rx_softirqs)
   kill -0 "$CLI_PID" 2>/dev/null || die "the iperf3 transfer ended early: $(tail -2 "$RXLB_TMP/cli.out")"
   ((o1 > o0)) || die "round $2, $3: no bytes arrived in the $WINDOW s window"
   jq -nc --argjson loss "$1" --argjson round "$2" --arg mode "$3" --argjson bytes $((o1 - o0)) \
     --argjson cpu_ns $((x1 - x0)) --argjson wall_ns $((t1 - t0)) --argjson idle "$(awk -v a="$i0" -v b="$i1" 'BEGIN { print b - a }')" \
-    --argjson ncpu "$NCPU" --argjson rtx $((r1 - r0)) --argjson cycles "${cycles:-null}" --argjson instr "${instr:-null}" \
+    --argjson ncpu "$NCPU" --argjson rtx $((r1 - r0)) \
+    --argjson acks $((a1 - a0)) --argjson slices $((k1 - k0)) --argjson net_rx $((q1 - q0)) --argjson cycles "${cycles:-null}" --argjson instr "${instr:-null}" \
     '{loss: $loss, round: $round, mode: $mode, bytes: $bytes, bits_per_second: ($bytes * 8e9 / $wall_ns),
       retrans_segs_per_second: ($rtx * 1e9 / $wall_ns),
+      acks_per_mib: ($acks / ($bytes / 1048576)), slices_per_mib: ($slices / ($bytes / 1048576)),
+      net_rx_per_mib: ($net_rx / ($bytes / 1048576)), retrans_per_mib: ($rtx / ($bytes / 1048576)),
       cpu_s: ($cpu_ns / 1e9), busy_cpu_s: ($ncpu * $wall_ns / 1e9 - $idle),
       cpu_ns_per_kib: ($cpu_ns / ($bytes / 1024)),
       busy_ns_per_kib: (($ncpu * $wall_ns - $idle * 1e9) / ($bytes / 1024)),
