@@ -33,7 +33,7 @@ case $MODE in
     GB_MIN=0.2 GB_REPS=3
     COST=(--rounds 3 --syns 25000 --hold 3500 --spread 1000 --seconds 3 --loss 5 --parts)
     STATE=(--rounds 3 --connects 40000)
-    SHARE=(--seconds 20 --loss 5)
+    SHARE=(--rounds 3 --seconds 20 --loss 5)
     OVERHEAD=(--rounds 40 --window 4 --flows 4 --loss 2)
     SCRAPE=(--scrapes 100 --stages "10 1000 10000")
     SCRAPE_NETNS=(--scrapes 50 --stages "1 30 300 1000")

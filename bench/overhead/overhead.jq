@@ -23,6 +23,21 @@ def interval: map(select(. != null and . > 0)) | length as $n | map(log) as $l
 def ratios($base; f): map(if (f) and ($base[.round | tostring] | f) then (f) / ($base[.round | tostring] | f) else null end);
 def with_stats: (interval // {}) + (map(select(. != null) | round4) | stats);
 def floor_of: if . == null or .ci95 == null then null else [(1 - .ci95[0]), (.ci95[1] - 1)] | max | round4 end;
+# Pearson correlation of two equally long arrays (null when either is constant).
+def corr($a; $b): ($a | length) as $n | ($a | add / $n) as $ma | ($b | add / $n) as $mb
+  | ([range($n)] | map(($a[.] - $ma) * ($b[.] - $mb)) | add) as $c
+  | ($a | map(pow(. - $ma; 2)) | add) as $va | ($b | map(pow(. - $mb; 2)) | add) as $vb
+  | if $va > 0 and $vb > 0 then $c / ($va * $vb | sqrt) | round3 else null end;
+# What CPU per byte moved with, over a loss level's windows: each covariate's
+# correlation with log CPU per byte, and its median per mode (a covariate the
+# probe moves cannot be used to adjust the ratios).
+def covariates: map(select(.acks_per_mib != null)) as $W
+  | if ($W | length) < 3 then null
+    else ($W | map(metric | log)) as $y
+    | ["net_rx_per_mib", "acks_per_mib", "retrans_per_mib", "slices_per_mib"]
+    | map(. as $c | {key: $c, value: {corr_with_log_cost: corr($W | map(.[$c]); $y),
+        median_by_mode: ($W | group_by(.mode) | map({key: .[0].mode, value: (map(.[$c]) | median | round3)}) | from_entries)}})
+    | from_entries end;
 
 . as $runs
 | { window_s: $window, flows: $flows, rounds: $rounds, runs: $runs,
@@ -39,5 +54,6 @@ def floor_of: if . == null or .ci95 == null then null else [(1 - .ci95[0]), (.ci
                 retrans_segs_per_second_median: ($R | map(.retrans_segs_per_second) | median | round3),
                 cost_ratio: $C[$k], busy_cost_ratio: $B[$k],
                 throughput_ratio: ($R | ratios($base; .bits_per_second) | with_stats) } ],
+          covariates: ($L | covariates),
           noise_floor: ($C.none_ctl | floor_of),
           busy_noise_floor: ($B.none_ctl | floor_of) } ] }
