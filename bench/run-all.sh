@@ -4,7 +4,7 @@
 # reports/bench-<UTC timestamp>.json (every figure, every run) and .txt (the
 # readable table against the goals). See bench/README.md.
 #
-#   bench/run-all.sh            full suite (~22 min on 2 cores, 11 of them the throughput windows)
+#   bench/run-all.sh            full suite (~25 min on 2 cores, 11 of them the throughput windows)
 #   bench/run-all.sh --quick    fewer rounds and shorter runs (~7 min)
 #   bench/run-all.sh --smoke    everything once, tiny (< 90 s): proves the suite runs
 # Options: --no-build (use build-bench as is), --reports DIR.
