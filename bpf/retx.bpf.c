@@ -313,35 +313,34 @@ static __always_inline void fold(struct retx_key *key)
 	__builtin_memset(key->raddr, 0, sizeof(key->raddr));
 }
 
-/* Whether key's row is in the detail map rather than the aggregate one: peer
- * or cgroup labels, unless its cgroup is gone (its hits fold). */
-static __always_inline bool detail_row(const struct retx_key *key)
-{
-	if (!targ_peer_labels && !targ_cgroup_labels)
-		return false;
-	return !(key->cgroup && bpf_map_lookup_elem(&cgroup_gone, &key->cgroup));
-}
-
-/* absent: a lookup of key in the map it is counted in first (the detail map
- * with labels, else the aggregate one) just missed. */
-static __always_inline void count_after(struct retx_key *key, const struct sock *peer, __u64 segs, bool direct,
-					bool absent)
+/* Completes key for the map it is counted in first, and says which: the
+ * detail map with peer or cgroup labels (peer fields filled in), else, or
+ * when its cgroup is gone (folded), the aggregate map. */
+static __always_inline bool route(struct retx_key *key, const struct sock *peer, bool direct)
 {
 	if (targ_peer_labels)
 		fill_peer(key, peer, direct);
-	if (targ_peer_labels || targ_cgroup_labels) {
-		if (!detail_row(key)) {
-			fold(key);
-			absent = false;
-		} else if (add_to(&retx_detail, &retx_detail_spill, key, segs, false, true, absent)) {
+	if (!targ_peer_labels && !targ_cgroup_labels)
+		return false;
+	if (key->cgroup && bpf_map_lookup_elem(&cgroup_gone, &key->cgroup)) {
+		fold(key);
+		return false;
+	}
+	return true;
+}
+
+/* Counts a routed key (route: detail says where). absent: a lookup of key
+ * in that map just missed. */
+static __always_inline void count_routed(struct retx_key *key, __u64 segs, bool detail, bool absent)
+{
+	if (detail) {
+		if (add_to(&retx_detail, &retx_detail_spill, key, segs, false, true, absent))
 			return;
-		} else {
-			/* Over budget (or, barely possible, both maps busy): fold
-			 * into the aggregate series so totals stay exact. */
-			stat_inc(RETX_STAT_FOLDED);
-			fold(key);
-			absent = false;
-		}
+		/* Over budget (or, barely possible, both maps busy): fold into
+		 * the aggregate series so totals stay exact. */
+		stat_inc(RETX_STAT_FOLDED);
+		fold(key);
+		absent = false;
 	}
 	if (!add_to(&retx_agg, &retx_agg_spill, key, segs, true, false, absent))
 		stat_inc(RETX_STAT_LOST);
@@ -349,7 +348,7 @@ static __always_inline void count_after(struct retx_key *key, const struct sock 
 
 static __always_inline void count(struct retx_key *key, const struct sock *peer, __u64 segs, bool direct)
 {
-	count_after(key, peer, segs, direct, false);
+	count_routed(key, segs, route(key, peer, direct), false);
 }
 
 /* The socket's cgroup v2 id, from the socket (sk_cgrp_data, 5.15+): the task
@@ -688,8 +687,8 @@ static __always_inline __u64 pcount_of(const struct sk_buff *skb, bool direct)
 /* A hit's row, looked up before the socket's state is read. */
 struct row_ahead {
 	struct retx_value *v; /* the row; NULL: absent (looked) or not looked up */
-	bool looked;
-	bool shared;          /* a detail row: atomic adds */
+	bool looked;          /* err 0: the key was routed (route()) and looked up */
+	bool detail;          /* route()'s answer: a detail row, added to atomically */
 };
 
 /* Looks up the row a hit will be added to before the socket's state: neither
@@ -703,22 +702,16 @@ static __always_inline void look_ahead(struct row_ahead *r, struct retx_key *key
 				       bool direct)
 {
 	r->v = NULL;
-	r->looked = false;
-	r->shared = false;
-	if (err != 0)
+	r->looked = err == 0;
+	r->detail = false;
+	if (!r->looked)
 		return;
 	key->outcome = RETX_OUTCOME_SENT;
-	if (targ_peer_labels)
-		fill_peer(key, sk, direct);
-	if (targ_peer_labels || targ_cgroup_labels) {
-		if (!detail_row(key))
-			return;
-		r->shared = true;
+	r->detail = route(key, sk, direct);
+	if (r->detail)
 		r->v = bpf_map_lookup_elem(&retx_detail, key);
-	} else {
+	else
 		r->v = bpf_map_lookup_elem(&retx_agg, key);
-	}
-	r->looked = true;
 }
 
 /* A retransmit of an accepted child before ESTABLISHED (SYN_RECV: a
@@ -805,12 +798,13 @@ static __always_inline int handle_skb(const struct sock *sk, const struct sk_buf
 		key.outcome = RETX_OUTCOME_FAILED_EARLY;
 		segs = pcount;
 	}
+	/* A looked-up key is routed already: counted where it was looked up,
+	 * not routed again (a folded key would be taken for a detail one). */
 	if (row.looked && key.outcome == RETX_OUTCOME_SENT) {
-		if (row.v) {
-			add_row(row.v, segs, 1, row.shared);
-			return 0;
-		}
-		count_after(&key, sk, segs, direct, true);
+		if (row.v)
+			add_row(row.v, segs, 1, row.detail);
+		else
+			count_routed(&key, segs, row.detail, true);
 		return 0;
 	}
 	count(&key, sk, segs, direct);

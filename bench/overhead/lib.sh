@@ -138,22 +138,29 @@ start_iperf_server() {
 
 netns_inode() { stat -L -c %i "/run/netns/$1"; }
 
-# One counter of a namespace's /proc/net/snmp or /proc/net/netstat (they are
-# per netns: read from inside), e.g. `ns_counter NS Tcp RetransSegs`,
-# `ns_counter NS TcpExt TCPRetransFail`.
-ns_counter() {  # ns_counter NS GROUP NAME
-  ip netns exec "$1" awk -v g="$2:" -v n="$3" '
-    $1 == g { if (!(g in hdr)) { hdr[g] = 1; for (i = 2; i <= NF; i++) c[$i] = i } else print $c[n] }' \
+# Counters of a namespace's /proc/net/snmp and /proc/net/netstat (they are
+# per netns: read from inside), their values on one line in the order asked,
+# from one read of both files: e.g. `ns_counter NS Tcp RetransSegs`,
+# `ns_counter NS IpExt InOctets Tcp OutSegs`.
+ns_counter() {  # ns_counter NS GROUP NAME [GROUP NAME...]
+  local ns=$1; shift
+  ip netns exec "$ns" awk -v want="$*" '
+    !($1 in hdr) { hdr[$1] = 1; for (i = 2; i <= NF; i++) col[$1, $i] = i; next }
+    { for (i = 2; i <= NF; i++) val[$1, i] = $i }
+    END { n = split(want, w, " "); for (k = 1; k < n; k += 2) out = out (k > 1 ? " " : "") val[w[k] ":", col[w[k] ":", w[k + 1]]]; print out }' \
     /proc/net/snmp /proc/net/netstat
 }
 retrans_segs() { ns_counter "$1" Tcp RetransSegs; }
 
 # The counters the retransmission identities use, as one JSON object.
 ns_counters_json() {  # ns_counters_json NS
-  local out="{" sep="" k
-  for k in "Tcp RetransSegs" "TcpExt TCPRetransFail" "TcpExt TCPSynRetrans" "TcpExt TCPLossProbes" \
-    "TcpExt TCPTimeouts" "TcpExt TCPFastRetrans"; do
-    out+="$sep\"${k#* }\":$(ns_counter "$1" $k)"
+  local names=(RetransSegs TCPRetransFail TCPSynRetrans TCPLossProbes TCPTimeouts TCPFastRetrans) vals
+  read -ra vals < <(ns_counter "$1" Tcp RetransSegs TcpExt TCPRetransFail TcpExt TCPSynRetrans \
+    TcpExt TCPLossProbes TcpExt TCPTimeouts TcpExt TCPFastRetrans)
+  ((${#vals[@]} == ${#names[@]})) || die "counters of $1: got '${vals[*]}'"
+  local out="{" sep="" i
+  for i in "${!names[@]}"; do
+    out+="$sep\"${names[$i]}\":${vals[$i]}"
     sep=,
   done
   echo "$out}"

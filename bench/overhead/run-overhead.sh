@@ -69,14 +69,15 @@ transfer_ns() {
 net_rx_softirqs() { awk '$1 == "NET_RX:" { for (i = 2; i <= NF; i++) s += $i; print s }' /proc/softirqs; }
 KSOFTIRQD=$(for p in $(pgrep -x 'ksoftirqd/[0-9]+'); do echo "/proc/$p/schedstat"; done)
 
-in_octets() { ns_counter "$NS_R" IpExt InOctets; }
 idle_s() { awk '{ print $2 }' /proc/uptime; }  # summed over CPUs
 
 window() {  # window LOSS ROUND MODE: one measured window, as a JSON line
   local x0 x1 k0 k1 o0 o1 i0 i1 t0 t1 r0 r1 a0 a1 q0 q1 cycles=null instr=null
-  r0=$(retrans_segs "$NS_S") a0=$(ns_counter "$NS_R" Tcp OutSegs) q0=$(net_rx_softirqs)
+  # The receiver's bytes and ACKs in one read, next to the CPU read.
+  r0=$(retrans_segs "$NS_S") q0=$(net_rx_softirqs)
   read -r x0 k0 < <(transfer_ns)
-  o0=$(in_octets) i0=$(idle_s) t0=$(date +%s%N)
+  read -r o0 a0 < <(ns_counter "$NS_R" IpExt InOctets Tcp OutSegs)
+  i0=$(idle_s) t0=$(date +%s%N)
   if ((PERF)); then
     perf stat -a -x, -o "$RXLB_TMP/perf.csv" -e cycles,instructions -- sleep "$WINDOW"
     cycles=$(awk -F, '$3 == "cycles" { print $1 }' "$RXLB_TMP/perf.csv")
@@ -85,8 +86,9 @@ window() {  # window LOSS ROUND MODE: one measured window, as a JSON line
     sleep "$WINDOW"
   fi
   read -r x1 k1 < <(transfer_ns)
-  o1=$(in_octets) i1=$(idle_s) t1=$(date +%s%N)
-  r1=$(retrans_segs "$NS_S") a1=$(ns_counter "$NS_R" Tcp OutSegs) q1=$(net_rx_softirqs)
+  read -r o1 a1 < <(ns_counter "$NS_R" IpExt InOctets Tcp OutSegs)
+  i1=$(idle_s) t1=$(date +%s%N)
+  r1=$(retrans_segs "$NS_S") q1=$(net_rx_softirqs)
   kill -0 "$CLI_PID" 2>/dev/null || die "the iperf3 transfer ended early: $(tail -2 "$RXLB_TMP/cli.out")"
   ((o1 > o0)) || die "round $2, $3: no bytes arrived in the $WINDOW s window"
   jq -nc --argjson loss "$1" --argjson round "$2" --arg mode "$3" --argjson bytes $((o1 - o0)) \
