@@ -235,10 +235,13 @@ map_slot_sum() {  # map_slot_sum PID MAP_NAME SLOT
   echo null
 }
 
-# User + system CPU of a running process and its threads (exited ones
-# included), in ns; clock-tick resolution.
+# CPU time of a running process's threads in ns, from each thread's
+# schedstat: ns resolution, where /proc/PID/stat counts clock ticks (10 ms),
+# coarser than an idle exporter's whole use in a 20 s run. A thread that exits
+# between two readings takes its time with it: the processes measured here
+# (exporter, per-event consumer, bpftrace) keep theirs for the whole run.
 proc_cpu_ns() {  # proc_cpu_ns PID
-  awk -v t="$CLK_TCK" '{ sub(/^.*\) /, ""); printf "%.0f\n", ($12 + $13) * 1e9 / t }' /proc/"$1"/stat 2>/dev/null || echo 0
+  cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.0f\n", s }'
 }
 
 # Starts the exporter on a free loopback port; sets EXP_PID and EXP_URL.

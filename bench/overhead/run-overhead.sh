@@ -2,8 +2,8 @@
 # Throughput cost of the exporter as CPU time per byte, in windows of one
 # long transfer: iperf3 -P --flows runs unpaced between two namespaces (veth,
 # nft random loss on the receiver's ingress) for the whole run, and each
-# round measures one window per mode, none / exporter / none_ctl, order
-# rotated every round. The exporter is started before its window and stopped
+# round measures one window per mode, none / exporter / none_ctl, in each of
+# the six orders in turn (ORDERS below). The exporter is started before its window and stopped
 # after it; every window is preceded and followed by --settle seconds of
 # nothing measured, so the exporter's start (BPF load) and stop stay outside.
 #
@@ -47,7 +47,16 @@ done
 [[ $WINDOW =~ ^[0-9]+(\.[0-9]+)?$ && $SETTLE =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--window and --settle: seconds"
 need_root
 need_bins
-MODES=(none exporter none_ctl)
+# Every order of the three modes, one per round, the three rotations of one
+# order and then of its mirror: over each six rounds the two no-probe windows
+# stand equally often just before and just after the exporter's, within a
+# round and across its boundaries, so that whatever a window inherits from its
+# neighbours (the exporter's start and stop, drift) biases neither. With the
+# rotations alone, none came before the exporter's start and none_ctl after
+# its stop two rounds in three, and an A/A comparison that rides on where its
+# windows sit is no noise floor.
+ORDERS=("none exporter none_ctl" "exporter none_ctl none" "none_ctl none exporter"
+        "none none_ctl exporter" "none_ctl exporter none" "exporter none none_ctl")
 RUNS=$RXLB_TMP/runs.jsonl
 : >"$RUNS"
 NCPU=$(nproc)
@@ -125,8 +134,8 @@ for loss in $LOSSES; do
   sleep 2  # past slow start
   for round in $(seq "$ROUNDS"); do
     log "overhead: loss $loss %, round $round/$ROUNDS"
-    for i in 0 1 2; do
-      measure "$loss" "$round" "${MODES[$(((i + round - 1) % 3))]}"
+    for mode in ${ORDERS[$(((round - 1) % 6))]}; do
+      measure "$loss" "$round" "$mode"
     done
   done
   stop_pid "$CLI_PID"

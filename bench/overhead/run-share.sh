@@ -7,8 +7,8 @@
 #   bpftrace   bench/overhead/tcpretrans_tp.bt, one printed line per retransmit
 # Per run: the kernel-side CPU of every program the variant's process holds
 # (Δ run_time_ns over the transfer, kernel.bpf_stats_enabled=1), the
-# process's own user + system CPU (/proc/PID/stat: the consumer's or
-# bpftrace's printing; the exporter's is idle between scrapes), both as % of
+# process's own CPU (its threads' schedstat, ns: the consumer's or
+# bpftrace's printing; the exporter sleeps between scrapes), both as % of
 # the whole machine's busy CPU over the transfer (/proc/stat: everything but
 # idle and iowait, so other load on a shared machine dilutes the share), and
 # the tcp_retransmit_skb events seen.

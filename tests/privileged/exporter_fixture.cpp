@@ -1,5 +1,6 @@
 #include "exporter_fixture.h"
 
+#include <dirent.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -67,6 +68,14 @@ NsCounts delta(const NsCounts& b, const NsCounts& a) {
     d.failed_by_errno[e] = v - (it == b.failed_by_errno.end() ? 0 : it->second);
   }
   return d;
+}
+
+std::size_t open_fds() {
+  std::size_t n = 0;
+  DIR* d = opendir("/proc/self/fd");
+  while (d && readdir(d)) ++n;
+  if (d) closedir(d);
+  return n;
 }
 
 AttachedProbe::AttachedProbe(AttachMode mode, SeriesLabels labels) {

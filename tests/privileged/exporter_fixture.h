@@ -45,6 +45,9 @@ class AttachedProbe {
   std::shared_ptr<RetxCollector> collector_;
 };
 
+// Entries in /proc/self/fd: the counters files a collector holds open show here.
+std::size_t open_fds();
+
 // A test suite whose tests share one probe, attached once (root required).
 class ProbeSuite : public ::testing::Test {
  protected:

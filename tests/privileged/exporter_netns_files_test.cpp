@@ -12,6 +12,7 @@
 #include <chrono>
 
 #include "cleanup.h"
+#include "exporter_fixture.h"
 #include "netns_exec.h"
 #include "netns_files.h"
 #include "netns_tasks.h"
@@ -20,16 +21,9 @@
 
 using namespace retx;
 using namespace retx::lab;
+using retx::test::open_fds;
 
 namespace {
-
-std::size_t open_fds() {
-  std::size_t n = 0;
-  DIR* d = opendir("/proc/self/fd");
-  while (d && readdir(d)) ++n;
-  if (d) closedir(d);
-  return n;
-}
 
 // A SYN to a closed port on the namespace's loopback and the RST back: two
 // segments sent in that namespace.

@@ -2,7 +2,10 @@
 // what is deleted from the maps and when, on scripted sequences of scrapes.
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "cgroup_retirement.h"
+#include "idle_release.h"
 #include "netns_lifecycle.h"
 
 namespace {
@@ -186,3 +189,22 @@ TEST(ExporterCgroupRetirement, RemovedCgroupFoldsWithoutLosingCounts) {
 }
 
 }  // namespace
+
+// The collector's idle files: held while scrapes come, released twice the last
+// interval after the last one (5 s at least), and no deadline (no wakeups)
+// while nothing is open or nothing was scraped.
+TEST(FilesReleaseTime, NoneWhileNothingIsOpenOrScraped) {
+  using clock = std::chrono::steady_clock;
+  auto t = clock::time_point{} + std::chrono::hours(1);
+  EXPECT_FALSE(retx::files_release_time(0, t, t - std::chrono::seconds(15)));
+  EXPECT_FALSE(retx::files_release_time(3, clock::time_point{}, clock::time_point{}));
+}
+
+TEST(FilesReleaseTime, TwiceTheLastIntervalAndFiveSecondsAtLeast) {
+  using namespace std::chrono;
+  auto t = steady_clock::time_point{} + hours(1);
+  EXPECT_EQ(retx::files_release_time(1, t, steady_clock::time_point{}), t + seconds(5)) << "a first scrape";
+  EXPECT_EQ(retx::files_release_time(1, t, t - seconds(1)), t + seconds(5));
+  EXPECT_EQ(retx::files_release_time(2, t, t - seconds(15)), t + seconds(30));
+  EXPECT_EQ(retx::files_release_time(2, t, t - milliseconds(2600)), t + milliseconds(5200));
+}
