@@ -4,7 +4,7 @@
 # reports/bench-<UTC timestamp>.json (every figure, every run) and .txt (the
 # readable table against the goals). See bench/README.md.
 #
-#   bench/run-all.sh            full suite (~25 min on 2 cores, 11 of them the throughput windows)
+#   bench/run-all.sh            full suite (~38 min on 2 cores, 23 of them the throughput windows)
 #   bench/run-all.sh --quick    fewer rounds and shorter runs (~7 min)
 #   bench/run-all.sh --smoke    everything once, tiny (< 90 s): proves the suite runs
 # Options: --no-build (use build-bench as is), --reports DIR.
@@ -34,7 +34,7 @@ case $MODE in
     COST=(--rounds 3 --syns 25000 --hold 3500 --spread 1000 --seconds 3 --loss 5 --parts)
     STATE=(--rounds 3 --connects 40000)
     SHARE=(--rounds 3 --seconds 20 --loss 5)
-    OVERHEAD=(--rounds 40 --window 4 --flows 4 --loss 2)
+    OVERHEAD=(--rounds 90 --window 4 --flows 4 --loss 2)
     SCRAPE=(--scrapes 100 --stages "10 1000 10000")
     SCRAPE_NETNS=(--scrapes 50 --stages "1 30 300 1000")
     LOST=(--seconds 5 --flows 8 --loss 10 --syns 15000)
@@ -44,7 +44,7 @@ case $MODE in
     COST=(--rounds 2 --syns 25000 --hold 3500 --spread 1000 --seconds 3 --loss 5)
     STATE=(--rounds 2 --connects 40000)
     SHARE=(--seconds 10 --loss 5)
-    OVERHEAD=(--rounds 10 --window 3 --flows 4 --loss 2)
+    OVERHEAD=(--rounds 12 --window 3 --flows 4 --loss 2)
     SCRAPE=(--scrapes 50 --stages "10 1000 10000")
     SCRAPE_NETNS=(--scrapes 30 --stages "1 30 300 1000")
     LOST=(--seconds 3 --flows 8 --loss 10 --syns 10000)
