@@ -98,8 +98,10 @@ RetxCollector::RetxCollector(const Probe& probe, CollectorConfig cfg, BuildInfo 
 void RetxCollector::note_scrape() const {
   previous_scrape_ = last_scrape_;
   last_scrape_ = std::chrono::steady_clock::now();
-  ++scrapes_;
-  idle_cv_.notify_one();
+  // The closing thread waits without a deadline only while nothing is open;
+  // with files open it finds the moved time when its deadline comes, so a
+  // steady scraper does not wake it at every scrape.
+  if (files_.namespaces_open() == 0) idle_cv_.notify_one();
 }
 
 // An open counters file keeps its namespace alive (netns_files.h), and only a
@@ -117,9 +119,9 @@ void RetxCollector::release_idle_files(std::stop_token stop) const {
       files_.close_all();
       continue;
     }
-    // Woken early by a scrape (which moves the time) or the stop request.
-    auto seen = scrapes_;
-    auto scraped = [&] { return scrapes_ != seen; };
+    // Woken early by a scrape while nothing is open (note_scrape) or the stop request.
+    auto seen = last_scrape_;
+    auto scraped = [&] { return last_scrape_ != seen; };
     if (at)
       idle_cv_.wait_until(lock, stop, *at, scraped);
     else

@@ -77,7 +77,6 @@ class RetxCollector : public prometheus::Collectable {
   mutable std::uint64_t evictions_ = 0;
   // When scrapes stop, the held files are closed (release_idle_files).
   mutable std::chrono::steady_clock::time_point last_scrape_{}, previous_scrape_{};
-  mutable std::uint64_t scrapes_ = 0;
   mutable std::condition_variable_any idle_cv_;
   std::jthread idle_closer_;  // last: stopped and joined before the members it reads go
 };

@@ -235,13 +235,24 @@ map_slot_sum() {  # map_slot_sum PID MAP_NAME SLOT
   echo null
 }
 
-# CPU time of a running process's threads in ns, from each thread's
-# schedstat: ns resolution, where /proc/PID/stat counts clock ticks (10 ms),
-# coarser than an idle exporter's whole use in a 20 s run. A thread that exits
-# between two readings takes its time with it: the processes measured here
-# (exporter, per-event consumer, bpftrace) keep theirs for the whole run.
+# Run time in ns and timeslices (how often they were put on a CPU) summed
+# over threads' schedstat files, e.g. /proc/PID/task/*/schedstat: ns
+# resolution, where /proc/PID/stat counts 10 ms clock ticks. A thread that
+# exits between the glob and the read is skipped, and takes its time with it.
+schedstat_sum() {  # schedstat_sum FILE... -> "NS SLICES"
+  local f t n s=0 k=0
+  for f in "$@"; do
+    read -r t _ n 2>/dev/null <"$f" && s=$((s + t)) k=$((k + n))
+  done
+  echo "$s $k"
+}
+
+# CPU time of a running process's threads in ns: the processes measured here
+# (exporter, per-event consumer, bpftrace) keep their threads for the whole run.
 proc_cpu_ns() {  # proc_cpu_ns PID
-  cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.0f\n", s }'
+  local ns
+  read -r ns _ < <(schedstat_sum /proc/"$1"/task/*/schedstat)
+  echo "$ns"
 }
 
 # Starts the exporter on a free loopback port; sets EXP_PID and EXP_URL.

@@ -12,14 +12,16 @@ def metric: if $perf == 1 then .cycles_per_byte else .cpu_ns_per_kib end;
 def t975(df): [[1, 12.706], [2, 4.303], [3, 3.182], [4, 2.776], [5, 2.571], [6, 2.447], [7, 2.365],
                [8, 2.306], [9, 2.262], [10, 2.228], [15, 2.131], [20, 2.086], [30, 2.042], [40, 2.021],
                [60, 2.000], [120, 1.980]] | map(select(.[0] <= df)) | last[1];
-# Ratios (an array, nulls dropped) -> {geomean, ci95: [lo, hi], half_width, n} and min/median/max.
+# Ratios (an array, nulls dropped) -> {geomean, ci95: [lo, hi], half_width, log_sd (the SD of the
+# rounds' log ratios: how far single rounds stray), n} and min/median/max.
 def interval: map(select(. != null and . > 0)) | length as $n | map(log) as $l
   | if $n == 0 then null
     else ($l | add / $n) as $m
     | (if $n > 1 then ($l | map(pow(. - $m; 2)) | add / ($n - 1) | sqrt) else null end) as $s
     | (if $s == null then null else t975($n - 1) * $s / ($n | sqrt) end) as $h
     | { geomean: ($m | exp | round4), ci95: (if $h == null then null else [($m - $h | exp | round4), ($m + $h | exp | round4)] end),
-        half_width: (if $h == null then null else (($m + $h | exp) - ($m - $h | exp)) / 2 | round4 end), n: $n } end;
+        half_width: (if $h == null then null else (($m + $h | exp) - ($m - $h | exp)) / 2 | round4 end),
+        log_sd: (if $s == null then null else $s | round4 end), n: $n } end;
 def ratios($base; f): map(if (f) and ($base[.round | tostring] | f) then (f) / ($base[.round | tostring] | f) else null end);
 def with_stats: (interval // {}) + (map(select(. != null) | round4) | stats);
 def floor_of: if . == null or .ci95 == null then null else [(1 - .ci95[0]), (.ci95[1] - 1)] | max | round4 end;

@@ -64,16 +64,12 @@ NCPU=$(nproc)
 PERF=0
 perf stat -x, -e cycles true 2>&1 | grep -q '^[0-9]' && PERF=1
 
-# Run time in ns of the transfer's threads: both iperf3 processes' and every
-# ksoftirqd (which one takes the handed-off softirq work changes), then their
-# timeslices (schedstat's third field: how often they were put on a CPU).
+# Run time in ns and timeslices of the transfer's threads: both iperf3
+# processes' and every ksoftirqd (which one takes the handed-off softirq work
+# changes).
 transfer_ns() {
-  local f t w n s=0 k=0
-  for f in /proc/"$IPERF_SRV_PID"/task/*/schedstat /proc/"$CLI_PID"/task/*/schedstat $KSOFTIRQD; do
-    # A thread that exits between the glob and the read is skipped.
-    read -r t w n 2>/dev/null <"$f" && s=$((s + t)) k=$((k + n))
-  done
-  echo "$s $k"
+  # shellcheck disable=SC2086  # KSOFTIRQD: one path per word
+  schedstat_sum /proc/"$IPERF_SRV_PID"/task/*/schedstat /proc/"$CLI_PID"/task/*/schedstat $KSOFTIRQD
 }
 net_rx_softirqs() { awk '$1 == "NET_RX:" { for (i = 2; i <= NF; i++) s += $i; print s }' /proc/softirqs; }
 KSOFTIRQD=$(for p in $(pgrep -x 'ksoftirqd/[0-9]+'); do echo "/proc/$p/schedstat"; done)
