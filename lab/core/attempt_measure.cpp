@@ -87,6 +87,12 @@ ExporterSelf exporter_self(const PromScrape& before, const PromScrape& after) {
   e.folded_hits = metric_delta(before, after, "retx_exporter_folded_hits_total");
   e.peer_series = after.sum("retx_exporter_peer_series");
   e.peer_series_budget = after.sum("retx_exporter_peer_series_budget");
+  e.skb_hits = metric_delta(before, after, "retx_exporter_tracepoint_hits_total", {{"tracepoint", "tcp_retransmit_skb"}});
+  e.synack_hits =
+      metric_delta(before, after, "retx_exporter_tracepoint_hits_total", {{"tracepoint", "tcp_retransmit_synack"}});
+  e.baselines_created = metric_delta(before, after, "retx_exporter_socket_baselines_created_total");
+  e.first_hit_fallbacks = metric_delta(before, after, "retx_exporter_first_hit_fallbacks_total");
+  e.namespaces_removed = metric_delta(before, after, "retx_exporter_namespaces_removed_total");
   return e;
 }
 

@@ -93,6 +93,15 @@ struct ExporterSelf {
   double folded_hits = 0;
   double peer_series = 0;         // gauge, after
   double peer_series_budget = 0;  // gauge, after
+  // Exporter-wide, for telling apart why an exact check failed: a retransmit
+  // whose hit never ran (skb_hits short of the kernel's count), one counted
+  // by its own pcount for want of a baseline, and rows removed with a
+  // namespace taken for dead. Any scenario running in parallel adds to them.
+  double skb_hits = 0;            // retx_exporter_tracepoint_hits_total{tracepoint="tcp_retransmit_skb"}
+  double synack_hits = 0;         // ... {tracepoint="tcp_retransmit_synack"}
+  double baselines_created = 0;   // retx_exporter_socket_baselines_created_total
+  double first_hit_fallbacks = 0;  // retx_exporter_first_hit_fallbacks_total
+  double namespaces_removed = 0;  // retx_exporter_namespaces_removed_total
 };
 
 struct ScenarioMeasurements {

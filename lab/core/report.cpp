@@ -185,7 +185,12 @@ nlohmann::json measurements_to_json(const ScenarioMeasurements& m) {
             {"netns_read_errors", m.exporter.netns_read_errors},
             {"folded_hits", m.exporter.folded_hits},
             {"peer_series", m.exporter.peer_series},
-            {"peer_series_budget", m.exporter.peer_series_budget}}},
+            {"peer_series_budget", m.exporter.peer_series_budget},
+            {"skb_hits", m.exporter.skb_hits},
+            {"synack_hits", m.exporter.synack_hits},
+            {"baselines_created", m.exporter.baselines_created},
+            {"first_hit_fallbacks", m.exporter.first_hit_fallbacks},
+            {"namespaces_removed", m.exporter.namespaces_removed}}},
           {"quiesced", m.quiesced},
           {"quiesce_seconds", m.quiesce_seconds}};
   if (!m.churn.cycles.empty()) out["churn"] = churn_to_json(m.churn);

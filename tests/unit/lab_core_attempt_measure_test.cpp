@@ -90,12 +90,20 @@ TEST(LabCoreAttemptMeasure, ExporterSelfMetricsAreDeltasAndGauges) {
   auto before = parse_prom_text(
       "retx_exporter_lost_hits_total 2\nretx_exporter_probe_misses_total 1\n"
       "retx_exporter_scrape_errors_total{source=\"bpf_map\"} 0\nretx_exporter_folded_hits_total 10\n"
-      "retx_exporter_scrape_errors_total{source=\"proc_net\"} 5\nretx_exporter_peer_series 3\n");
+      "retx_exporter_scrape_errors_total{source=\"proc_net\"} 5\nretx_exporter_peer_series 3\n"
+      "retx_exporter_tracepoint_hits_total{tracepoint=\"tcp_retransmit_skb\"} 40\n"
+      "retx_exporter_tracepoint_hits_total{tracepoint=\"tcp_retransmit_synack\"} 2\n"
+      "retx_exporter_socket_baselines_created_total 7\nretx_exporter_first_hit_fallbacks_total 1\n"
+      "retx_exporter_namespaces_removed_total 30\n");
   auto after = parse_prom_text(
       "retx_exporter_probe_info{tracepoint=\"tcp_retransmit_skb\",attach=\"tp_btf\",err_field=\"true\"} 1\n"
       "retx_exporter_lost_hits_total 2\nretx_exporter_probe_misses_total 4\n"
       "retx_exporter_scrape_errors_total{source=\"bpf_map\"} 1\nretx_exporter_folded_hits_total 25\n"
-      "retx_exporter_scrape_errors_total{source=\"proc_net\"} 7\nretx_exporter_peer_series 8\nretx_exporter_peer_series_budget 8\n");
+      "retx_exporter_scrape_errors_total{source=\"proc_net\"} 7\nretx_exporter_peer_series 8\nretx_exporter_peer_series_budget 8\n"
+      "retx_exporter_tracepoint_hits_total{tracepoint=\"tcp_retransmit_skb\"} 41\n"
+      "retx_exporter_tracepoint_hits_total{tracepoint=\"tcp_retransmit_synack\"} 5\n"
+      "retx_exporter_socket_baselines_created_total 9\nretx_exporter_first_hit_fallbacks_total 1\n"
+      "retx_exporter_namespaces_removed_total 33\n");
   auto e = exporter_self(before, after);
   EXPECT_TRUE(e.err_field);
   EXPECT_DOUBLE_EQ(e.lost_hits, 0);
@@ -105,6 +113,11 @@ TEST(LabCoreAttemptMeasure, ExporterSelfMetricsAreDeltasAndGauges) {
   EXPECT_DOUBLE_EQ(e.folded_hits, 15);
   EXPECT_DOUBLE_EQ(e.peer_series, 8);
   EXPECT_DOUBLE_EQ(e.peer_series_budget, 8);
+  EXPECT_DOUBLE_EQ(e.skb_hits, 1);  // per tracepoint, not their sum
+  EXPECT_DOUBLE_EQ(e.synack_hits, 3);
+  EXPECT_DOUBLE_EQ(e.baselines_created, 2);
+  EXPECT_DOUBLE_EQ(e.first_hit_fallbacks, 0);
+  EXPECT_DOUBLE_EQ(e.namespaces_removed, 3);
   auto no_err = parse_prom_text("retx_exporter_probe_info{tracepoint=\"tcp_retransmit_skb\",err_field=\"false\"} 1\n");
   EXPECT_FALSE(exporter_self(before, no_err).err_field);
 }

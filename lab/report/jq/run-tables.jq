@@ -10,7 +10,7 @@ def off(r; m): if m == null or m == 0 then null else (r / m - 1) end;
 # off the curve at nominal p but on it at realised p is the lab's sampling, not TCP's doing.
 def ratio_table_html: ratio_points
   | if length == 0 then "" else
-    "<table class=\"nums\"><thead><tr><th>scenario</th><th>sender</th><th>nominal p</th><th>realised p [99 % Wilson]</th>"
+    "<table class=\"nums\"><thead><tr><th>scenario</th><th>sender</th><th>nominal p</th><th>realised p [Wilson interval]</th>"
     + "<th>measured ratio</th><th>model at nominal</th><th>off</th><th>model at realised</th><th>off</th><th>check tolerance</th></tr></thead><tbody>"
     + ([.[] | off(.ratio; model(.nominal)) as $atn | off(.ratio; model(.realised)) as $atr
         | "<tr><td>\(.label | esc)</td><td>\(.sender | esc)</td><td>\(.nominal | pct)</td>"
