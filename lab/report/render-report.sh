@@ -115,7 +115,7 @@ report_sections() {
   echo '<h3>Measured against the model</h3>'
   figure "ratio-$k" "Retransmission ratio against nominal loss." "$HERE/gnuplot/ratio.gp" \
     "$(rows "$d/ratio.tsv")" "$d" "Every attempt of every independent-random-loss scenario, in its \
-sender's namespace. The shaded box spans the Wilson interval (its drop_rate_wilson check's, 99.9 % by default; 99 % where the attempt has none) of the drop rate the lab really \
+sender's namespace. The shaded box spans the Wilson interval (at the drop_rate_wilson check's confidence, 99.9 % by default) of the drop rate the lab really \
 realised (x) and the model's ratio over that interval (y): a point inside its box is on the model."
   "${JQ[@]}" 'include "run-tables"; ratio_table_html' "$r"
   echo '<h3>Exporter against the kernel</h3>'

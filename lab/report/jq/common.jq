@@ -26,7 +26,7 @@ def sender_ns($direction): .measurements.namespaces | to_entries
   | map(select(if $direction == "download" then .key == "server" else .key | startswith("client") end))
   | max_by(.value | kd("TcpExt.TCPOrigDataSent"));
 
-# Wilson score interval of k successes in n trials at z (99 % => 2.5758).
+# Wilson score interval of k successes in n trials at z (99.9 % => 3.2905).
 def wilson(k; n; z):
   if n <= 0 then null else
     (k / n) as $p | (z * z) as $z2

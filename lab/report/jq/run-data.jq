@@ -18,7 +18,8 @@ def ratio_points: [ measured_attempts
   | (.a.checks // [] | map(select(.kind == "drop_rate_wilson"))[0].measured) as $w
   | .a.measurements.impairment as $imp
   | (if $w.interval_low != null then {low: $w.interval_low, high: $w.interval_high, rate: $w.realised_rate}
-     else wilson($imp.packets_dropped // 0; $imp.candidates // 0; 2.5758293035489) end) as $wi
+     # No such check in the attempt: its default confidence, 99.9 % (drop_rate_wilson.cpp).
+     else wilson($imp.packets_dropped // 0; $imp.candidates // 0; 3.2905267314919) end) as $wi
   | {label: attempt_label(.s; .a), sender: $snd.key,
      nominal: .s.spec.impairment.nominal_loss,
      ratio: (($snd.value | kd("Tcp.RetransSegs") - kd("TcpExt.TCPDSACKRecvSegs"))
