@@ -9,6 +9,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+#include <unordered_set>
 
 #include <pthread.h>
 
@@ -255,6 +256,51 @@ void RetxCollector::retire_namespaces(Snapshot& s, const LiveNamespaces& live) c
   s.namespaces_removed = namespaces_.removed_total();
 }
 
+// The counting maps again, with the rows cgroup retirement carries: what the
+// probe had counted after the namespaces' counters were read.
+std::vector<CounterRow> RetxCollector::read_counted_rows() const {
+  auto rows = read_counter_map(probe_.agg_map_fd(), ReadMethod::Auto, RETX_AGG_KEY_SIZE);
+  rows = merge_rows(std::move(rows), read_counter_map(probe_.agg_spill_map_fd(), ReadMethod::Auto, RETX_AGG_KEY_SIZE));
+  if (cfg_.labels.any()) {
+    rows = merge_rows(std::move(rows), read_counter_map(probe_.detail_map_fd()));
+    rows = merge_rows(std::move(rows), read_counter_map(probe_.detail_spill_map_fd()));
+  }
+  return merge_rows(std::move(rows), cgroups_.carried());
+}
+
+// Each namespace's RetransSegs against what the probe counted (uncounted.h):
+// the rows read before its counters are this scrape's; the maps are read a
+// second time only when those leave room for a miss (retransmits while the
+// namespaces were read, or a real miss).
+void RetxCollector::check_against_kernel(Snapshot& s) const {
+  bool by_cookie = probe_.netns_by_cookie();
+  auto id_of = [&](const NetnsCounters& n) { return by_cookie ? n.cookie : std::uint64_t{n.inode}; };
+  auto before = counted_segments({&s.agg, &s.detail}, by_cookie);
+  std::unordered_set<std::uint64_t> ids;
+  bool reread = false;
+  for (const auto& n : s.netns) {
+    if (!n.readable || id_of(n) == 0) continue;
+    ids.insert(id_of(n));
+    reread = reread || uncounted_.may_have_missed(id_of(n), n.retrans_segs, before[id_of(n)]);
+  }
+  auto after = before;
+  if (reread) {
+    try {
+      std::vector<CounterRow> rows = read_counted_rows();
+      after = counted_segments({&rows}, by_cookie);
+    } catch (const std::exception& e) {
+      count_error("bpf_map", e);
+      for (auto& n : s.netns)  // no new bound this scrape: the last one stands
+        if (ids.contains(id_of(n))) n.uncounted = uncounted_.last(id_of(n));
+      return;
+    }
+  }
+  for (auto& n : s.netns) {
+    if (ids.contains(id_of(n))) n.uncounted = uncounted_.update(id_of(n), n.retrans_segs, before[id_of(n)], after[id_of(n)]);
+  }
+  uncounted_.keep_only(ids);
+}
+
 // Every baseline leaves the LRU map by a delete at CLOSE or by eviction:
 // evicted = inserted - deleted - present. Counters read before and after the
 // count of entries make this a lower bound; the largest one seen is kept.
@@ -286,6 +332,7 @@ Snapshot RetxCollector::snapshot() const {
   LiveNamespaces live = read_namespaces(s);
   retire_cgroups(s);
   retire_namespaces(s, live);
+  check_against_kernel(s);
   count_evictions(s);
   s.programs = probe_.program_stats();
   s.scrape_errors = errors_;

@@ -29,6 +29,7 @@
 #include "probe.h"
 #include "series_labels.h"
 #include "snapshot.h"
+#include "uncounted.h"
 
 namespace retx {
 
@@ -60,6 +61,8 @@ class RetxCollector : public prometheus::Collectable {
   void retire_cgroups(Snapshot& s) const;
   void retire_namespaces(Snapshot& s, const LiveNamespaces& live) const;
   void count_evictions(Snapshot& s) const;
+  void check_against_kernel(Snapshot& s) const;
+  std::vector<CounterRow> read_counted_rows() const;
   void count_error(const char* source, const std::exception& e) const;
   void note_scrape() const;
   void release_idle_files(std::stop_token stop) const;
@@ -75,6 +78,7 @@ class RetxCollector : public prometheus::Collectable {
   mutable CgroupRetirement cgroups_;
   mutable std::unique_ptr<CgroupPaths> cgroup_paths_;
   mutable std::uint64_t evictions_ = 0;
+  mutable UncountedSegments uncounted_;
   // When scrapes stop, the held files are closed (release_idle_files).
   mutable std::chrono::steady_clock::time_point last_scrape_{}, previous_scrape_{};
   mutable std::condition_variable_any idle_cv_;

@@ -182,17 +182,23 @@ void add_namespaces(Families& out, const Snapshot& snap) {
                  "Living network namespaces by inode, with their /run/netns name, else the short id of the container "
                  "or the comm of the first process in them.",
                  kGauge);
+  FamilyAcc uncounted("retx_exporter_uncounted_segments",
+                      "Segments the namespace's Tcp RetransSegs gained since the exporter first read it that the probe "
+                      "has not counted: a lower bound, whatever the load; must stay 0 (METRICS.md).",
+                      kGauge);
   for (const auto& n : snap.netns) {
     Labels l{{"netns", std::to_string(n.inode)}};
     if (n.readable) {
       sent.add(l, static_cast<double>(n.out_segs));
       data.add(l, static_cast<double>(n.orig_data_sent));
     }
+    if (n.uncounted) uncounted.add(l, static_cast<double>(*n.uncounted));
     info.add({{"netns", std::to_string(n.inode)}, {"name", n.name}}, 1);
   }
   out.push_back(sent.finish());
   out.push_back(data.finish());
   out.push_back(info.finish());
+  out.push_back(uncounted.finish());
   add_connection_families(snap, out);
 
   FamilyAcc alive("retx_exporter_namespaces",
@@ -328,7 +334,7 @@ std::vector<prometheus::MetricFamily> build_metric_families(const Snapshot& snap
 std::string write_metric_text(const Snapshot& snap, const BuildInfo& build, ExpositionWriter& writer) {
   // Two lines per counter row, a dozen families per namespace, a histogram
   // per namespace that closed connections, a workload series per cgroup row.
-  std::size_t expected = 2 * (snap.agg.size() + snap.detail.size()) + 12 * snap.netns.size() +
+  std::size_t expected = 2 * (snap.agg.size() + snap.detail.size()) + 13 * snap.netns.size() +
                          (RETX_RATIO_BOUNDS + 4) * snap.ratio_hist.size() +
                          (snap.labels.cgroup ? snap.detail.size() : 0) + 64;
   ExpositionText text = writer.start(expected);

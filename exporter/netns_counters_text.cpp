@@ -26,10 +26,11 @@ struct NetstatFields {
 }  // namespace
 
 void counters_from_text(std::string_view snmp, std::string_view netstat, NetnsCounters& out) {
-  static const std::array<std::string_view, 1> tcp_names{"OutSegs"};
-  std::array<std::uint64_t, 1> tcp{};
+  static const std::array<std::string_view, 2> tcp_names{"OutSegs", "RetransSegs"};
+  std::array<std::uint64_t, 2> tcp{};
   parse_proc_net_fields(snmp, "Tcp", tcp_names, tcp);
   out.out_segs = tcp[0];
+  out.retrans_segs = tcp[1];
 
   static const NetstatFields fields;
   std::array<std::uint64_t, 16> ext{};

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -58,6 +59,10 @@ struct NetnsCounters {
   std::uint64_t orig_data_sent = 0;   // TcpExt TCPOrigDataSent
   std::uint64_t cookie = 0;  // 0 when unknown (or when namespaces are told apart by inode)
   SpuriousEvidence spurious;          // DSACK and undo counters
+  std::uint64_t retrans_segs = 0;     // Tcp RetransSegs
+  // The exporter's check of itself (uncounted.h); none for a namespace it
+  // cannot tell apart (no cookie yet) or could not read.
+  std::optional<std::uint64_t> uncounted;
 };
 
 // One namespace's histogram of closed connections' retransmission ratios,

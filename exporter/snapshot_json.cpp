@@ -44,7 +44,9 @@ nlohmann::json snapshot_to_json(const Snapshot& s) {
                      {"name", n.name},
                      {"readable", n.readable},
                      {"out_segs", n.out_segs},
-                     {"orig_data_sent", n.orig_data_sent}});
+                     {"orig_data_sent", n.orig_data_sent},
+                     {"retrans_segs", n.retrans_segs},
+                     {"uncounted_segments", n.uncounted ? nlohmann::json(*n.uncounted) : nlohmann::json(nullptr)}});
   }
   nlohmann::json progs = nlohmann::json::array();
   for (const auto& p : s.programs) {

@@ -25,6 +25,8 @@ RXLB_TMP=$(mktemp -d /tmp/rxlb-$$.XXXXXX)
 
 log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
 die() { log "error: $*"; exit 1; }
+# --help: the calling script's header comment, which documents its options.
+usage() { sed -n '2,/^[^#]/{/^#/!q;s/^# \{0,1\}//p}' "$0"; exit 0; }
 
 rxlb_cleanup() {
   local rc=$?

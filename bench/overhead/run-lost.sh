@@ -20,7 +20,8 @@ while (($#)); do
     --loss) LOSS=$2; shift 2 ;;
     --syns) SYNS=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
-    *) die "unknown option $1" ;;
+    -h | --help) usage ;;
+    *) die "unknown option $1 (--help lists them)" ;;
   esac
 done
 need_root

@@ -40,7 +40,8 @@ while (($#)); do
     --flows) FLOWS=$2; shift 2 ;;
     --loss) LOSSES=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
-    *) die "unknown option $1" ;;
+    -h | --help) usage ;;
+    *) die "unknown option $1 (--help lists them)" ;;
   esac
 done
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "--rounds: a positive integer, not '$ROUNDS'"

@@ -56,7 +56,8 @@ while (($#)); do
     --variants) ONLY=$2; shift 2 ;;
     --baseline-exporter) BASELINE=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
-    *) die "unknown option $1" ;;
+    -h | --help) usage ;;
+    *) die "unknown option $1 (--help lists them)" ;;
   esac
 done
 need_root

@@ -32,7 +32,8 @@ while (($#)); do
     --baseline-exporter) BASELINE=$2; shift 2 ;;
     --no-traffic) TRAFFIC=0; shift ;;
     --out) OUT=$2; shift 2 ;;
-    *) die "unknown option $1" ;;
+    -h | --help) usage ;;
+    *) die "unknown option $1 (--help lists them)" ;;
   esac
 done
 need_root

@@ -23,7 +23,8 @@ while (($#)); do
     --scrapes) SCRAPES=$2; shift 2 ;;
     --stages) STAGES=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
-    *) die "unknown option $1" ;;
+    -h | --help) usage ;;
+    *) die "unknown option $1 (--help lists them)" ;;
   esac
 done
 need_root

@@ -24,7 +24,8 @@ while (($#)); do
     --seconds) SECONDS_=$2; shift 2 ;;
     --loss) LOSS=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
-    *) die "unknown option $1" ;;
+    -h | --help) usage ;;
+    *) die "unknown option $1 (--help lists them)" ;;
   esac
 done
 need_root

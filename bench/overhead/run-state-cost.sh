@@ -32,7 +32,8 @@ while (($#)); do
     --connects) CONNECTS=$2; shift 2 ;;
     --accept) WORKLOAD=accept; shift ;;
     --out) OUT=$2; shift 2 ;;
-    *) die "unknown option $1" ;;
+    -h | --help) usage ;;
+    *) die "unknown option $1 (--help lists them)" ;;
   esac
 done
 need_root

@@ -20,7 +20,8 @@ while (($#)); do
     --sockets) SOCKETS=$2; shift 2 ;;
     --rounds) ROUNDS=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
-    *) die "unknown option $1" ;;
+    -h | --help) usage ;;
+    *) die "unknown option $1 (--help lists them)" ;;
   esac
 done
 need_root

@@ -103,13 +103,18 @@ bool exact_check_failed(const AttemptRecord& a) {
 void explain_exact_failures(AttemptRecord& a, const ScenarioMeasurements& m, const PromScrape& late) {
   std::string note;
   for (const auto& n : m.namespaces) {
-    auto l = exporter_ns_delta(n.exporter_before, filter_netns(late, n.inode));
-    a.measurements["late_rescrape"][n.role] = {{"retransmissions", l.retransmissions}, {"xmit_failures", l.xmit_failures}};
+    const PromScrape mine = filter_netns(late, n.inode);
+    auto l = exporter_ns_delta(n.exporter_before, mine);
+    // The exporter's check of itself (METRICS.md): whether it saw the miss too.
+    const double uncounted = mine.sum("retx_exporter_uncounted_segments");
+    a.measurements["late_rescrape"][n.role] = {
+        {"retransmissions", l.retransmissions}, {"xmit_failures", l.xmit_failures}, {"uncounted_segments", uncounted}};
     const double k = static_cast<double>(delta_or_zero(n.kernel, "Tcp.RetransSegs"));
     const double late_total = l.retransmissions + l.xmit_failures;
     if (k != n.exporter.retransmissions + n.exporter.xmit_failures)
       note += "; " + n.role + " 1 s later: exporter " + std::to_string(static_cast<long long>(late_total)) +
-              (k == late_total ? " (caught up: it lags)" : " (still short: counts are lost)");
+              (k == late_total ? " (caught up: it lags)" : " (still short: counts are lost)") +
+              ", its own check " + std::to_string(static_cast<long long>(uncounted)) + " uncounted";
   }
   for (auto& c : a.checks)
     if (is_failed_exact(c)) c.reason += note;

@@ -158,6 +158,23 @@ TEST(ExporterMetrics, DenominatorPerNamespaceAndNamesEscaped) {
   EXPECT_NE(text.find("# TYPE tcp_retransmissions_total counter"), std::string::npos);
 }
 
+// The self-check gauge: one series per namespace the check covers, none for
+// one it could not (no identity yet, or unreadable).
+TEST(ExporterMetrics, UncountedSegmentsOnlyWhereChecked) {
+  retx::Snapshot s;
+  s.netns = {{11, "a", true, 1000, 900}, {12, "b", true, 10, 9}, {13, "c", false, 0, 0}};
+  s.netns[0].uncounted = 3;
+  s.netns[2].uncounted = 0;  // as a stale figure would be: unreadable now, still served
+  auto fs = retx::build_metric_families(s, kBuild);
+  const auto& g = family(fs, "retx_exporter_uncounted_segments");
+  EXPECT_EQ(g.type, prometheus::MetricType::Gauge);
+  ASSERT_EQ(g.metric.size(), 2u);
+  EXPECT_EQ(g.metric[0].label[0].value, "11");
+  EXPECT_EQ(g.metric[0].gauge.value, 3);
+  EXPECT_EQ(g.metric[1].label[0].value, "13");
+  EXPECT_EQ(g.metric[1].gauge.value, 0);
+}
+
 TEST(ExporterMetrics, SelfMetricsReportAttachAndRunTime) {
   retx::Snapshot s;
   s.attach = "raw_tp";

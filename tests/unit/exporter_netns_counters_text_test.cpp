@@ -23,13 +23,15 @@ std::string netstat_text() {
 
 // Each served field gets the value the full parser finds under its key.
 TEST(NetnsCountersText, EveryServedFieldFromItsOwnColumn) {
-  const std::string snmp = "Ip: Forwarding\nIp: 1\nTcp: MaxConn OutSegs\nTcp: -1 777\nUdp: OutSegs\nUdp: 3\n";
+  const std::string snmp =
+      "Ip: Forwarding\nIp: 1\nTcp: MaxConn OutSegs RetransSegs InErrs\nTcp: -1 777 31 2\nUdp: OutSegs\nUdp: 3\n";
   const std::string netstat = netstat_text();
   retx::NetnsCounters n;
   retx::counters_from_text(snmp, netstat, n);
   retx::ProcCounters all;
   retx::parse_proc_net(netstat, all);
   EXPECT_EQ(n.out_segs, 777u);
+  EXPECT_EQ(n.retrans_segs, 31u);
   EXPECT_EQ(n.orig_data_sent, 4242u);
   for (const auto& k : retx::spurious_counters()) {
     EXPECT_EQ(n.spurious.*k.field, retx::counter_or_zero(all, k.proc_key)) << k.proc_key;
@@ -39,8 +41,9 @@ TEST(NetnsCountersText, EveryServedFieldFromItsOwnColumn) {
 
 TEST(NetnsCountersText, MissingGroupsReadZero) {
   retx::NetnsCounters n;
-  n.out_segs = n.orig_data_sent = 1;
+  n.out_segs = n.orig_data_sent = n.retrans_segs = 1;
   retx::counters_from_text("Ip: Forwarding\nIp: 1\n", "IpExt: InNoRoutes\nIpExt: 3\n", n);
   EXPECT_EQ(n.out_segs, 0u);
+  EXPECT_EQ(n.retrans_segs, 0u);
   EXPECT_EQ(n.orig_data_sent, 0u);
 }

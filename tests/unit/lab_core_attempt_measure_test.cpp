@@ -142,11 +142,17 @@ TEST(LabCoreAttemptMeasure, LateRescrapeTellsLaggingFromLosing) {
   ASSERT_TRUE(exact_check_failed(a));
   // A second later the client's count arrived, the server's never did.
   explain_exact_failures(a, m, parse_prom_text("tcp_retransmissions_total{netns=\"7\",cause=\"fast\"} 10\n"
-                                               "tcp_retransmissions_total{netns=\"8\",cause=\"fast\"} 3\n"));
-  EXPECT_NE(a.checks[0].reason.find("client1 1 s later: exporter 10 (caught up: it lags)"), std::string::npos)
+                                               "tcp_retransmissions_total{netns=\"8\",cause=\"fast\"} 3\n"
+                                               "retx_exporter_uncounted_segments{netns=\"7\"} 0\n"
+                                               "retx_exporter_uncounted_segments{netns=\"8\"} 1\n"));
+  EXPECT_NE(a.checks[0].reason.find("client1 1 s later: exporter 10 (caught up: it lags), its own check 0 uncounted"),
+            std::string::npos)
       << a.checks[0].reason;
-  EXPECT_NE(a.checks[0].reason.find("server 1 s later: exporter 3 (still short: counts are lost)"), std::string::npos)
+  EXPECT_NE(a.checks[0].reason.find("server 1 s later: exporter 3 (still short: counts are lost), its own check 1 "
+                                    "uncounted"),
+            std::string::npos)
       << a.checks[0].reason;
+  EXPECT_EQ(a.measurements["late_rescrape"]["server"]["uncounted_segments"], 1);
   EXPECT_EQ(a.checks[1].reason, "x") << "only exporter_exact is explained";
   EXPECT_EQ(a.measurements["late_rescrape"]["client1"]["retransmissions"], 10);
   a.checks[0].verdict = Verdict::Pass;
