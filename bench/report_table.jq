@@ -131,7 +131,7 @@ def table:
       "",
       "THROUGHPUT COST (CPU per byte in windows of one iperf3 transfer; ratio to the no-probe window of the same round: geometric mean [95 % CI])",
       (if (.overhead | skipped) then "  " + (.overhead | why) else
-        ("\(.overhead.flows) flows, \(.overhead.rounds) rounds of \(.overhead.window_s) s windows, method \(.overhead.method)",
+        ("\(.overhead.flows) flows, \(.overhead.rounds) rounds\(.overhead.stopping // {} | if .until_floor then " (stopped at a noise floor <= \(.until_floor), \(.min_rounds) to \(.max_rounds) rounds)" else "" end) of \(.overhead.window_s) s windows, method \(.overhead.method)",
          (.overhead.summary[] | "loss \(.loss) %: noise floor (none_ctl at 95 %) \(.noise_floor | r4), whole machine \(.busy_noise_floor | r4)",
           row(["mode", "Gbit/s", "CPU ns/KiB", "cost ratio", "whole-machine ratio", "throughput ratio"]; [10, 7, 10, 26, 26, 26]),
           (.modes[] | row([.mode, (.throughput_gbit_median | r3), (.cpu_ns_per_kib_median | r1), (.cost_ratio | gci), (.busy_cost_ratio | gci),

@@ -7,7 +7,15 @@
 # after it; every window is preceded and followed by --settle seconds of
 # nothing measured, so the exporter's start (BPF load) and stop stay outside.
 #
-#   run-overhead.sh [--rounds N] [--window S] [--settle S] [--flows N] [--loss "2"] [--out FILE]
+#   run-overhead.sh [--rounds N] [--window S] [--settle S] [--flows N] [--loss "2"]
+#                   [--until-floor F [--min-rounds M]] [--out FILE]
+#
+# --until-floor F stops a loss level's rounds early, at the first multiple of
+# six rounds from --min-rounds (default 24) on where its noise floor (below)
+# is at most F; --rounds is then the most it runs. The rule looks at the A/A
+# comparison's interval only, never at the exporter's ratio, so it sets how
+# precise the answer is, not what it is (a fixed-width interval by sequential
+# sampling); how noisy the machine is decides how long that takes.
 #
 # Per window: the bytes the receiver's namespace took in (IpExt InOctets), the
 # segments the sender retransmitted (Tcp RetransSegs: the probe's work), the
@@ -31,10 +39,12 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-ROUNDS=40 WINDOW=4 SETTLE=0.5 FLOWS=4 LOSSES="2" OUT=/dev/stdout
+ROUNDS=40 WINDOW=4 SETTLE=0.5 FLOWS=4 LOSSES="2" OUT=/dev/stdout UNTIL_FLOOR="" MIN_ROUNDS=24
 while (($#)); do
   case $1 in
     --rounds) ROUNDS=$2; shift 2 ;;
+    --until-floor) UNTIL_FLOOR=$2; shift 2 ;;
+    --min-rounds) MIN_ROUNDS=$2; shift 2 ;;
     --window) WINDOW=$2; shift 2 ;;
     --settle) SETTLE=$2; shift 2 ;;
     --flows) FLOWS=$2; shift 2 ;;
@@ -46,6 +56,8 @@ while (($#)); do
 done
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "--rounds: a positive integer, not '$ROUNDS'"
 [[ $WINDOW =~ ^[0-9]+(\.[0-9]+)?$ && $SETTLE =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--window and --settle: seconds"
+[[ -z $UNTIL_FLOOR || $UNTIL_FLOOR =~ ^0?\.[0-9]+$ ]] || die "--until-floor: a ratio below 1 (0.009), not '$UNTIL_FLOOR'"
+[[ $MIN_ROUNDS =~ ^[1-9][0-9]*$ ]] || die "--min-rounds: a positive integer, not '$MIN_ROUNDS'"
 need_root
 need_bins
 # Every order of the three modes, one per round, the three rotations of one
@@ -112,6 +124,21 @@ window() {  # window LOSS ROUND MODE: one measured window, as a JSON line
       instructions_per_byte: (if $instr then $instr / $bytes else null end)}' | tee -a "$RUNS" >&2
 }
 
+summarize() {  # summarize ROUNDS: overhead.jq over the windows so far
+  jq -s --argjson window "$WINDOW" --argjson flows "$FLOWS" --argjson rounds "$1" --argjson perf "$PERF" \
+    -L "$(dirname "$0")" -f "$(dirname "$0")/overhead.jq" "$RUNS"
+}
+
+# Whether --until-floor ends loss level LOSS after ROUND rounds: at whole
+# cycles of the six orders only, so that every order weighs the same.
+floor_reached() {  # floor_reached LOSS ROUND
+  [[ -n $UNTIL_FLOOR ]] && (($2 >= MIN_ROUNDS && $2 % 6 == 0)) || return 1
+  local f
+  f=$(summarize "$2" | jq -r --argjson loss "$1" '.summary[] | select(.loss == $loss) | .noise_floor // 1')
+  log "overhead: loss $1 %, $2 rounds: noise floor $f (stop at $UNTIL_FLOOR)"
+  awk -v f="$f" -v u="$UNTIL_FLOOR" 'BEGIN { exit !(f <= u) }'
+}
+
 measure() {  # measure LOSS ROUND MODE
   local pid=""
   [[ $3 == exporter ]] && { start_exporter exporter; pid=$EXP_PID; }
@@ -121,6 +148,7 @@ measure() {  # measure LOSS ROUND MODE
   sleep "$SETTLE"
 }
 
+DONE_ROUNDS=0 STOPS="{}"
 for loss in $LOSSES; do
   make_pair "o$loss" "$loss" gso
   start_iperf_server
@@ -134,11 +162,16 @@ for loss in $LOSSES; do
     for mode in ${ORDERS[$(((round - 1) % 6))]}; do
       measure "$loss" "$round" "$mode"
     done
+    floor_reached "$loss" "$round" && break
   done
+  if ((round > DONE_ROUNDS)); then DONE_ROUNDS=$round; fi
+  STOPS=$(jq -c --arg loss "$loss" --argjson n "$round" '. + {($loss): $n}' <<<"$STOPS")
   stop_pid "$CLI_PID"
   stop_pid "$IPERF_SRV_PID"
   delete_pair "$PAIR_PREFIX"
 done
 
-jq -s --argjson window "$WINDOW" --argjson flows "$FLOWS" --argjson rounds "$ROUNDS" --argjson perf "$PERF" \
-  -L "$(dirname "$0")" -f "$(dirname "$0")/overhead.jq" "$RUNS" >"$OUT"
+# stopping: how many rounds each loss level ran, and the rule that set it.
+summarize "$DONE_ROUNDS" | jq --argjson stops "$STOPS" --argjson max "$ROUNDS" --argjson min "$MIN_ROUNDS" \
+  --arg until "$UNTIL_FLOOR" '. + {stopping: {until_floor: ($until | if . == "" then null else tonumber end),
+    min_rounds: (if $until == "" then null else $min end), max_rounds: $max, rounds_by_loss: $stops}}' >"$OUT"
