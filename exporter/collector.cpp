@@ -135,16 +135,20 @@ void RetxCollector::count_error(const char* source, const std::exception& e) con
   std::cerr << "retx-exporter: scrape: " << e.what() << "\n";
 }
 
+// Each spill map after its counting map: a row refused by the counting map
+// while this scrape read it is then not missed (retx_abi.h).
+void RetxCollector::read_counting_maps(std::vector<CounterRow>& agg, std::vector<CounterRow>& detail) const {
+  agg = read_counter_map(probe_.agg_map_fd(), ReadMethod::Auto, RETX_AGG_KEY_SIZE);
+  agg = merge_rows(std::move(agg), read_counter_map(probe_.agg_spill_map_fd(), ReadMethod::Auto, RETX_AGG_KEY_SIZE));
+  if (cfg_.labels.any()) {
+    detail = read_counter_map(probe_.detail_map_fd());
+    detail = merge_rows(std::move(detail), read_counter_map(probe_.detail_spill_map_fd()));
+  }
+}
+
 void RetxCollector::read_maps(Snapshot& s) const {
   try {
-    // Each spill map after its counting map: a row refused by the counting
-    // map while this scrape read it is then not missed (retx_abi.h).
-    s.agg = read_counter_map(probe_.agg_map_fd(), ReadMethod::Auto, RETX_AGG_KEY_SIZE);
-    s.agg = merge_rows(std::move(s.agg), read_counter_map(probe_.agg_spill_map_fd(), ReadMethod::Auto, RETX_AGG_KEY_SIZE));
-    if (cfg_.labels.any()) {
-      s.detail = read_counter_map(probe_.detail_map_fd());
-      s.detail = merge_rows(std::move(s.detail), read_counter_map(probe_.detail_spill_map_fd()));
-    }
+    read_counting_maps(s.agg, s.detail);
     s.stats = read_stats_map(probe_.stats_map_fd());
     s.ratio_hist = read_ratio_hist_map(probe_.ratio_hist_map_fd());
     s.ratio_hist = merge_hist_rows(s.ratio_hist, read_ratio_hist_map(probe_.ratio_hist_spill_map_fd()));
@@ -256,18 +260,6 @@ void RetxCollector::retire_namespaces(Snapshot& s, const LiveNamespaces& live) c
   s.namespaces_removed = namespaces_.removed_total();
 }
 
-// The counting maps again, with the rows cgroup retirement carries: what the
-// probe had counted after the namespaces' counters were read.
-std::vector<CounterRow> RetxCollector::read_counted_rows() const {
-  auto rows = read_counter_map(probe_.agg_map_fd(), ReadMethod::Auto, RETX_AGG_KEY_SIZE);
-  rows = merge_rows(std::move(rows), read_counter_map(probe_.agg_spill_map_fd(), ReadMethod::Auto, RETX_AGG_KEY_SIZE));
-  if (cfg_.labels.any()) {
-    rows = merge_rows(std::move(rows), read_counter_map(probe_.detail_map_fd()));
-    rows = merge_rows(std::move(rows), read_counter_map(probe_.detail_spill_map_fd()));
-  }
-  return merge_rows(std::move(rows), cgroups_.carried());
-}
-
 // Each namespace's RetransSegs against what the probe counted (uncounted.h):
 // the rows read before its counters are this scrape's; the maps are read a
 // second time only when those leave room for a miss (retransmits while the
@@ -286,8 +278,11 @@ void RetxCollector::check_against_kernel(Snapshot& s) const {
   auto after = before;
   if (reread) {
     try {
-      std::vector<CounterRow> rows = read_counted_rows();
-      after = counted_segments({&rows}, by_cookie);
+      // The same maps as read_maps, with the rows cgroup retirement carries
+      // out of them (the first read has those merged into s.agg).
+      std::vector<CounterRow> agg, detail, carried = cgroups_.carried();
+      read_counting_maps(agg, detail);
+      after = counted_segments({&agg, &detail, &carried}, by_cookie);
     } catch (const std::exception& e) {
       count_error("bpf_map", e);
       for (auto& n : s.netns)  // no new bound this scrape: the last one stands

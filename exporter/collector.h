@@ -56,13 +56,13 @@ class RetxCollector : public prometheus::Collectable {
   Snapshot snapshot() const;
 
  private:
+  void read_counting_maps(std::vector<CounterRow>& agg, std::vector<CounterRow>& detail) const;
   void read_maps(Snapshot& s) const;
   LiveNamespaces read_namespaces(Snapshot& s) const;
   void retire_cgroups(Snapshot& s) const;
   void retire_namespaces(Snapshot& s, const LiveNamespaces& live) const;
   void count_evictions(Snapshot& s) const;
   void check_against_kernel(Snapshot& s) const;
-  std::vector<CounterRow> read_counted_rows() const;
   void count_error(const char* source, const std::exception& e) const;
   void note_scrape() const;
   void release_idle_files(std::stop_token stop) const;
