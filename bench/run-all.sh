@@ -8,7 +8,10 @@
 #                               until their noise floor is under 0.009, 24 to 180 rounds)
 #   bench/run-all.sh --quick    fewer rounds and shorter runs (~7 min)
 #   bench/run-all.sh --smoke    everything once, tiny (< 90 s): proves the suite runs
-# Options: --no-build (use build-bench as is), --reports DIR.
+# Options: --no-build (use build-bench as is), --reports DIR, --only "PART ..." (run only
+# these parts, with the mode's arguments; the others are reported as not selected):
+# bench_metrics bench_map_read bench_expectations probe_cost state_cost
+# state_cost_accept share overhead scrape scrape_netns lost top.
 # Needs root for the system-level parts (namespaces, BPF); without root only
 # the in-process benchmarks run and the rest is reported as skipped.
 set -euo pipefail
@@ -16,17 +19,25 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${RXLB_BUILD:-$ROOT/build-bench}
 REPORTS=$ROOT/reports
-MODE=full BUILD_FIRST=1
+MODE=full BUILD_FIRST=1 ONLY=""
+PARTS=(bench_metrics bench_map_read bench_expectations probe_cost state_cost state_cost_accept share overhead
+  scrape scrape_netns lost top)
 while (($#)); do
   case $1 in
     --quick) MODE=quick; shift ;;
     --smoke) MODE=smoke; shift ;;
     --no-build) BUILD_FIRST=0; shift ;;
     --reports) REPORTS=$2; shift 2 ;;
-    -h | --help) sed -n '2,13p' "$0"; exit 0 ;;
+    --only) ONLY=$2; shift 2 ;;
+    -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "run-all.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
+for p in $ONLY; do
+  [[ " ${PARTS[*]} " == *" $p "* ]] || { echo "run-all.sh: --only: no part '$p' (parts: ${PARTS[*]})" >&2; exit 2; }
+done
+# Whether part NAME runs: every part unless --only names some.
+selected() { [[ -z $ONLY || " $ONLY " == *" $1 "* ]]; }
 
 # Per mode: Google Benchmark min time, then each script's arguments.
 case $MODE in
@@ -99,6 +110,10 @@ FAILED=()
 # --- in-process benchmarks -------------------------------------------------
 for b in bench_metrics bench_map_read bench_expectations; do
   bin=$BUILD/bench/$b
+  if ! selected "$b"; then
+    echo '{"skipped": "not selected (--only)"}' >"$WORK/gb-$b.json"
+    continue
+  fi
   if [[ ! -x $bin ]]; then
     echo '{"skipped": "not built"}' >"$WORK/gb-$b.json"
     continue
@@ -121,6 +136,10 @@ mkdir -p "$WORK/parts"
 : >"$WORK/commands.jsonl"
 run_part() {  # run_part NAME SCRIPT ARGS...
   local name=$1 script=$2; shift 2
+  if ! selected "$name"; then
+    echo '{"skipped": "not selected (--only)"}' >"$WORK/parts/$name.json"
+    return
+  fi
   jq -nc --arg k "$name" --arg v "bench/overhead/$script $(printf "%q " "$@")" '{($k): ($v | rtrimstr(" "))}' >>"$WORK/commands.jsonl"
   if [[ $(id -u) -ne 0 ]]; then
     echo '{"skipped": "needs root"}' >"$WORK/parts/$name.json"
@@ -150,13 +169,14 @@ run_part top run-top.sh "${TOP[@]}"
 JSON=$REPORTS/bench-$STAMP.json
 TXT=$REPORTS/bench-$STAMP.txt
 for f in "$WORK/parts"/*.json; do jq -c --arg k "$(basename "$f" .json)" '{($k): .}' "$f"; done >"$WORK/parts.jsonl"
-jq -n --arg stamp "$STAMP" --arg mode "$MODE" --arg kernel "$(uname -r)" --argjson cpus "$(nproc)" \
+jq -n --arg stamp "$STAMP" --arg mode "$MODE" --arg only "$ONLY" --arg kernel "$(uname -r)" --argjson cpus "$(nproc)" \
   --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" --arg commit "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo none)" \
   --arg gb_min "$GB_MIN" --arg gb_reps "$GB_REPS" \
   --slurpfile gm "$WORK/gb-bench_metrics.json" --slurpfile gr "$WORK/gb-bench_map_read.json" \
   --slurpfile ge "$WORK/gb-bench_expectations.json" \
   --slurpfile cmds "$WORK/commands.jsonl" --slurpfile parts "$WORK/parts.jsonl" \
-  '{ timestamp: $stamp, mode: $mode, commit: $commit,
+  '{ timestamp: $stamp, mode: $mode, only: ($only | [splits(" +")] | map(select(. != "")) | if . == [] then null else . end),
+     commit: $commit,
      host: {kernel: $kernel, cpus: $cpus, loadavg_at_end: $load},
      commands: ({
        bench_metrics: "build-bench/bench/bench_metrics --benchmark_min_time=\($gb_min) --benchmark_repetitions=\($gb_reps)",
