@@ -166,7 +166,9 @@ def table:
       (if (.lost | skipped) then "  " + (.lost | why) else
         (.lost | "kernel ΔRetransSegs \(.kernel_retrans_segs) in \(.traffic_seconds | r1) s (\(.retrans_segs_per_second) segs/s; \(.config.flows) flows at \(.config.loss) % + \(.config.syns) dropped SYNs)",
          "exporter:           retransmissions \(.exporter.retransmissions) + xmit failures \(.exporter.xmit_failures) -> missing \(.exporter.missing), lost_hits \(.exporter.lost_hits), recursion misses \(.exporter.recursion_misses)\(
-           .exporter.late // null | if . == null then "" else "; once the namespace's sockets had closed (\(.waited_s) s; open at the first read: \(if .open_sockets_at_first_read == "" then "none" else .open_sockets_at_first_read end)): missing \(.missing)" end)",
+           .exporter.late // null | if . == null then "" else "; once the namespace's sockets had closed (\(.waited_s) s; open at the first read: \(if .open_sockets_at_first_read == "" then "none" else .open_sockets_at_first_read end)): missing \(.missing)" end)\(
+           .exporter.uncounted_segments // null | if . == null then "" else "; its own check: \(.) uncounted" end)\(
+           .exporter.uncounted_segments_max_during // null | if . == null then "" else " (at most \(.) while the load ran)" end)",
          "exporter (peer):    retransmissions \(.exporter_peer.retransmissions) + xmit failures \(.exporter_peer.xmit_failures) -> missing \(.exporter_peer.missing), lost_hits \(.exporter_peer.lost_hits), recursion misses \(.exporter_peer.recursion_misses)",
          "per-event (ring \(.per_event.ringbuf_kib) KiB): hits \(.per_event.hits), records received \(.per_event.records), lost (ring full) \(.per_event.lost), recursion misses \(.per_event.recursion_misses)") end),
       "",

@@ -6,7 +6,10 @@
 # program attached at once. For the sender namespace the exporter must satisfy
 #   ΔRetransSegs = Δ Σ tcp_retransmissions_total + Δ Σ tcp_retransmit_failures_total{stage="xmit"}
 # exactly (0 lost); the per-event program reports how many records its ring
-# buffer could not take in the same run.
+# buffer could not take in the same run. The exporter's own check of itself,
+# retx_exporter_uncounted_segments for the sender namespace, is recorded at
+# the end (must be 0) and at its largest while the load runs, polled twice a
+# second (SYNs that fired no hit show there until their connect ends).
 #
 #   run-lost.sh [--seconds S] [--flows N] [--loss PCT] [--syns N] [--out FILE]
 set -euo pipefail
@@ -45,6 +48,22 @@ r0=$(retrans_segs "$NS_S")
 k0=$(ns_counters_json "$NS_S")
 t0=$(date +%s.%N)
 
+# The exporter's check of itself (exporter/uncounted.h) while the load runs:
+# its largest figure for the sender namespace, written to a file at each scrape.
+# Retransmits counted late (a SYN that fired no hit, until its connect ends)
+# show in it for a while; a miss stays.
+echo 0 >"$RXLB_TMP/uncounted.max"
+(
+  m=0
+  while :; do
+    v=$(curl -sf "$URL_PLAIN" | awk -v f="netns=\"$INODE\"" '/^retx_exporter_uncounted_segments\{/ && index($0, f) { print $NF }') || v=""
+    if [[ -n $v ]] && ((v > m)); then m=$v; echo "$m" >"$RXLB_TMP/uncounted.max"; fi
+    sleep 0.5
+  done
+) &
+POLL_PID=$!
+RXLB_PIDS+=("$POLL_PID")
+
 log "lost: $FLOWS flows at $LOSS % loss for ${SECONDS_}s, plus $SYNS SYNs dropped"
 # Either part can be turned off (--flows 0, --syns 0) to see which one a
 # mismatch comes from.
@@ -74,6 +93,8 @@ done
 r1=$(retrans_segs "$NS_S")
 k1=$(ns_counters_json "$NS_S")
 curl -sf "$URL_PLAIN" >"$RXLB_TMP/plain1.prom"
+kill "$POLL_PID" 2>/dev/null || true
+wait "$POLL_PID" 2>/dev/null || true
 curl -sf "$URL_PEER" >"$RXLB_TMP/peer1.prom"
 # Hits the kernel skipped because the program was already running on that CPU.
 MISS_PLAIN=$(prog_stats_json "$PID_PLAIN" | jq .recursion_misses)
@@ -106,8 +127,10 @@ exporter_delta() {  # exporter_delta NAME [AFTER]: {retransmissions, xmit_failur
     --argjson e0 "$(prom_sum "$b" tcp_retransmit_failures_total "$f" 'stage="early"')" \
     --argjson e1 "$(prom_sum "$a" tcp_retransmit_failures_total "$f" 'stage="early"')" \
     --argjson errnos "$(failures_by_errno "$b" "$a" "$f")" \
+    --argjson u1 "$(prom_sum "$a" retx_exporter_uncounted_segments "$f")" \
     '{retransmissions: ($s1 - $s0), xmit_failures: ($x1 - $x0), early_failures: ($e1 - $e0),
-      failures_by_stage_errno: $errnos, lost_hits: ($l1 - $l0), hits: ($h1 - $h0)}'
+      failures_by_stage_errno: $errnos, lost_hits: ($l1 - $l0), hits: ($h1 - $h0),
+      uncounted_segments: $u1}'
 }
 
 # When the identity misses, tell a count that was late from one that was lost:
@@ -118,7 +141,8 @@ open_sockets() {  # the sender namespace's sockets other than TIME-WAIT, "STATE:
   ip netns exec "$NS_S" ss -Htan |
     awk '$1 != "TIME-WAIT" { n[$1]++ } END { for (st in n) { printf "%s%s:%d", sep, st, n[st]; sep = "," } }'
 }
-PLAIN=$(exporter_delta plain | jq -c --argjson m "$MISS_PLAIN" '. + {recursion_misses: $m}')
+PLAIN=$(exporter_delta plain | jq -c --argjson m "$MISS_PLAIN" --argjson u "$(cat "$RXLB_TMP/uncounted.max")" \
+  '. + {recursion_misses: $m, uncounted_segments_max_during: $u}')
 late='null'
 missing=$((r1 - r0 - $(jq '.retransmissions + .xmit_failures' <<<"$PLAIN")))
 if ((missing != 0)); then
