@@ -86,12 +86,7 @@ struct {
 	__type(value, __u8);
 } cgroup_gone SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, RETX_STAT_COUNT);
-	__type(key, __u32);
-	__type(value, __u64);
-} retx_stats SEC(".maps");
+#include "retx_stats.bpf.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -117,6 +112,24 @@ struct {
 	__type(key, struct retx_netns_key);
 	__type(value, struct retx_ratio_hist);
 } retx_ratio_hist_spill SEC(".maps");
+
+/* Namespaces where a socket without state has a baseline of 0 (tp_btf only:
+ * there the state is socket storage, never evicted, so a socket without any
+ * was never given one). The exporter's seed pass (bpf/retx_seed.bpf.c) gives
+ * every socket of a namespace that has retransmitted and has no state the
+ * baseline it has then, and marks the namespace here after the pass. From
+ * then on a socket without state retransmitted nothing the probe did not
+ * see: it existed at the pass with total_retrans 0, or was set up later with
+ * total_retrans 0 (setup leaves it without state, so a connection that never
+ * retransmits costs no storage). Before the mark, setup gives every
+ * connection a baseline, as where the namespace is never marked. Keyed by
+ * cookie, which no namespace reuses. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, RETX_SEEDED_NETNS_MAX);
+	__type(key, __u64);
+	__type(value, __u8);
+} netns_seeded SEC(".maps");
 
 /* struct retx_sk_last (retx_abi.h): the socket's tp->total_retrans at its
  * previous hit. The kernel adds the same `segs` to tp->total_retrans and to
@@ -427,6 +440,19 @@ static __always_inline struct retx_sk_last *sk_last(const struct sock *sk, bool 
 	return v;
 }
 
+/* Whether a socket the probe has no state for has a baseline of 0 (see
+ * netns_seeded). Asked only where a socket has no state: at its setup, its
+ * first hit and a CLOSE without a hit. */
+static __always_inline bool zero_baseline(const struct sock *sk, bool direct)
+{
+	__u64 cookie;
+
+	if (!direct)
+		return false;
+	cookie = netns_cookie_of(sk->__sk_common.skc_net.net, true);
+	return cookie && bpf_map_lookup_elem(&netns_seeded, &cookie);
+}
+
 /* The socket as a tcp_sock. A BTF 'struct sock *' may not be read past
  * struct sock, so tp_btf asks the helper, which also checks the protocol;
  * elsewhere the pointer is only probe-read, and the caller knows it is TCP
@@ -468,6 +494,9 @@ static __always_inline __u64 rtx_growth(const struct sock *sk, const struct tcp_
 	*known = false;
 	if (!last)
 		return 0;
+	/* Never seen: just created, where it may start from 0. */
+	if (!last->seen && !from_zero)
+		from_zero = zero_baseline(sk, direct);
 	delta = growth_over(last, now, from_zero, known);
 	last->total_retrans = now;
 	last->seen = 1;
@@ -596,12 +625,17 @@ static __always_inline void count_growth(const struct sock *sk, __u8 cause, __u6
  * hits and, where they count from 0, by what grew since the last of them. */
 static __always_inline void handle_setup(const struct sock *sk, int oldstate, __u32 now, bool direct)
 {
-	struct retx_sk_last *last = sk_last(sk, direct, true);
+	struct retx_sk_last *last;
 	bool known;
+	__u32 gap;
+
+	/* Nothing retransmitted yet: where state-less means 0, no state. */
+	if (now == 0 && zero_baseline(sk, direct))
+		return;
+	last = sk_last(sk, direct, true);
 	/* A connect's SYNs counted without a hit: what grew since its last SYN
 	 * hit, all of total_retrans if it had none. */
-	__u32 gap = syn_from_zero(oldstate) ? growth_over(last, now, true, &known) : 0;
-
+	gap = syn_from_zero(oldstate) ? growth_over(last, now, true, &known) : 0;
 	if (last) {
 		if (oldstate == TCP_SYN_RECV && now && !last->seen)
 			add_cause(last, RETX_CAUSE_SYNACK, now);
@@ -634,7 +668,8 @@ static __always_inline void handle_close(const struct sock *sk, int oldstate, __
 		return;
 	}
 	last = sk_last(sk, direct, false);
-	growth = growth_over(last, now, from_zero, &known);
+	/* No state where that means 0: all of total_retrans fired no hit. */
+	growth = growth_over(last, now, from_zero || (!last && now && zero_baseline(sk, direct)), &known);
 	if (last) {
 		if (known)
 			add_cause(last, cause, growth);

@@ -209,6 +209,7 @@ LiveNamespaces RetxCollector::read_namespaces(Snapshot& s) const {
       live.unsure.insert(ref.inode);
     }
   }
+  seed_namespaces(refs, live);
   // An open counters file holds its namespace alive: release those no
   // longer listed at once (netns_files.h).
   files_.close_unlisted(refs);
@@ -240,6 +241,23 @@ void RetxCollector::retire_cgroups(Snapshot& s) const {
 
 // The histograms are retired with the counters: their rows go through the
 // same lifecycle step as counter rows keyed by the same namespace.
+void RetxCollector::seed_namespaces(const std::vector<NetnsRef>& refs, const LiveNamespaces& live) const {
+  BaselineSeeder* seeder = probe_.seeder();
+  if (!seeder) return;
+  std::vector<SeedTarget> targets;
+  for (const auto& r : refs) {
+    if (!r.path.empty()) {
+      targets.push_back({r.path, r.cookie});
+    } else if (r.pid > 0) {
+      targets.push_back({"/proc/" + std::to_string(r.pid) + "/ns/net", r.cookie});
+    }
+  }
+  seeder->seed(targets);
+  // Unmarked only on a listing that named every living namespace's cookie:
+  // a living namespace unmarked by mistake would be walked again.
+  if (live.complete && live.by_cookie && live.unsure.empty()) seeder->keep_only(live.ids);
+}
+
 void RetxCollector::retire_namespaces(Snapshot& s, const LiveNamespaces& live) const {
   std::vector<CounterRow> carried = cgroups_.carried();
   std::vector<CounterRow> hist = as_counter_rows(s.ratio_hist);

@@ -81,6 +81,7 @@ std::unique_ptr<Probe> attach(const Options& opt, const std::vector<std::uint32_
             << (probe->features().skb_has_err ? " (err field: failures counted apart)" : " (no err field)") << "\n";
   for (const auto& n : probe->fallback_notes()) std::cerr << "retx-exporter:   skipped " << n << "\n";
   std::cerr << "retx-exporter: namespaces told apart by " << probe->netns_identity_note() << "\n";
+  std::cerr << "retx-exporter: per-socket baselines " << probe->baseline_note() << "\n";
   return probe;
 }
 

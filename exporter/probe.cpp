@@ -116,6 +116,7 @@ Probe::Probe(const ProbeConfig& cfg) {
     if (try_load(m, cfg, why)) {
       mode_ = m;
       start_netns_tasks();
+      start_seed();
       return;
     }
     notes_.push_back(std::string(attach_mode_name(m)) + ": " + why);
@@ -239,6 +240,30 @@ void Probe::start_netns_tasks() {
     identity_note_ = "cookie";
   } catch (const std::exception& e) {
     identity_note_ = std::string("inode: ") + e.what();
+  }
+}
+
+// After every link is attached: a socket set up before then has a baseline
+// only if the pass gives it one.
+void Probe::start_seed() {
+  if (mode_ != AttachMode::TpBtf) {
+    seed_note_ = "for every connection (raw_tp and tracepoint keep them in an LRU map, which can evict)";
+    return;
+  }
+  if (!tasks_) {
+    seed_note_ = "for every connection (namespaces told apart by inode)";
+    return;
+  }
+  try {
+    seeder_ = std::make_unique<BaselineSeeder>(bpf_map__fd(skel_->maps.retx_sk_btf), bpf_map__fd(skel_->maps.retx_stats),
+                                               bpf_map__fd(skel_->maps.netns_seeded));
+    std::size_t n = seeder_->seed(seed_targets(tasks_->read()));
+    seed_note_ = "for retransmitting sockets only: " + std::to_string(n) + " namespaces walked at start (" +
+                 std::to_string(seeder_->sockets_seeded()) +
+                 " sockets had retransmitted), new ones at the first scrape that lists them";
+  } catch (const std::exception& e) {
+    seeder_.reset();
+    seed_note_ = std::string("for every connection (") + e.what() + ")";
   }
 }
 

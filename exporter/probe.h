@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "baseline_seed.h"
 #include "netns_tasks.h"
 #include "options.h"
 #include "series_labels.h"
@@ -83,10 +84,15 @@ class Probe {
   // retx_sk_ptr otherwise), whose causes retx-top reads.
   int sk_state_map_fd() const;
   std::vector<ProgramRun> program_stats() const;
+  // Which sockets get a per-socket baseline (exporter/baseline_seed.h), for
+  // the log; the seeder, null where every connection gets one.
+  const std::string& baseline_note() const { return seed_note_; }
+  BaselineSeeder* seeder() const { return seeder_.get(); }
 
  private:
   bool try_load(AttachMode mode, const ProbeConfig& cfg, std::string& why);
   void start_netns_tasks();
+  void start_seed();
 
   struct ::retx_bpf* skel_ = nullptr;
   std::vector<struct bpf_link*> links_;
@@ -95,6 +101,8 @@ class Probe {
   std::vector<std::string> notes_;
   std::unique_ptr<NetnsTasks> tasks_;
   std::string identity_note_;
+  std::unique_ptr<BaselineSeeder> seeder_;
+  std::string seed_note_;
 };
 
 }  // namespace retx

@@ -99,8 +99,10 @@ void fill_storage(Conn& c, const char* p, std::size_t n) {
   });
 }
 
-Conn conn_from_msg(const inet_diag_msg& m, std::size_t attrs_len) {
+// storage_asked: the request named the probe's socket storage (tp_btf).
+Conn conn_from_msg(const inet_diag_msg& m, std::size_t attrs_len, bool storage_asked) {
   Conn c;
+  bool info = false;
   c.family = m.idiag_family;
   c.state = m.idiag_state;
   c.lport = ntohs(m.id.idiag_sport);
@@ -112,7 +114,10 @@ Conn conn_from_msg(const inet_diag_msg& m, std::size_t attrs_len) {
   for_each_attr(reinterpret_cast<const char*>(&m) + NLMSG_ALIGN(sizeof m), attrs_len,
                 [&](const nlattr& a, const char* p, std::size_t n) {
                   switch (a.nla_type & NLA_TYPE_MASK) {
-                    case INET_DIAG_INFO: fill_tcp_info(c, p, n); break;
+                    case INET_DIAG_INFO:
+                      fill_tcp_info(c, p, n);
+                      info = true;
+                      break;
                     case INET_DIAG_CGROUP_ID:
                       if (n >= sizeof(std::uint64_t)) std::memcpy(&c.cgroup_id, p, sizeof c.cgroup_id);
                       break;
@@ -120,11 +125,14 @@ Conn conn_from_msg(const inet_diag_msg& m, std::size_t attrs_len) {
                     default: break;
                   }
                 });
+  // The probe keeps no state for a socket that never retransmitted
+  // (bpf/retx.bpf.c, netns_seeded): none of its causes to tell.
+  if (storage_asked && info && !c.causes && c.retrans_segs == 0) c.causes = Causes{};
   return c;
 }
 
 // Receives the dump's messages until NLMSG_DONE.
-void receive_dump(int sock, std::vector<Conn>& out) {
+void receive_dump(int sock, bool storage_asked, std::vector<Conn>& out) {
   alignas(nlmsghdr) static thread_local char buf[64 * 1024];
   for (;;) {
     ssize_t n = recv(sock, buf, sizeof buf, 0);
@@ -139,7 +147,7 @@ void receive_dump(int sock, std::vector<Conn>& out) {
       }
       if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY || h->nlmsg_len < NLMSG_LENGTH(sizeof(inet_diag_msg))) continue;
       const auto* m = static_cast<const inet_diag_msg*>(NLMSG_DATA(h));
-      out.push_back(conn_from_msg(*m, h->nlmsg_len - NLMSG_LENGTH(NLMSG_ALIGN(sizeof(inet_diag_msg)))));
+      out.push_back(conn_from_msg(*m, h->nlmsg_len - NLMSG_LENGTH(NLMSG_ALIGN(sizeof(inet_diag_msg))), storage_asked));
     }
   }
 }
@@ -157,7 +165,7 @@ class DiagReader : public SocketReader {
       UniqueFd sock(socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG));
       if (!sock) throw std::runtime_error(std::string("inet_diag: socket: ") + std::strerror(errno));
       send_request(sock.get(), family, causes_fd_);
-      receive_dump(sock.get(), out);
+      receive_dump(sock.get(), causes_fd_ >= 0, out);
     }
   }
 

@@ -163,7 +163,8 @@ TEST(ExporterCli, SigtermDetachesEverything) {
     health.assign(buf, n);
   }
   EXPECT_EQ(health, "ok\n");
-  EXPECT_EQ(retx::count_bpf_progs_named("retx_"), 3u) << "serving: skb, synack and state programs loaded";
+  EXPECT_EQ(retx::count_bpf_progs_named("retx_"), 4u)
+      << "serving: skb, synack and state programs and the seed iterator (exporter/baseline_seed.h) loaded";
   kill(pid, SIGTERM);
   int st = 0;
   waitpid(pid, &st, 0);

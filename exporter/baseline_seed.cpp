@@ -1,0 +1,127 @@
+#include "baseline_seed.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <dirent.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <stdexcept>
+
+#include "netns_exec.h"
+#include "netns_tasks.h"
+#include "retx_seed.skel.h"
+
+namespace retx {
+namespace {
+
+std::runtime_error seed_error(const char* step, int err) {
+  return std::runtime_error(std::string(step) + ": " + std::strerror(err));
+}
+
+// Reads an iterator to its end; the seed program writes nothing.
+void drain_iterator(int link_fd) {
+  int fd = bpf_iter_create(link_fd);
+  if (fd < 0) throw seed_error("bpf_iter_create", errno);
+  char buf[64];
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n == 0) break;
+    if (n < 0 && errno != EINTR) {
+      int e = errno;
+      close(fd);
+      throw seed_error("read the seed iterator", e);
+    }
+  }
+  close(fd);
+}
+
+}  // namespace
+
+std::vector<SeedTarget> seed_targets(const std::vector<retx_netns_task>& tasks, const std::string& run_netns) {
+  std::map<std::uint64_t, std::uint32_t> one_task;  // cookie -> a thread in it
+  for (const auto& t : tasks) one_task.emplace(t.netns_cookie, t.tid);
+  std::vector<SeedTarget> out;
+  for (const auto& [cookie, tid] : one_task) out.push_back({"/proc/" + std::to_string(tid) + "/ns/net", cookie});
+  if (DIR* d = opendir(run_netns.c_str())) {
+    while (const dirent* e = readdir(d)) {
+      if (e->d_name[0] != '.') out.push_back({run_netns + "/" + e->d_name, 0});
+    }
+    closedir(d);
+  }
+  return out;
+}
+
+BaselineSeeder::BaselineSeeder(int sk_storage_map_fd, int stats_map_fd, int seeded_map_fd) : seeded_fd_(seeded_map_fd) {
+  skel_ = retx_seed__open();
+  if (!skel_) throw seed_error("open the seed program", errno);
+  // Only the socket storage is shared; the pointer-keyed map goes unused.
+  bpf_map__set_max_entries(skel_->maps.retx_sk_ptr, 1);
+  int err = bpf_map__reuse_fd(skel_->maps.retx_sk_btf, sk_storage_map_fd);
+  if (!err) err = bpf_map__reuse_fd(skel_->maps.retx_stats, stats_map_fd);
+  if (!err) err = retx_seed__load(skel_);
+  if (!err) {
+    link_ = bpf_program__attach_iter(skel_->progs.retx_seed, nullptr);
+    if (!link_) err = -errno;
+  }
+  if (err) {
+    retx_seed__destroy(skel_);
+    throw seed_error("load the seed program", -err);
+  }
+}
+
+BaselineSeeder::~BaselineSeeder() {
+  bpf_link__destroy(link_);
+  retx_seed__destroy(skel_);
+}
+
+std::uint64_t BaselineSeeder::sockets_seeded() const { return skel_->bss->seeded_sockets; }
+
+// The cookie of the namespace at path, walked from a thread inside it; 0 when
+// it was marked already or the path is gone.
+std::uint64_t BaselineSeeder::walk(const std::string& path) const {
+  std::uint64_t walked = 0;
+  try {
+    run_in_netns(path, [&] {
+      std::uint64_t cookie = socket_netns_cookie();
+      if (cookie == 0 || marked_.contains(cookie) || full_.contains(cookie)) return;
+      drain_iterator(bpf_link__fd(link_));
+      walked = cookie;
+    });
+  } catch (const std::exception&) {
+    return 0;  // the thread exited, or the bind mount went, since they were listed
+  }
+  return walked;
+}
+
+std::size_t BaselineSeeder::seed(const std::vector<SeedTarget>& targets) {
+  std::size_t n = 0;
+  for (const auto& t : targets) {
+    if (t.cookie != 0 && (marked_.contains(t.cookie) || full_.contains(t.cookie))) continue;
+    std::uint64_t cookie = walk(t.path);
+    if (cookie == 0) continue;
+    std::uint8_t one = 1;
+    // Marked only after the walk: a connection set up during it gets a
+    // baseline at setup, as before.
+    if (bpf_map_update_elem(seeded_fd_, &cookie, &one, BPF_ANY) != 0) {
+      full_.insert(cookie);
+      continue;
+    }
+    marked_.insert(cookie);
+    ++n;
+  }
+  return n;
+}
+
+void BaselineSeeder::keep_only(const std::unordered_set<std::uint64_t>& alive) {
+  std::erase_if(marked_, [&](std::uint64_t cookie) {
+    if (alive.contains(cookie)) return false;
+    bpf_map_delete_elem(seeded_fd_, &cookie);
+    return true;
+  });
+  std::erase_if(full_, [&](std::uint64_t cookie) { return !alive.contains(cookie); });
+}
+
+}  // namespace retx
