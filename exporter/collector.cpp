@@ -246,6 +246,10 @@ void RetxCollector::seed_namespaces(const std::vector<NetnsRef>& refs, const Liv
   if (!seeder) return;
   std::vector<SeedTarget> targets;
   for (const auto& r : refs) {
+    // Without a cookie (not served, no task in it) it would be entered at
+    // every scrape just to learn it was walked: such a namespace is walked at
+    // start only, and one made later keeps a baseline for every connection.
+    if (r.cookie == 0) continue;
     if (!r.path.empty()) {
       targets.push_back({r.path, r.cookie});
     } else if (r.pid > 0) {
