@@ -42,6 +42,9 @@ TEST(ExporterAttach, AutoPrefersTpBtfHere) {
 // own pcount once (a self-metric says how often), later hits count growth,
 // and the kernel's count is still met for the hits the probe saw. The LRU
 // flavour also reports its baselines, none of them evicted at this scale.
+// With tp_btf the seed pass at start gives the connection its baseline
+// (exporter/baseline_seed.h): only a hit between the attach and the pass
+// falls back, so there may be none.
 void run_first_hits(AttachMode mode) {
   LossyTopology l;
   TrafficSpec t = bulk(AF_INET, 2.5);
@@ -50,7 +53,9 @@ void run_first_hits(AttachMode mode) {
   AttachedProbe p(mode);
   traffic.join();
   auto s = p.snapshot();
-  EXPECT_GT(s.stats[RETX_STAT_FIRST_HIT], 0u) << "the connection predates the probe";
+  if (mode != AttachMode::TpBtf) {
+    EXPECT_GT(s.stats[RETX_STAT_FIRST_HIT], 0u) << "the connection predates the probe";
+  }
   EXPECT_LE(s.stats[RETX_STAT_FIRST_HIT], 2u) << "once per socket that retransmitted, not per hit";
   EXPECT_GT(counts_for(s, l.topo.client(0).inode).sent, s.stats[RETX_STAT_FIRST_HIT]);
   if (mode != AttachMode::TpBtf) {
