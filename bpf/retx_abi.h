@@ -176,9 +176,9 @@ enum retx_top_causes_map {
  * entries is generous. */
 #define RETX_AGG_MAX_ENTRIES 16384
 #define RETX_NETNS_FILTER_MAX 1024
-/* Namespaces the exporter's seed pass walked at start (retx.bpf.c,
- * netns_seeded); a namespace beyond it is left as before (every connection
- * gets a baseline at setup). */
+/* Namespaces the exporter's seed pass has walked (retx.bpf.c, netns_seeded);
+ * a namespace beyond it is left unmarked (every connection there gets a
+ * baseline at setup). */
 #define RETX_SEEDED_NETNS_MAX 8192
 /* Cgroups the exporter found removed; their sockets' hits fold into the
  * aggregate map. LRU: an evicted id is found removed again and re-added. */

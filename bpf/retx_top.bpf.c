@@ -84,12 +84,6 @@ static __always_inline void fill_causes(struct retx_top_sock *r, struct sock *sk
 
 	if (targ_causes_map == RETX_TOP_CAUSES_SK_STORAGE) {
 		last = bpf_sk_storage_get(&retx_sk_btf, sk, 0, 0);
-		/* The probe keeps no state for a socket that never retransmitted
-		 * (retx.bpf.c, netns_seeded): none of its causes to tell. */
-		if (!last && r->total_retrans == 0) {
-			r->causes_known = 1;
-			return;
-		}
 	} else if (targ_causes_map == RETX_TOP_CAUSES_PTR_HASH) {
 		__u64 k = (__u64)sk;
 

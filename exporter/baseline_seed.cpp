@@ -2,14 +2,12 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include <dirent.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <map>
 #include <stdexcept>
 
+#include "bpf_iter_read.h"
 #include "netns_exec.h"
 #include "netns_tasks.h"
 #include "retx_seed.skel.h"
@@ -21,38 +19,7 @@ std::runtime_error seed_error(const char* step, int err) {
   return std::runtime_error(std::string(step) + ": " + std::strerror(err));
 }
 
-// Reads an iterator to its end; the seed program writes nothing.
-void drain_iterator(int link_fd) {
-  int fd = bpf_iter_create(link_fd);
-  if (fd < 0) throw seed_error("bpf_iter_create", errno);
-  char buf[64];
-  for (;;) {
-    ssize_t n = read(fd, buf, sizeof buf);
-    if (n == 0) break;
-    if (n < 0 && errno != EINTR) {
-      int e = errno;
-      close(fd);
-      throw seed_error("read the seed iterator", e);
-    }
-  }
-  close(fd);
-}
-
 }  // namespace
-
-std::vector<SeedTarget> seed_targets(const std::vector<retx_netns_task>& tasks, const std::string& run_netns) {
-  std::map<std::uint64_t, std::uint32_t> one_task;  // cookie -> a thread in it
-  for (const auto& t : tasks) one_task.emplace(t.netns_cookie, t.tid);
-  std::vector<SeedTarget> out;
-  for (const auto& [cookie, tid] : one_task) out.push_back({"/proc/" + std::to_string(tid) + "/ns/net", cookie});
-  if (DIR* d = opendir(run_netns.c_str())) {
-    while (const dirent* e = readdir(d)) {
-      if (e->d_name[0] != '.') out.push_back({run_netns + "/" + e->d_name, 0});
-    }
-    closedir(d);
-  }
-  return out;
-}
 
 BaselineSeeder::BaselineSeeder(int sk_storage_map_fd, int stats_map_fd, int seeded_map_fd) : seeded_fd_(seeded_map_fd) {
   skel_ = retx_seed__open();
@@ -86,8 +53,9 @@ std::uint64_t BaselineSeeder::walk(const std::string& path) const {
   try {
     run_in_netns(path, [&] {
       std::uint64_t cookie = socket_netns_cookie();
-      if (cookie == 0 || marked_.contains(cookie) || full_.contains(cookie)) return;
-      drain_iterator(bpf_link__fd(link_));
+      if (cookie == 0 || !pending(cookie)) return;
+      // The program writes nothing: reading to the end is the walk.
+      read_bpf_iter(bpf_link__fd(link_), "seed iterator", 1, [](const char*) {});
       walked = cookie;
     });
   } catch (const std::exception&) {
@@ -96,11 +64,11 @@ std::uint64_t BaselineSeeder::walk(const std::string& path) const {
   return walked;
 }
 
-std::size_t BaselineSeeder::seed(const std::vector<SeedTarget>& targets) {
+std::size_t BaselineSeeder::seed(const std::vector<NetnsRef>& refs) {
   std::size_t n = 0;
-  for (const auto& t : targets) {
-    if (t.cookie != 0 && (marked_.contains(t.cookie) || full_.contains(t.cookie))) continue;
-    std::uint64_t cookie = walk(t.path);
+  for (const auto& r : refs) {
+    if (r.cookie != 0 && !pending(r.cookie)) continue;
+    std::uint64_t cookie = walk(netns_entry_path(r));
     if (cookie == 0) continue;
     std::uint8_t one = 1;
     // Marked only after the walk: a connection set up during it gets a

@@ -2,9 +2,10 @@
 // netns_seeded). Each namespace gets one seed pass (bpf/retx_seed.bpf.c),
 // from a thread inside it, that gives its retransmitted sockets their
 // baselines; then it is marked, and from then on the probe gives no state to
-// a connection until it retransmits. Every namespace is walked at start, and
-// each new one at the first scrape that lists it; until then, and for one the
-// seeder cannot enter, the probe keeps a baseline for every connection.
+// a connection until it retransmits. The collector walks every namespace when
+// it starts, and each new one at the first scrape that lists it; until then,
+// and for one the seeder cannot enter, the probe keeps a baseline for every
+// connection.
 #pragma once
 
 #include <cstddef>
@@ -14,23 +15,12 @@
 #include <unordered_set>
 #include <vector>
 
-#include "retx_abi.h"
+#include "netns_scan.h"
 
 struct retx_seed;  // generated skeleton
 struct bpf_link;
 
 namespace retx {
-
-// Where to enter a namespace, and its cookie if known (0: read on entering).
-struct SeedTarget {
-  std::string path;  // /proc/TID/ns/net or /run/netns/NAME
-  std::uint64_t cookie = 0;
-};
-
-// One target per namespace the task iterator found (a thread in it), then
-// every /run/netns bind mount, which keeps a namespace no task is in.
-std::vector<SeedTarget> seed_targets(const std::vector<retx_netns_task>& tasks,
-                                     const std::string& run_netns = "/run/netns");
 
 class BaselineSeeder {
  public:
@@ -41,9 +31,12 @@ class BaselineSeeder {
   BaselineSeeder(const BaselineSeeder&) = delete;
   BaselineSeeder& operator=(const BaselineSeeder&) = delete;
 
-  // Walks and marks each target's namespace not marked yet; a target that is
-  // gone is skipped. Returns how many namespaces it marked.
-  std::size_t seed(const std::vector<SeedTarget>& targets);
+  // Walks and marks each listed namespace not marked yet, entered through
+  // netns_entry_path; one whose cookie is unknown (0) is entered to learn it.
+  // A namespace gone since the listing is skipped. Returns how many it marked.
+  std::size_t seed(const std::vector<NetnsRef>& refs);
+  // Whether the namespace with this cookie still needs its pass.
+  bool pending(std::uint64_t cookie) const { return !marked_.contains(cookie) && !full_.contains(cookie); }
   // Unmarks the namespaces not in alive (cookies): they are gone. Called
   // only with a complete listing.
   void keep_only(const std::unordered_set<std::uint64_t>& alive);

@@ -93,6 +93,7 @@ RetxCollector::RetxCollector(const Probe& probe, CollectorConfig cfg, BuildInfo 
     cgroup_paths_ = std::make_unique<CgroupPaths>(cfg_.cgroup_mount);
   }
   if (probe_.netns_by_cookie()) errors_["bpf_iter"] = 0;
+  seed_at_start();
   idle_closer_ = std::jthread([this](std::stop_token stop) { release_idle_files(stop); });
 }
 
@@ -239,29 +240,36 @@ void RetxCollector::retire_cgroups(Snapshot& s) const {
   }
 }
 
-// The histograms are retired with the counters: their rows go through the
-// same lifecycle step as counter rows keyed by the same namespace.
+// Every namespace, before the first scrape; those whose cookie the listing
+// does not give are entered to learn it (which scrapes do not do: it would
+// enter them at every scrape just to find them walked).
+void RetxCollector::seed_at_start() {
+  BaselineSeeder* seeder = probe_.seeder();
+  if (!seeder) return;
+  std::vector<NetnsRef> refs = list_namespaces();
+  try {
+    LiveNamespaces unused;
+    merge_tasks(refs, probe_.netns_tasks(), unused);
+  } catch (const std::exception& e) {
+    count_error("bpf_iter", e);  // those with a process or a name are still walked
+  }
+  seeder->seed(refs);
+}
+
 void RetxCollector::seed_namespaces(const std::vector<NetnsRef>& refs, const LiveNamespaces& live) const {
   BaselineSeeder* seeder = probe_.seeder();
   if (!seeder) return;
-  std::vector<SeedTarget> targets;
-  for (const auto& r : refs) {
-    // Without a cookie (not served, no task in it) it would be entered at
-    // every scrape just to learn it was walked: such a namespace is walked at
-    // start only, and one made later keeps a baseline for every connection.
-    if (r.cookie == 0) continue;
-    if (!r.path.empty()) {
-      targets.push_back({r.path, r.cookie});
-    } else if (r.pid > 0) {
-      targets.push_back({"/proc/" + std::to_string(r.pid) + "/ns/net", r.cookie});
-    }
-  }
-  seeder->seed(targets);
+  std::vector<NetnsRef> fresh;
+  for (const auto& r : refs)
+    if (r.cookie != 0 && seeder->pending(r.cookie)) fresh.push_back(r);
+  if (!fresh.empty()) seeder->seed(fresh);
   // Unmarked only on a listing that named every living namespace's cookie:
   // a living namespace unmarked by mistake would be walked again.
   if (live.complete && live.by_cookie && live.unsure.empty()) seeder->keep_only(live.ids);
 }
 
+// The histograms are retired with the counters: their rows go through the
+// same lifecycle step as counter rows keyed by the same namespace.
 void RetxCollector::retire_namespaces(Snapshot& s, const LiveNamespaces& live) const {
   std::vector<CounterRow> carried = cgroups_.carried();
   std::vector<CounterRow> hist = as_counter_rows(s.ratio_hist);

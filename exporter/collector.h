@@ -59,8 +59,10 @@ class RetxCollector : public prometheus::Collectable {
   void read_counting_maps(std::vector<CounterRow>& agg, std::vector<CounterRow>& detail) const;
   void read_maps(Snapshot& s) const;
   LiveNamespaces read_namespaces(Snapshot& s) const;
-  // New namespaces get their seed pass (baseline_seed.h) at the first scrape
-  // that lists them; gone ones lose their mark.
+  // Each namespace gets its seed pass (baseline_seed.h) when the collector
+  // starts, or at the first scrape that lists it with its cookie; gone ones
+  // lose their mark.
+  void seed_at_start();
   void seed_namespaces(const std::vector<NetnsRef>& refs, const LiveNamespaces& live) const;
   void retire_cgroups(Snapshot& s) const;
   void retire_namespaces(Snapshot& s, const LiveNamespaces& live) const;

@@ -189,6 +189,10 @@ int run(const Options& opt) {
     raise_open_files_limit();
     CollectorConfig cc{opt.series_labels(), in.netns, opt.cgroup_labels ? find_cgroup2_mount() : ""};
     auto collector = make_collector(*probe, cc);
+    if (const BaselineSeeder* seeder = probe->seeder()) {
+      std::cerr << "retx-exporter: seed pass at start: " << seeder->marked() << " namespaces walked, "
+                << seeder->sockets_seeded() << " sockets had retransmitted\n";
+    }
     // Loading the probe parsed the kernel's BTF (megabytes, all freed now);
     // the heap is not trimmed below 32 MiB (main), so give it back here.
     malloc_trim(0);

@@ -91,6 +91,10 @@ std::vector<NetnsRef> list_namespaces(const std::string& proc_root, const std::s
   return out;
 }
 
+std::string netns_entry_path(const NetnsRef& ns) {
+  return ns.path.empty() ? "/proc/" + std::to_string(ns.pid) + "/ns/net" : ns.path;
+}
+
 std::string name_from_process(int pid, const std::string& proc_root) {
   const std::string dir = proc_root + "/" + std::to_string(pid);
   auto slurp = [](const std::string& path) {

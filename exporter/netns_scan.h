@@ -22,6 +22,9 @@ struct NetnsRef {
 std::vector<NetnsRef> list_namespaces(const std::string& proc_root = "/proc",
                                       const std::string& run_netns = "/run/netns");
 
+// A file that enters the namespace (setns): its bind mount, else a process in it.
+std::string netns_entry_path(const NetnsRef& ns);
+
 // A name for a namespace without a /run/netns name, from its process pid: the
 // short id of the container the process is in, else the process's comm.
 // Empty when the process is gone.

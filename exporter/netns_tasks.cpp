@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "bpf_iter_read.h"
 #include "retx_netns_iter.skel.h"
 
 #ifndef SO_NETNS_COOKIE
@@ -42,26 +43,9 @@ NetnsTasks::~NetnsTasks() {
 }
 
 std::vector<retx_netns_task> NetnsTasks::read() const {
-  int fd = bpf_iter_create(bpf_link__fd(link_));
-  if (fd < 0) throw iter_error("create", errno);
   std::vector<retx_netns_task> out;
-  std::vector<char> buf(64 * 1024);
-  std::size_t have = 0;
-  for (;;) {
-    if (buf.size() - have < sizeof(retx_netns_task)) buf.resize(buf.size() * 2);
-    ssize_t n = ::read(fd, buf.data() + have, buf.size() - have);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int err = errno;
-      close(fd);
-      throw iter_error("read", err);
-    }
-    if (n == 0) break;
-    have += static_cast<std::size_t>(n);
-  }
-  close(fd);
-  out.resize(have / sizeof(retx_netns_task));
-  std::memcpy(out.data(), buf.data(), out.size() * sizeof(retx_netns_task));
+  read_bpf_iter_records<retx_netns_task>(bpf_link__fd(link_), "netns task iterator",
+                                         [&](const retx_netns_task& t) { out.push_back(t); });
   return out;
 }
 

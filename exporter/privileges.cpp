@@ -8,9 +8,7 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
-#include <chrono>
 #include <memory>
-#include <thread>
 #include <vector>
 
 namespace retx {
@@ -112,26 +110,8 @@ std::string missing_bpf_capabilities() {
   return "CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN)";
 }
 
-namespace {
-
-// The thread count once threads already joined are gone: pthread_join
-// returns when the thread's tid is cleared, a moment before the kernel
-// releases it and stops counting it (the seed pass at start, run on threads
-// of its own, exporter/baseline_seed.h). A thread still running keeps the
-// count above 1 after the wait.
-std::string settled_threads() {
-  std::string n = status_field("Threads");
-  for (int i = 0; i < 1000 && n != "1"; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    n = status_field("Threads");
-  }
-  return n;
-}
-
-}  // namespace
-
 std::string drop_privileges(const DropPlan& plan) {
-  std::string threads = settled_threads();
+  std::string threads = status_field("Threads");
   if (threads != "1") {
     throw PrivilegeError("capabilities are per thread: cannot drop them with " + threads + " threads running");
   }

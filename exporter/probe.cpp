@@ -244,7 +244,8 @@ void Probe::start_netns_tasks() {
 }
 
 // After every link is attached: a socket set up before then has a baseline
-// only if the pass gives it one.
+// only if the pass gives it one. The passes are the collector's: they run on
+// threads of their own, which must not exist before the privilege drop.
 void Probe::start_seed() {
   if (mode_ != AttachMode::TpBtf) {
     seed_note_ = "for every connection (raw_tp and tracepoint keep them in an LRU map, which can evict)";
@@ -257,10 +258,8 @@ void Probe::start_seed() {
   try {
     seeder_ = std::make_unique<BaselineSeeder>(bpf_map__fd(skel_->maps.retx_sk_btf), bpf_map__fd(skel_->maps.retx_stats),
                                                bpf_map__fd(skel_->maps.netns_seeded));
-    std::size_t n = seeder_->seed(seed_targets(tasks_->read()));
-    seed_note_ = "for retransmitting sockets only: " + std::to_string(n) + " namespaces walked at start (" +
-                 std::to_string(seeder_->sockets_seeded()) +
-                 " sockets had retransmitted), new ones at the first scrape that lists them";
+    seed_note_ = "for retransmitting sockets only, in each namespace the seed pass has walked "
+                 "(every one when the collector starts, each new one at the first scrape that lists it)";
   } catch (const std::exception& e) {
     seeder_.reset();
     seed_note_ = std::string("for every connection (") + e.what() + ")";

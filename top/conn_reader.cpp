@@ -14,11 +14,6 @@
 namespace retx::top {
 namespace {
 
-// A file that enters the namespace: its bind mount, else a process in it.
-std::string entry_path(const NetnsRef& ns) {
-  return ns.path.empty() ? "/proc/" + std::to_string(ns.pid) + "/ns/net" : ns.path;
-}
-
 // TCP sockets hashed in the calling thread's namespace, IPv4 and IPv6
 // (/proc/net/sockstat{,6} "inuse": listeners, connections, orphans; not
 // time-wait). Unreadable counts as one, so nothing is skipped in error.
@@ -79,7 +74,7 @@ std::vector<Conn> ConnectionReader::read_all(const std::vector<std::string>& wan
       if (ns.inode == own_netns_) {
         read();  // no thread needed for our own namespace
       } else {
-        run_in_netns(entry_path(ns), read);
+        run_in_netns(netns_entry_path(ns), read);
       }
     } catch (const std::exception& e) {
       all.resize(first);
@@ -88,9 +83,12 @@ std::vector<Conn> ConnectionReader::read_all(const std::vector<std::string>& wan
       continue;
     }
     ++rep.namespaces;
+    const bool clean_means_zero = reader_->reads_probe_storage();
     for (std::size_t i = first; i < all.size(); ++i) {
-      if (!all[i].netns) all[i].netns = ns.inode;
-      all[i].netns_name = ns.name;
+      Conn& c = all[i];
+      if (!c.netns) c.netns = ns.inode;
+      c.netns_name = ns.name;
+      if (clean_means_zero && !c.causes && c.retrans_segs == 0) c.causes = Causes{};
     }
   }
   rep.sockets_ms = ms_since(t0);

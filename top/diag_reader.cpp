@@ -99,10 +99,8 @@ void fill_storage(Conn& c, const char* p, std::size_t n) {
   });
 }
 
-// storage_asked: the request named the probe's socket storage (tp_btf).
-Conn conn_from_msg(const inet_diag_msg& m, std::size_t attrs_len, bool storage_asked) {
+Conn conn_from_msg(const inet_diag_msg& m, std::size_t attrs_len) {
   Conn c;
-  bool info = false;
   c.family = m.idiag_family;
   c.state = m.idiag_state;
   c.lport = ntohs(m.id.idiag_sport);
@@ -114,10 +112,7 @@ Conn conn_from_msg(const inet_diag_msg& m, std::size_t attrs_len, bool storage_a
   for_each_attr(reinterpret_cast<const char*>(&m) + NLMSG_ALIGN(sizeof m), attrs_len,
                 [&](const nlattr& a, const char* p, std::size_t n) {
                   switch (a.nla_type & NLA_TYPE_MASK) {
-                    case INET_DIAG_INFO:
-                      fill_tcp_info(c, p, n);
-                      info = true;
-                      break;
+                    case INET_DIAG_INFO: fill_tcp_info(c, p, n); break;
                     case INET_DIAG_CGROUP_ID:
                       if (n >= sizeof(std::uint64_t)) std::memcpy(&c.cgroup_id, p, sizeof c.cgroup_id);
                       break;
@@ -125,14 +120,11 @@ Conn conn_from_msg(const inet_diag_msg& m, std::size_t attrs_len, bool storage_a
                     default: break;
                   }
                 });
-  // The probe keeps no state for a socket that never retransmitted
-  // (bpf/retx.bpf.c, netns_seeded): none of its causes to tell.
-  if (storage_asked && info && !c.causes && c.retrans_segs == 0) c.causes = Causes{};
   return c;
 }
 
 // Receives the dump's messages until NLMSG_DONE.
-void receive_dump(int sock, bool storage_asked, std::vector<Conn>& out) {
+void receive_dump(int sock, std::vector<Conn>& out) {
   alignas(nlmsghdr) static thread_local char buf[64 * 1024];
   for (;;) {
     ssize_t n = recv(sock, buf, sizeof buf, 0);
@@ -147,7 +139,7 @@ void receive_dump(int sock, bool storage_asked, std::vector<Conn>& out) {
       }
       if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY || h->nlmsg_len < NLMSG_LENGTH(sizeof(inet_diag_msg))) continue;
       const auto* m = static_cast<const inet_diag_msg*>(NLMSG_DATA(h));
-      out.push_back(conn_from_msg(*m, h->nlmsg_len - NLMSG_LENGTH(NLMSG_ALIGN(sizeof(inet_diag_msg))), storage_asked));
+      out.push_back(conn_from_msg(*m, h->nlmsg_len - NLMSG_LENGTH(NLMSG_ALIGN(sizeof(inet_diag_msg)))));
     }
   }
 }
@@ -159,13 +151,14 @@ class DiagReader : public SocketReader {
       : causes_fd_(kind == RETX_TOP_CAUSES_SK_STORAGE ? causes_map_fd : -1) {}
 
   const char* name() const override { return "inet_diag"; }
+  bool reads_probe_storage() const override { return causes_fd_ >= 0; }
 
   void read_here(std::vector<Conn>& out) const override {
     for (int family : {AF_INET, AF_INET6}) {
       UniqueFd sock(socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG));
       if (!sock) throw std::runtime_error(std::string("inet_diag: socket: ") + std::strerror(errno));
       send_request(sock.get(), family, causes_fd_);
-      receive_dump(sock.get(), causes_fd_ >= 0, out);
+      receive_dump(sock.get(), out);
     }
   }
 

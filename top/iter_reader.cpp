@@ -9,6 +9,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "bpf_iter_read.h"
 #include "retx_top.skel.h"
 #include "socket_reader.h"
 
@@ -25,39 +26,9 @@ bool in_initial_pid_ns() {
   return n > 0 && std::string(buf, static_cast<std::size_t>(n)) == kInitPidNs;
 }
 
-// Reads an iterator fd to its end, handing each whole record of type T to f.
-// Records may straddle read() boundaries: the tail is carried over.
-template <typename T, typename F>
-void read_records(int link_fd, const char* what, F&& f) {
-  int fd = bpf_iter_create(link_fd);
-  if (fd < 0) throw std::runtime_error(std::string("bpf_iter_create (") + what + "): " + std::strerror(errno));
-  static thread_local char buf[128 * 1024];
-  std::size_t have = 0;
-  for (;;) {
-    ssize_t n = read(fd, buf + have, sizeof buf - have);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int e = errno;
-      close(fd);
-      throw std::runtime_error(std::string("read ") + what + ": " + std::strerror(e));
-    }
-    if (n == 0) break;
-    have += static_cast<std::size_t>(n);
-    std::size_t off = 0;
-    for (; off + sizeof(T) <= have; off += sizeof(T)) {
-      T r;
-      std::memcpy(&r, buf + off, sizeof r);
-      f(r);
-    }
-    std::memmove(buf, buf + off, have - off);
-    have -= off;
-  }
-  close(fd);
-}
-
 class IterReader : public SocketReader {
  public:
-  IterReader(int causes_map_fd, retx_top_causes_map kind) {
+  IterReader(int causes_map_fd, retx_top_causes_map kind) : storage_(kind == RETX_TOP_CAUSES_SK_STORAGE) {
     // Owners through the task_file program where pids mean what /proc says;
     // if that program cannot load, the socket view still can.
     if (!load(causes_map_fd, kind, in_initial_pid_ns())) load(causes_map_fd, kind, false);
@@ -71,15 +42,16 @@ class IterReader : public SocketReader {
   ~IterReader() override { destroy(); }
 
   const char* name() const override { return "iter/tcp"; }
+  bool reads_probe_storage() const override { return storage_; }
 
   void read_here(std::vector<Conn>& out) const override {
-    read_records<retx_top_sock>(bpf_link__fd(link_), "iter/tcp",
+    read_bpf_iter_records<retx_top_sock>(bpf_link__fd(link_), "iter/tcp",
                                 [&](const retx_top_sock& r) { fill_from_record(out.emplace_back(), r); });
   }
 
   bool read_owners(std::unordered_map<std::uint64_t, Owner>& out) const override {
     if (!owners_link_) return false;
-    read_records<retx_top_owner>(bpf_link__fd(owners_link_), "iter/task_file", [&](const retx_top_owner& o) {
+    read_bpf_iter_records<retx_top_owner>(bpf_link__fd(owners_link_), "iter/task_file", [&](const retx_top_owner& o) {
       // The lowest pid holding a socket is kept, as the /proc scan does.
       auto [it, fresh] = out.try_emplace(o.ino, Owner{static_cast<int>(o.tgid), ""});
       if (fresh || static_cast<int>(o.tgid) < it->second.pid) {
@@ -125,6 +97,7 @@ class IterReader : public SocketReader {
     throw std::runtime_error(std::string(what) + ": " + std::strerror(-err));
   }
 
+  bool storage_;
   retx_top* skel_ = nullptr;
   bpf_link* link_ = nullptr;
   bpf_link* owners_link_ = nullptr;

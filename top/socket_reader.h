@@ -26,6 +26,10 @@ class SocketReader {
   // sockets) of the calling thread's namespace. Throws std::runtime_error
   // naming what failed.
   virtual void read_here(std::vector<Conn>& out) const = 0;
+  // Whether the causes come from the tp_btf probe's socket storage, which
+  // holds nothing for a socket that never retransmitted (bpf/retx.bpf.c,
+  // netns_seeded): there, no state and no retransmit mean zero causes.
+  virtual bool reads_probe_storage() const { return false; }
   // Every process's TCP socket inodes with their owner, in one pass, when
   // the reader can (the iterator's task_file program, from the initial pid
   // namespace); false: the caller reads /proc/PID/fd instead.
