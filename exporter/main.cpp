@@ -191,7 +191,10 @@ int run(const Options& opt) {
     auto collector = make_collector(*probe, cc);
     if (const BaselineSeeder* seeder = probe->seeder()) {
       std::cerr << "retx-exporter: seed pass at start: " << seeder->marked() << " namespaces walked, "
-                << seeder->sockets_seeded() << " sockets had retransmitted\n";
+                << seeder->sockets_seeded() << " sockets had retransmitted"
+                << (seeder->marked() == 0 ? " (entering a namespace needs cap_sys_admin: every connection keeps a baseline)"
+                                          : "")
+                << "\n";
     }
     // Loading the probe parsed the kernel's BTF (megabytes, all freed now);
     // the heap is not trimmed below 32 MiB (main), so give it back here.
