@@ -25,13 +25,15 @@ step() { printf '\n== %s (%d s)\n' "$*" "$SECONDS"; }
 failed=()
 runs() { local what=$1; shift; "$@" || failed+=("$what (exit $?)"); }
 invm() { "$src/lab/vm/run-in-vm.sh" --kernel "$1" --timeout 900 -- "${@:2}"; }
+source "$src/tests/matrix/guest_clock.sh"
 
 step "smoke suite on the host kernel ($(uname -r))"
 runs "smoke on the host" "$lab" run --suite smoke --reports-dir "$out" --report "$out/smoke-host.json"
 
 for k in "${kernels[@]}"; do
   step "smoke suite inside Debian's $k kernel (qemu TCG)"
-  runs "smoke in $k" invm "$k" "$lab" run --suite smoke --reports-dir "$out" --report "$out/smoke-$k.json"
+  runs "smoke in $k" rerun_if_clock_jumped "$out/smoke-$k.json" \
+    invm "$k" "$lab" run --suite smoke --reports-dir "$out" --report "$out/smoke-$k.json"
 done
 
 # The scenarios that need netem (impossible on this host), plus the stochastic ones that netem
@@ -39,7 +41,8 @@ done
 # each guest kernel were exact (bpf/README.md).
 for k in "${kernels[0]}" "${kernels[-1]}"; do
   step "netem scenarios of the full suite inside $k"
-  runs "netem scenarios in $k" invm "$k" "$lab" run --suite full --reports-dir "$out" --report "$out/full-netem-$k.json" \
+  runs "netem scenarios in $k" rerun_if_clock_jumped "$out/full-netem-$k.json" \
+    invm "$k" "$lab" run --suite full --reports-dir "$out" --report "$out/full-netem-$k.json" \
     --scenario reorder-with-delay --scenario duplicate --scenario corrupt \
     --scenario gemodel-bursts --scenario loss-1pct-repeated --scenario queue-overflow
 done
