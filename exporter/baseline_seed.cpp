@@ -47,34 +47,37 @@ BaselineSeeder::~BaselineSeeder() {
 std::uint64_t BaselineSeeder::sockets_seeded() const { return skel_->bss->seeded_sockets; }
 
 // The cookie of the namespace at path, walked from a thread inside it; 0 when
-// it was marked already or the path is gone.
+// it was tried already or cannot be entered.
 std::uint64_t BaselineSeeder::walk(const std::string& path) const {
   std::uint64_t walked = 0;
   try {
     run_in_netns(path, [&] {
       std::uint64_t cookie = socket_netns_cookie();
-      if (cookie == 0 || !pending(cookie)) return;
+      if (cookie == 0 || tried(cookie)) return;
       // The program writes nothing: reading to the end is the walk.
       read_bpf_iter(bpf_link__fd(link_), "seed iterator", 1, [](const char*) {});
       walked = cookie;
     });
   } catch (const std::exception&) {
-    return 0;  // the thread exited, or the bind mount went, since they were listed
+    return 0;  // setns refused, or the thread or bind mount went since the listing
   }
   return walked;
 }
 
-std::size_t BaselineSeeder::seed(const std::vector<NetnsRef>& refs) {
+std::size_t BaselineSeeder::seed(const std::vector<NetnsRef>& refs, bool enter_unknown) {
   std::size_t n = 0;
   for (const auto& r : refs) {
-    if (r.cookie != 0 && !pending(r.cookie)) continue;
+    if (r.cookie != 0 ? tried(r.cookie) : !enter_unknown) continue;
     std::uint64_t cookie = walk(netns_entry_path(r));
-    if (cookie == 0) continue;
+    if (cookie == 0) {
+      if (r.cookie != 0) failed_.insert(r.cookie);
+      continue;
+    }
     std::uint8_t one = 1;
     // Marked only after the walk: a connection set up during it gets a
     // baseline at setup, as before.
     if (bpf_map_update_elem(seeded_fd_, &cookie, &one, BPF_ANY) != 0) {
-      full_.insert(cookie);
+      failed_.insert(cookie);
       continue;
     }
     marked_.insert(cookie);
@@ -89,7 +92,7 @@ void BaselineSeeder::keep_only(const std::unordered_set<std::uint64_t>& alive) {
     bpf_map_delete_elem(seeded_fd_, &cookie);
     return true;
   });
-  std::erase_if(full_, [&](std::uint64_t cookie) { return !alive.contains(cookie); });
+  std::erase_if(failed_, [&](std::uint64_t cookie) { return !alive.contains(cookie); });
 }
 
 }  // namespace retx

@@ -31,28 +31,29 @@ class BaselineSeeder {
   BaselineSeeder(const BaselineSeeder&) = delete;
   BaselineSeeder& operator=(const BaselineSeeder&) = delete;
 
-  // Walks and marks each listed namespace not marked yet, entered through
-  // netns_entry_path; one whose cookie is unknown (0) is entered to learn it.
-  // A namespace gone since the listing is skipped. Returns how many it marked.
-  std::size_t seed(const std::vector<NetnsRef>& refs);
-  // Whether the namespace with this cookie still needs its pass.
-  bool pending(std::uint64_t cookie) const { return !marked_.contains(cookie) && !full_.contains(cookie); }
+  // Walks and marks each listed namespace it has not tried yet, entered
+  // through netns_entry_path. One whose cookie is unknown (0) is entered to
+  // learn it only with enter_unknown (at start: a scrape would enter it at
+  // every scrape just to find it walked). Each namespace is tried once: one
+  // it cannot enter (no cap_sys_admin, or gone since the listing) or cannot
+  // mark (netns_seeded full) keeps a baseline for every connection. Returns
+  // how many it marked.
+  std::size_t seed(const std::vector<NetnsRef>& refs, bool enter_unknown);
   // Unmarks the namespaces not in alive (cookies): they are gone. Called
   // only with a complete listing.
   void keep_only(const std::unordered_set<std::uint64_t>& alive);
 
   std::size_t marked() const { return marked_.size(); }
   std::uint64_t sockets_seeded() const;  // sockets given a baseline so far
-  // Living namespaces netns_seeded had no room for: walked once, never marked.
-  std::size_t unmarked() const { return full_.size(); }
 
  private:
+  bool tried(std::uint64_t cookie) const { return marked_.contains(cookie) || failed_.contains(cookie); }
   std::uint64_t walk(const std::string& path) const;
 
   struct ::retx_seed* skel_ = nullptr;
   struct bpf_link* link_ = nullptr;
   int seeded_fd_;
-  std::unordered_set<std::uint64_t> marked_, full_;
+  std::unordered_set<std::uint64_t> marked_, failed_;  // by cookie
 };
 
 }  // namespace retx

@@ -160,8 +160,7 @@ void RetxCollector::read_maps(Snapshot& s) const {
 
 // After the maps: a namespace whose rows were read is dead if the listing,
 // which comes later, does not find it.
-LiveNamespaces RetxCollector::read_namespaces(Snapshot& s) const {
-  LiveNamespaces live;
+std::vector<NetnsRef> RetxCollector::list_all(LiveNamespaces& live) const {
   live.by_cookie = probe_.netns_by_cookie();
   std::vector<NetnsRef> refs = list_namespaces();
   if (live.by_cookie) {
@@ -172,6 +171,12 @@ LiveNamespaces RetxCollector::read_namespaces(Snapshot& s) const {
       live.complete = false;  // threads-only namespaces are unknown: retire nothing this scrape
     }
   }
+  return refs;
+}
+
+LiveNamespaces RetxCollector::read_namespaces(Snapshot& s) const {
+  LiveNamespaces live;
+  std::vector<NetnsRef> refs = list_all(live);
   const auto& filter = cfg_.netns_filter;
   auto served = [&](const NetnsRef& r) {
     return filter.empty() || std::find(filter.begin(), filter.end(), r.inode) != filter.end();
@@ -240,29 +245,19 @@ void RetxCollector::retire_cgroups(Snapshot& s) const {
   }
 }
 
-// Every namespace, before the first scrape; those whose cookie the listing
-// does not give are entered to learn it (which scrapes do not do: it would
-// enter them at every scrape just to find them walked).
+// Every namespace, before the first scrape, those whose cookie the listing
+// does not give included.
 void RetxCollector::seed_at_start() {
   BaselineSeeder* seeder = probe_.seeder();
   if (!seeder) return;
-  std::vector<NetnsRef> refs = list_namespaces();
-  try {
-    LiveNamespaces unused;
-    merge_tasks(refs, probe_.netns_tasks(), unused);
-  } catch (const std::exception& e) {
-    count_error("bpf_iter", e);  // those with a process or a name are still walked
-  }
-  seeder->seed(refs);
+  LiveNamespaces live;
+  seeder->seed(list_all(live), true);
 }
 
 void RetxCollector::seed_namespaces(const std::vector<NetnsRef>& refs, const LiveNamespaces& live) const {
   BaselineSeeder* seeder = probe_.seeder();
   if (!seeder) return;
-  std::vector<NetnsRef> fresh;
-  for (const auto& r : refs)
-    if (r.cookie != 0 && seeder->pending(r.cookie)) fresh.push_back(r);
-  if (!fresh.empty()) seeder->seed(fresh);
+  seeder->seed(refs, false);
   // Unmarked only on a listing that named every living namespace's cookie:
   // a living namespace unmarked by mistake would be walked again.
   if (live.complete && live.by_cookie && live.unsure.empty()) seeder->keep_only(live.ids);

@@ -58,6 +58,9 @@ class RetxCollector : public prometheus::Collectable {
  private:
   void read_counting_maps(std::vector<CounterRow>& agg, std::vector<CounterRow>& detail) const;
   void read_maps(Snapshot& s) const;
+  // Bind mounts and processes (list_namespaces), then the namespaces only
+  // threads are in, with the cookies the task iterator gives (live.ids).
+  std::vector<NetnsRef> list_all(LiveNamespaces& live) const;
   LiveNamespaces read_namespaces(Snapshot& s) const;
   // Each namespace gets its seed pass (baseline_seed.h) when the collector
   // starts, or at the first scrape that lists it with its cookie; gone ones

@@ -85,7 +85,8 @@ class Probe {
   int sk_state_map_fd() const;
   std::vector<ProgramRun> program_stats() const;
   // Which sockets get a per-socket baseline (exporter/baseline_seed.h), for
-  // the log; the seeder, null where every connection gets one.
+  // the log; the seeder, null where every connection gets one. Loaded with
+  // the probe, before the privilege drop; the collector runs its passes.
   const std::string& baseline_note() const { return seed_note_; }
   BaselineSeeder* seeder() const { return seeder_.get(); }
 
