@@ -106,7 +106,13 @@ NetnsFiles::Files NetnsFiles::open_files(const NetnsRef& ns) {
   Files f;
   f.cookie = ns.cookie;
   if (open_through_process(ns, f)) return f;
-  run_on_own_thread([&] { f = open_entering(ns); });
+  if (auto it = refused_.find(ns.inode); it != refused_.end()) throw std::runtime_error(it->second);
+  try {
+    run_on_own_thread([&] { f = open_entering(ns); });
+  } catch (const NetnsEntryError& e) {
+    if (e.refused()) refused_.emplace(ns.inode, e.what());
+    throw;
+  }
   return f;
 }
 
@@ -125,16 +131,19 @@ void NetnsFiles::open_new(const std::vector<const NetnsRef*>& refs) {
     } catch (const std::exception&) {
       continue;  // read() tries again alone and reports why
     }
-    to_enter.push_back(r);
+    if (!refused_.count(r->inode)) to_enter.push_back(r);
   }
   if (to_enter.empty()) return;
   // One thread enters every new namespace in turn: a thread per namespace
   // made the first scrape after many new namespaces slow.
   std::vector<std::pair<std::uint32_t, Files>> entered;
+  std::vector<std::pair<std::uint32_t, std::string>> refused;
   run_on_own_thread([&] {
     for (const NetnsRef* r : to_enter) {
       try {
         entered.emplace_back(r->inode, open_entering(*r));
+      } catch (const NetnsEntryError& e) {
+        if (e.refused()) refused.emplace_back(r->inode, e.what());  // read() reports it without trying again
       } catch (const std::exception&) {
         // read() tries again alone and reports why.
       }
@@ -143,6 +152,7 @@ void NetnsFiles::open_new(const std::vector<const NetnsRef*>& refs) {
   for (auto& [inode, f] : entered) {
     if (open_.size() < max_open_) open_.emplace(inode, std::move(f));
   }
+  for (auto& [inode, why] : refused) refused_.emplace(inode, std::move(why));
 }
 
 NetnsCounters NetnsFiles::read_files(const NetnsRef& ns, const Files& f, Buffers& bufs) {
@@ -228,6 +238,7 @@ void NetnsFiles::close_unlisted(const std::vector<NetnsRef>& listed) {
   keep.reserve(listed.size());
   for (const auto& r : listed) keep.insert(r.inode);
   std::erase_if(open_, [&](const auto& e) { return !keep.count(e.first); });
+  std::erase_if(refused_, [&](const auto& e) { return !keep.count(e.first); });
 }
 
 }  // namespace retx

@@ -58,7 +58,8 @@ class NetnsFiles {
   std::vector<Result> read_all(const std::vector<const NetnsRef*>& refs, unsigned threads);
   static constexpr std::size_t kMinPerThread = 32;
 
-  // Closes the files of every namespace not in `listed`.
+  // Closes the files of every namespace not in `listed`, and forgets the
+  // refusals of those.
   void close_unlisted(const std::vector<NetnsRef>& listed);
 
   // Closes every file: scrapes stopped, so nothing should hold a namespace.
@@ -73,7 +74,7 @@ class NetnsFiles {
   };
   static bool open_through_process(const NetnsRef& ns, Files& f);
   static Files open_entering(const NetnsRef& ns);
-  static Files open_files(const NetnsRef& ns);
+  Files open_files(const NetnsRef& ns);
   struct Buffers {
     std::vector<char> snmp, netstat;  // reused: no allocation per namespace
   };
@@ -82,6 +83,10 @@ class NetnsFiles {
                        std::vector<Result>& out, unsigned threads);
 
   std::unordered_map<std::uint32_t, Files> open_;  // by namespace inode
+  // Namespaces this process was refused entry to (NetnsEntryError::refused),
+  // with why, by inode, for as long as they stay listed: each try costs a
+  // thread and a setns, and privileges dropped at start never come back.
+  std::unordered_map<std::uint32_t, std::string> refused_;
   std::size_t max_open_ = 0;
   Buffers bufs_;  // of the calling thread
 };

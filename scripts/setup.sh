@@ -19,6 +19,7 @@ PKGS=(
   gnuplot-nox chromium
   python3-yaml  # tests/deploy: rules and Kubernetes manifest checks
   tmux          # tests/privileged: retx-top's interactive view driven by send-keys/capture-pane
+  strace        # tests/privileged: the exporter's setns calls counted
   # The exporter's web layer and hardening: web config (YAML), capabilities, TLS (OpenSSL;
   # the openssl tool makes the tests' certificates), bcrypt via libcrypt; libFuzzer and the
   # sanitizers' runtime for tests/fuzz and the ASan/UBSan unit test build.

@@ -24,8 +24,12 @@ ino_t netns_inode(const std::string& ns_path) {
 
 void enter_netns(const std::string& ns_path) {
   UniqueFd fd(open(ns_path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) throw std::runtime_error("open " + ns_path + ": " + std::strerror(errno));
-  if (setns(fd.get(), CLONE_NEWNET) != 0) throw std::runtime_error("setns " + ns_path + ": " + std::strerror(errno));
+  auto fail = [&](const char* what) {
+    const int e = errno;  // before building the message can touch it
+    throw NetnsEntryError(std::string(what) + " " + ns_path + ": " + std::strerror(e), e);
+  };
+  if (!fd) fail("open");
+  if (setns(fd.get(), CLONE_NEWNET) != 0) fail("setns");
 }
 
 void run_in_netns(const std::string& ns_path, const std::function<void()>& fn) {

@@ -6,7 +6,9 @@
 // on that thread shows the namespace's own SNMP counters.
 #pragma once
 
+#include <cerrno>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <sys/types.h>
 
@@ -16,8 +18,18 @@ namespace retx {
 // the number the exporter uses as its netns label. Throws on error.
 ino_t netns_inode(const std::string& ns_path);
 
+// Why a thread could not enter a namespace, with the errno of the open or
+// setns that failed: EPERM or EACCES (no CAP_SYS_ADMIN, no ptrace access to
+// the process's ns file) is an answer that a process whose privileges are
+// fixed gets again at every try.
+struct NetnsEntryError : std::runtime_error {
+  NetnsEntryError(const std::string& what, int e) : std::runtime_error(what), err(e) {}
+  bool refused() const { return err == EPERM || err == EACCES; }
+  int err;
+};
+
 // Moves the calling thread into the namespace at ns_path, for threads that
-// live there (the lab's traffic workers). Throws naming the path.
+// live there (the lab's traffic workers). Throws NetnsEntryError naming the path.
 void enter_netns(const std::string& ns_path);
 
 // Runs fn on a thread inside the namespace at ns_path and waits for it.

@@ -9,7 +9,8 @@
 #    held only by another root process (found through /proc/PID/ns, CAP_SYS_PTRACE) is exported.
 # 2. --capabilities.keep none: no capability at all, and the retransmissions still match exactly
 #    (the maps are read through the fds already held); the two namespaces above lose their
-#    tcp_segments_sent_total, which is what each kept capability is for.
+#    tcp_segments_sent_total, which is what each kept capability is for, and the refused setns is
+#    not tried again at later scrapes (strace counts them).
 # 3. --netns with 1,030 other namespaces listed before the one with traffic (the filter map used
 #    to hold 1,024 and dropped the rest silently): still exact.
 #
@@ -19,7 +20,7 @@ EXPORTER=${1:?usage: exporter_privileges.sh EXPORTER_BINARY}
 die() { echo "exporter_privileges: FAIL: $*" >&2; exit 1; }
 log() { echo "exporter_privileges: $*"; }
 [[ $(id -u) -eq 0 ]] || die "must run as root"
-for t in iperf3 nft curl ip unshare; do command -v "$t" >/dev/null || die "$t not installed"; done
+for t in iperf3 nft curl ip unshare strace; do command -v "$t" >/dev/null || die "$t not installed"; done
 
 P=rxl-$$-priv
 TMP=$(mktemp -d /tmp/rxl-priv.XXXXXX)
@@ -118,6 +119,19 @@ check_exact "with no capability"
 [[ $(metric tcp_segments_sent_total "$INO_A") == absent ]] || die "setns worked without cap_sys_admin"
 [[ $(metric tcp_segments_sent_total "$INO_B") == absent ]] || die "a root process's namespace was found without cap_sys_ptrace"
 log "without capabilities both namespaces lose tcp_segments_sent_total, as documented"
+# A refused setns is not tried again while the namespace stays listed (it was a thread and two
+# setns calls per namespace at every scrape); the namespace's error still counts at each scrape.
+strace -f -y -e trace=setns -e status=failed -p "$EPID" -o "$TMP/setns" 2>"$TMP/strace" & STRACE=$!; PIDS+=("$STRACE")
+for _ in $(seq 100); do grep -q attached "$TMP/strace" && break; sleep 0.1; done
+grep -q attached "$TMP/strace" || die "strace did not attach: $(cat "$TMP/strace")"
+e0=$(curl -fsS "http://127.0.0.1:$PORT/metrics" | awk '/^retx_exporter_scrape_errors_total\{.*source="proc_net"/ { print $NF }')
+for _ in 1 2; do metric tcp_retransmissions_total "$INO_A" >/dev/null; done
+e1=$(curl -fsS "http://127.0.0.1:$PORT/metrics" | awk '/^retx_exporter_scrape_errors_total\{.*source="proc_net"/ { print $NF }')
+kill "$STRACE"; wait "$STRACE" || true
+refused=$(grep -c "setns([0-9]*</run/netns/$P-a>.*EPERM" "$TMP/setns" || true)
+((refused == 0)) || die "setns into $P-a refused $refused times in 4 scrapes: $(grep -m3 "$P-a" "$TMP/setns")"
+((${e1%.*} - ${e0%.*} >= 3)) || die "proc_net errors went from $e0 to $e1 over 3 scrapes: the refusal is no longer reported"
+log "4 scrapes without cap_sys_admin: 0 setns into $P-a tried, proc_net errors +$((${e1%.*} - ${e0%.*}))"
 stop
 
 log "3. --netns with 1,030 other namespaces listed first"

@@ -59,9 +59,14 @@ TEST_P(LabKernelTargetedDrop, LostHandshakePacketCostsOneSynRetransmitAndOneSeco
       EXPECT_EQ(o.server["TcpExt.TCPSynRetrans"], o.server["Tcp.RetransSegs"]);
       EXPECT_EQ(total_retrans(o.traffic, SocketRole::Server), o.server["Tcp.RetransSegs"]);
     } else {
-      EXPECT_EQ(o.client["Tcp.RetransSegs"], 1u)
+      // Beyond the SYN, only what the server proves spurious with a DSACK: paced
+      // traffic over veth still arrives out of order now and then (2 runs in 100
+      // here: server TCPOFOQueue 2, one fast retransmit, TCPDSACKRecvSegs 1;
+      // KERNEL-NOTES "Retransmissions with no impairment at all"). A
+      // retransmission the lost SYN really caused would not be DSACKed.
+      EXPECT_EQ(o.client["Tcp.RetransSegs"], o.client["TcpExt.TCPSynRetrans"] + o.client["TcpExt.TCPDSACKRecvSegs"])
           << "TLPs " << o.client["TcpExt.TCPLossProbes"] << ", RTOs " << o.client["TcpExt.TCPTimeouts"] << ", fast "
-          << o.client["TcpExt.TCPFastRetrans"] << ", spurious host-queue " << o.client["TcpExt.TCPSpuriousRtxHostQueues"];
+          << o.client["TcpExt.TCPFastRetrans"] << ", server out-of-order " << o.server["TcpExt.TCPOFOQueue"];
       EXPECT_EQ(o.server["Tcp.RetransSegs"], 0u);
       EXPECT_EQ(total_retrans(o.traffic, SocketRole::Client), o.client["Tcp.RetransSegs"]);
     }
