@@ -37,7 +37,8 @@ scenario "a pass is run once" 487291.3 "0 0" 0 1
 grep -q "the guest clock jumped" "$dir/err" && msg=said || msg=silent
 check "a pass says nothing of the clock" "$msg" silent
 scenario "the rerun is said" 487291.3 "1 0" 0 2
-grep -q "claims 487291 s where the host saw 0 s pass: the guest clock jumped" "$dir/err" && msg=said || msg=silent
+# The host's seconds are whatever this run took (1 on a loaded machine, not always 0).
+grep -Eq "claims 487291 s where the host saw [0-9]+ s pass: the guest clock jumped" "$dir/err" && msg=said || msg=silent
 check "the rerun names the claim and the host's time" "$msg" said
 ((fails == 0)) || { echo "guest_clock_test: $fails failed" >&2; exit 1; }
 echo "guest_clock_test: all passed"
