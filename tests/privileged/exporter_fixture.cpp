@@ -145,15 +145,20 @@ NsCounts Window::exporter(const lab::Namespace& ns, size_t probe) const {
   return delta(counts_for(snap_before_.at(probe), ns.inode), counts_for(snap_after_.at(probe), ns.inode));
 }
 
+std::uint64_t Window::stat(int slot, size_t probe) const {
+  return snap_after_.at(probe).stats[slot] - snap_before_.at(probe).stats[slot];
+}
+
 std::string Window::probe_detail(const lab::Namespace& ns, size_t probe) const {
-  const auto& b = snap_before_.at(probe);
   const auto& a = snap_after_.at(probe);
-  auto stat = [&](const char* name, int i) {
-    return std::string(" ") + name + " +" + std::to_string(a.stats[i] - b.stats[i]);
-  };
-  std::string d = "probe over the window:" + stat("skb_hits", RETX_STAT_SKB_HITS) +
-                  stat("first_hits", RETX_STAT_FIRST_HIT) + stat("lost", RETX_STAT_LOST) +
-                  stat("spilled", RETX_STAT_SPILLED) + stat("baselines", RETX_STAT_SK_TRACKED) +
+  auto named = [&](const char* name, int i) { return std::string(" ") + name + " +" + std::to_string(stat(i, probe)); };
+  std::string d = "probe over the window:" + named("skb_hits", RETX_STAT_SKB_HITS) +
+                  named("first_hits", RETX_STAT_FIRST_HIT) + named("lost", RETX_STAT_LOST) +
+                  named("spilled", RETX_STAT_SPILLED) + named("baselines", RETX_STAT_SK_TRACKED) +
+                  " recursion_misses +" + std::to_string(misses(probe)) +
+                  (bpf_churn() ? " (BPF programs were loaded/unloaded meanwhile: attach churn on the tracepoint can "
+                                 "skip hits)"
+                               : "") +
                   "; after-snapshot: netns " + std::to_string(ns.inode);
   auto it = std::find_if(a.netns.begin(), a.netns.end(), [&](const NetnsCounters& n) { return n.inode == ns.inode; });
   d += it == a.netns.end() ? " not listed"
@@ -169,11 +174,7 @@ void expect_identity(const Window& w, const lab::Namespace& ns, size_t probe) {
   for (const auto& [k, v] : e.failed_by_errno) failures += " " + k + "=" + std::to_string(v);
   EXPECT_EQ(e.sent + e.xmit, w.kernel(ns, "Tcp.RetransSegs"))
       << ns.name << " (netns " << ns.inode << "): exporter sent " << e.sent << " + xmit failures " << e.xmit
-      << " vs kernel RetransSegs; failures by errno:" << failures << "; recursion misses: " << w.misses(probe)
-      << (w.bpf_churn() ? "; BPF programs were loaded/unloaded meanwhile (see bpf/README.md: attach churn "
-                          "on the tracepoint can skip hits)"
-                        : "")
-      << "; " << w.probe_detail(ns, probe);
+      << " vs kernel RetransSegs; failures by errno:" << failures << "; " << w.probe_detail(ns, probe);
   EXPECT_EQ(e.xmit, w.kernel(ns, "TcpExt.TCPRetransFail")) << ns.name;
   std::uint64_t syn = e.sent_by_cause["syn"] + e.sent_by_cause["synack"];
   // The figures, for the log and for issue notes: one line per namespace.
@@ -183,7 +184,8 @@ void expect_identity(const Window& w, const lab::Namespace& ns, size_t probe) {
               << " | exporter sent " << e.sent << " xmit " << e.xmit << " early " << e.early << " syn+synack " << syn
               << "\n";
   }
-  EXPECT_EQ(syn, w.kernel(ns, "TcpExt.TCPSynRetrans")) << ns.name << ": syn + synack vs TCPSynRetrans";
+  EXPECT_EQ(syn, w.kernel(ns, "TcpExt.TCPSynRetrans"))
+      << ns.name << ": syn + synack vs TCPSynRetrans; " << w.probe_detail(ns, probe);
 }
 
 }  // namespace retx::test

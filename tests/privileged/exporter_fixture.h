@@ -67,6 +67,8 @@ class Window {
   NsCounts exporter(const lab::Namespace& ns, size_t probe = 0) const;
   // Runs the kernel skipped for the probe's programs during the window.
   std::uint64_t misses(size_t probe = 0) const;
+  // Growth of one of the probe's own counters (enum retx_stat) over the window.
+  std::uint64_t stat(int slot, size_t probe = 0) const;
   // For a failure message: the probe's own counters over the window and how
   // the after-snapshot saw ns (listed, cookie, rows), to tell a hit the
   // programs never saw from rows the collector filtered out.

@@ -127,12 +127,7 @@ TrafficSpec one_exchange(int family) {
   return t;
 }
 
-void run_first_syn(AttachedProbe& probe, int family) {
-  Topology topo(topology_spec(Offload::Gso));
-  Impairment imp(topo, targeted(ImpairKind::FirstSyn), Transfer::Upload, "nft");
-  Window w({&probe}, topo.all());
-  auto r = run_traffic(topo, one_exchange(family));
-  w.close();
+void check_first_syn(const Window& w, const TrafficResult& r, const Topology& topo) {
   ASSERT_EQ(r.errors, 0u);
   const auto& c = topo.client(0);
   EXPECT_EQ(w.exporter(c).sent_by_cause["syn"], 1u) << w.probe_detail(c);
@@ -140,6 +135,33 @@ void run_first_syn(AttachedProbe& probe, int family) {
   ASSERT_EQ(r.connect_seconds.size(), 1u);
   EXPECT_GT(r.connect_seconds[0], 0.8) << "a lost SYN is retransmitted after the 1 s initial RTO";
   for (const auto& ns : topo.all()) expect_identity(w, ns);
+}
+
+// Now and then the kernel runs none of the probe's programs for the
+// retransmitted SYN, nor for the connection's setup: 4 runs in 874 here, IPv4
+// and IPv6 alike, with recursion_misses 0 and no program loaded or unloaded,
+// skb_hits +0 while TCPSynRetrans +1 (the lost-under-load bench sees the same
+// in SYN bursts, bpf/README.md). The probe still counts the segment, at the
+// socket's CLOSE, but cannot know it was a SYN. Such a run shows it in the
+// probe's own hit counter and is run once more; a second one fails.
+void run_first_syn(AttachedProbe& probe, int family) {
+  for (int attempt = 1;; ++attempt) {
+    Topology topo(topology_spec(Offload::Gso));
+    Impairment imp(topo, targeted(ImpairKind::FirstSyn), Transfer::Upload, "nft");
+    Window w({&probe}, topo.all());
+    auto r = run_traffic(topo, one_exchange(family));
+    w.close();
+    const auto& c = topo.client(0);
+    if (attempt == 1 && w.stat(RETX_STAT_SKB_HITS) < w.kernel(c, "TcpExt.TCPSynRetrans")) {
+      // Its total is still exact; only the cause is unknown.
+      EXPECT_EQ(w.exporter(c).sent + w.exporter(c).xmit, w.kernel(c, "Tcp.RetransSegs")) << w.probe_detail(c);
+      std::cout << "  the kernel ran no probe program for the retransmitted SYN (" << w.probe_detail(c)
+                << "); running once more\n";
+      continue;
+    }
+    check_first_syn(w, r, topo);
+    return;
+  }
 }
 
 TEST_F(ExporterIdentity, FirstSynDropAddsOneSynIPv4) { run_first_syn(*probe_, AF_INET); }
