@@ -87,9 +87,15 @@ bool NetnsFiles::open_through_process(const NetnsRef& ns, Files& f) {
 
 // Moves the calling thread into ns, so only on a thread of its own that ends
 // after. Through the bind mount, else (the process's own /proc/net was
-// unreadable) through the process's ns file.
+// unreadable) through the process's ns file. A refusal is remembered in
+// refused_, which nothing else touches meanwhile: the caller waits for the thread.
 NetnsFiles::Files NetnsFiles::open_entering(const NetnsRef& ns) {
-  enter_netns(ns.path.empty() ? proc_dir(ns.pid) + "/ns/net" : ns.path);
+  try {
+    enter_netns(netns_entry_path(ns));
+  } catch (const NetnsEntryError& e) {
+    if (e.refused()) refused_.emplace(ns.inode, e.what());
+    throw;
+  }
   // The pid may have been reused since it was listed: open only the namespace that was listed.
   if (inode_of_link("/proc/thread-self/ns/net") != ns.inode) {
     throw std::runtime_error("netns " + std::to_string(ns.inode) + ": gone while being read");
@@ -107,12 +113,7 @@ NetnsFiles::Files NetnsFiles::open_files(const NetnsRef& ns) {
   f.cookie = ns.cookie;
   if (open_through_process(ns, f)) return f;
   if (auto it = refused_.find(ns.inode); it != refused_.end()) throw std::runtime_error(it->second);
-  try {
-    run_on_own_thread([&] { f = open_entering(ns); });
-  } catch (const NetnsEntryError& e) {
-    if (e.refused()) refused_.emplace(ns.inode, e.what());
-    throw;
-  }
+  run_on_own_thread([&] { f = open_entering(ns); });
   return f;
 }
 
@@ -137,22 +138,18 @@ void NetnsFiles::open_new(const std::vector<const NetnsRef*>& refs) {
   // One thread enters every new namespace in turn: a thread per namespace
   // made the first scrape after many new namespaces slow.
   std::vector<std::pair<std::uint32_t, Files>> entered;
-  std::vector<std::pair<std::uint32_t, std::string>> refused;
   run_on_own_thread([&] {
     for (const NetnsRef* r : to_enter) {
       try {
         entered.emplace_back(r->inode, open_entering(*r));
-      } catch (const NetnsEntryError& e) {
-        if (e.refused()) refused.emplace_back(r->inode, e.what());  // read() reports it without trying again
       } catch (const std::exception&) {
-        // read() tries again alone and reports why.
+        // read() reports why, trying again unless it was refused.
       }
     }
   });
   for (auto& [inode, f] : entered) {
     if (open_.size() < max_open_) open_.emplace(inode, std::move(f));
   }
-  for (auto& [inode, why] : refused) refused_.emplace(inode, std::move(why));
 }
 
 NetnsCounters NetnsFiles::read_files(const NetnsRef& ns, const Files& f, Buffers& bufs) {

@@ -73,7 +73,7 @@ class NetnsFiles {
     std::uint64_t cookie = 0;  // read on entering the namespace; 0 when not entered
   };
   static bool open_through_process(const NetnsRef& ns, Files& f);
-  static Files open_entering(const NetnsRef& ns);
+  Files open_entering(const NetnsRef& ns);
   Files open_files(const NetnsRef& ns);
   struct Buffers {
     std::vector<char> snmp, netstat;  // reused: no allocation per namespace

@@ -79,6 +79,8 @@ snmp() { ip netns exec "$1" awk -v k="$2" '/^Tcp:/ { if (!h) { for (i = 2; i <= 
 # Sum of a family's samples in namespace INO (optionally only lines matching EXTRA).
 metric() { curl -fsS "http://127.0.0.1:$PORT/metrics" | awk -v n="$1" -v ino="netns=\"$2\"" -v x="${3:-}" \
   'index($0, n "{") == 1 && index($0, ino) && index($0, x) { s += $NF; f = 1 } END { if (f) printf "%d\n", s; else print "absent" }'; }
+# Namespaces whose counters a scrape could not read, so far.
+proc_net_errors() { curl -fsS "http://127.0.0.1:$PORT/metrics" | awk '/^retx_exporter_scrape_errors_total\{.*source="proc_net"/ { printf "%d\n", $NF }'; }
 traffic() {  # NS: 2 s of TCP over the namespace's lossy loopback; returns once every process is gone
   ip netns exec "$1" iperf3 -s -1 -p 5201 >/dev/null 2>&1 & local srv=$!
   sleep 0.3
@@ -124,14 +126,14 @@ log "without capabilities both namespaces lose tcp_segments_sent_total, as docum
 strace -f -y -e trace=setns -e status=failed -p "$EPID" -o "$TMP/setns" 2>"$TMP/strace" & STRACE=$!; PIDS+=("$STRACE")
 for _ in $(seq 100); do grep -q attached "$TMP/strace" && break; sleep 0.1; done
 grep -q attached "$TMP/strace" || die "strace did not attach: $(cat "$TMP/strace")"
-e0=$(curl -fsS "http://127.0.0.1:$PORT/metrics" | awk '/^retx_exporter_scrape_errors_total\{.*source="proc_net"/ { print $NF }')
+e0=$(proc_net_errors)
 for _ in 1 2; do metric tcp_retransmissions_total "$INO_A" >/dev/null; done
-e1=$(curl -fsS "http://127.0.0.1:$PORT/metrics" | awk '/^retx_exporter_scrape_errors_total\{.*source="proc_net"/ { print $NF }')
+e1=$(proc_net_errors)
 kill "$STRACE"; wait "$STRACE" || true
 refused=$(grep -c "setns([0-9]*</run/netns/$P-a>.*EPERM" "$TMP/setns" || true)
 ((refused == 0)) || die "setns into $P-a refused $refused times in 4 scrapes: $(grep -m3 "$P-a" "$TMP/setns")"
-((${e1%.*} - ${e0%.*} >= 3)) || die "proc_net errors went from $e0 to $e1 over 3 scrapes: the refusal is no longer reported"
-log "4 scrapes without cap_sys_admin: 0 setns into $P-a tried, proc_net errors +$((${e1%.*} - ${e0%.*}))"
+((e1 - e0 >= 3)) || die "proc_net errors went from $e0 to $e1 over 3 scrapes: the refusal is no longer reported"
+log "4 scrapes without cap_sys_admin: 0 setns into $P-a tried, proc_net errors +$((e1 - e0))"
 stop
 
 log "3. --netns with 1,030 other namespaces listed first"
