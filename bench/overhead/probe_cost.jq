@@ -1,7 +1,8 @@
 # Summary of run-probe-cost.sh's runs (one JSON object per run, slurped): per
 # workload and variant, ns/event and its ratio to the empty program of the
 # same workload and round; exporter_peer over exporter, and exporter and
-# exporter_peer over their _base runs (--baseline-exporter), per round.
+# exporter_peer over their _base runs (--baseline-exporter), per round; the
+# exporter's over its _base run with each one's state program added.
 include "summarize";
 
 # Value of VARIANT's run in WORKLOAD, by round number (as a string key).
@@ -11,6 +12,14 @@ def ratio(num; den): if num and den then num / den | round3 else null end;
 # VARIANT over VARIANT_base (--baseline-exporter) per round, in workload w's runs $W.
 def over_base($runs; $W; w; v): by_round($runs; w; v + "_base") as $base
   | $W | map(select(.variant == v)) | map(ratio(.ns_per_event; $base[.round | tostring])) | stats;
+
+# A run's probe and state program together, per event (state_ns_per_event:
+# the exporter's inet_sock_set_state program over the same events).
+def with_state: if .ns_per_event then .ns_per_event + (.state_ns_per_event // 0) else null end;
+def over_base_with_state($runs; $W; w; v):
+  ($runs | map(select(.workload == w and .variant == v + "_base"))
+   | map({key: (.round | tostring), value: with_state}) | from_entries) as $base
+  | $W | map(select(.variant == v)) | map(ratio(with_state; $base[.round | tostring])) | stats;
 
 . as $runs
 | { config: $cfg, runs: $runs,
@@ -27,7 +36,9 @@ def over_base($runs; $W; w; v): by_round($runs; w; v + "_base") as $base
                 ns_over_empty: ($V | map(if .ns_per_event and $floor[.round | tostring]
                                          then .ns_per_event - $floor[.round | tostring] | round3 else null end) | stats),
                 ratio_to_empty: ($V | map(ratio(.ns_per_event; $floor[.round | tostring])) | stats),
+                state_ns_per_event: ($V | map(.state_ns_per_event | round3) | stats),
                 runs_without_events: ($V | map(select(.run_cnt == 0)) | length) } ],
           peer_ratio: ($W | map(select(.variant == "exporter_peer")) | map(ratio(.ns_per_event; $exp[.round | tostring])) | stats),
           base_ratio: over_base($runs; $W; $w; "exporter"),
+          base_ratio_with_state: over_base_with_state($runs; $W; $w; "exporter"),
           peer_base_ratio: over_base($runs; $W; $w; "exporter_peer") } ] }

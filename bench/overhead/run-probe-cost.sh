@@ -118,13 +118,16 @@ active_seconds() {  # active_seconds WORKLOAD
 # the sender namespace's own RetransSegs delta: the programs see every
 # namespace, and other users of a shared machine add their events.
 measure() {  # measure WORKLOAD VARIANT
-  local stats r0
+  local stats state='{"run_time_ns":0}' r0
   start_variant "$2"
   r0=$(retrans_segs "$NS_S")
   drive "$1"
   stats=$(prog_stats_json "$PROBE_PID")  # before stopping: the fds close with the process
-  jq -c --argjson s "$(active_seconds "$1")" --argjson n "$(($(retrans_segs "$NS_S") - r0))" \
-    '. + {active_seconds: $s, netns_retrans_segs: $n}' <<<"$stats"
+  # The exporter's state program works for the same connections (a connect
+  # leaving SYN_SENT drops its state there): priced beside the probe.
+  [[ $2 == exporter* ]] && state=$(prog_stats_json "$PROBE_PID" inet_sock_set_state)
+  jq -c --argjson s "$(active_seconds "$1")" --argjson n "$(($(retrans_segs "$NS_S") - r0))" --argjson st "$state" \
+    '. + {active_seconds: $s, netns_retrans_segs: $n, state_run_time_ns: $st.run_time_ns}' <<<"$stats"
   stop_pid "$PROBE_PID"
 }
 
@@ -154,6 +157,7 @@ for workload in $WORKLOADS; do
       jq -c --arg w "$workload" --arg v "$v" --argjson r "$round" \
         '{workload: $w, variant: $v, round: $r} + . + {events: (.run_cnt / ([.programs, 1] | max) | round),
          ns_per_event: (if .run_cnt > 0 then .run_time_ns / (.run_cnt / ([.programs, 1] | max)) else null end)}
+         | . + {state_ns_per_event: (if .events > 0 then .state_run_time_ns / .events else null end)}
          | . + {events_per_second: (.events / .active_seconds | round)}' \
         "$RXLB_TMP/measure.json" | tee -a "$RUNS" >&2
     done

@@ -17,6 +17,7 @@
 #include "exporter_fixture.h"
 #include "netns_exec.h"
 #include "run_cmd.h"
+#include "syn_sent.h"
 
 using namespace retx;
 using namespace retx::lab;
@@ -65,10 +66,7 @@ TEST_F(ExporterReconnect, FailedReconnectCountsItsSynRetransmitsOnce) {
   const auto& c = topo.client(0);
   const std::uint16_t port = 9;
   run_cmd({"ip", "-n", c.name, "link", "set", "lo", "up"}, {}, std::chrono::seconds(10));
-  // Gone with the namespace when the topology is removed.
-  run_cmd({"ip", "netns", "exec", c.name, "nft", "-f", "-"},
-          "table inet rxl_reconnect { chain in { type filter hook input priority 0; tcp dport 9 tcp flags & (syn | ack) == syn drop; }; }",
-          std::chrono::seconds(10));
+  drop_syns_to(c, "rxl_reconnect", port);  // gone with the namespace when the topology is removed
   Window w({probe_}, {c});
   int err = 0;
   run_in_netns(c.path, [&] { err = reconnect_into_a_blackhole(port); });

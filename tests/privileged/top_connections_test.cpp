@@ -5,10 +5,15 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <memory>
+#include <thread>
 
 #include "causes_source.h"
 #include "exporter_fixture.h"
+#include "netns_exec.h"
+#include "run_cmd.h"
+#include "syn_sent.h"
 #include "top_fixture.h"
 
 using namespace retx;
@@ -162,4 +167,27 @@ TEST_F(TopConnections, RawTpProbeCausesThroughItsHash) {
   c = find_conn(r.json, lossy_->topo.client(0).inode, old.client_port, old.server_port);
   ASSERT_NE(c, nullptr);
   EXPECT_TRUE(c->at("causes").is_null()) << "set up before this probe, idle since: " << c->dump();
+}
+
+// A connect still in SYN_SENT that retransmitted: from 6.17 its state is
+// made at its first SYN hit, with growth from 0 (bpf/retx.bpf.c), and every
+// segment it retransmitted is a SYN, which retx-top shows under syn.
+TEST_F(TopConnections, ConnectInSynSentShowsItsSyns) {
+  const auto& c = lossy_->topo.client(0);
+  run_cmd({"ip", "-n", c.name, "link", "set", "lo", "up"}, {}, std::chrono::seconds(10));
+  drop_syns_to(c, "rxl_top_syn", 9);
+  UniqueFd s;
+  run_in_netns(c.path, [&] { s = UniqueFd(connect_loopback(9)); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(1300));  // after its first SYN retransmit, at 1 s
+  ASSERT_GE(tcp_info_of(s.get()).tcpi_total_retrans, 1u);
+  auto r = run_top("--once --json " + scope());
+  delete_table(c, "rxl_top_syn");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto* j = find_conn(r.json, c.inode, local_port(s.get()), 9);
+  ASSERT_NE(j, nullptr);
+  EXPECT_EQ(j->at("state"), "SYN_SENT");
+  EXPECT_GE(j->at("retrans_segs").get<std::uint64_t>(), 1u);
+  ASSERT_FALSE(j->at("causes").is_null()) << j->dump();
+  EXPECT_EQ(j->at("causes").at("syn"), j->at("retrans_segs")) << j->dump();
+  EXPECT_EQ(causes_sum(*j), j->at("retrans_segs").get<std::uint64_t>()) << j->dump();
 }

@@ -16,6 +16,7 @@
 
 #include "netns_exec.h"
 #include "run_cmd.h"
+#include "syn_sent.h"
 
 namespace retx::test {
 namespace {
@@ -31,14 +32,6 @@ UniqueFd accept_one(int listen_fd) {
     }
   }
   throw std::runtime_error("accept: no connection within 10 s");
-}
-
-std::uint16_t local_port(int fd) {
-  sockaddr_storage ss{};
-  socklen_t len = sizeof ss;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len);
-  return ntohs(ss.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port
-                                        : reinterpret_cast<sockaddr_in*>(&ss)->sin_port);
 }
 
 // Until the sender has nothing unacknowledged and no retransmit timer armed.
