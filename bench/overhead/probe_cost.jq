@@ -5,27 +5,22 @@
 # exporter's over its _base run with each one's state program added.
 include "summarize";
 
-# Value of VARIANT's run in WORKLOAD, by round number (as a string key).
-def by_round($runs; w; v): $runs | map(select(.workload == w and .variant == v))
-  | map({key: (.round | tostring), value: .ns_per_event}) | from_entries;
-def ratio(num; den): if num and den then num / den | round3 else null end;
-# VARIANT over VARIANT_base (--baseline-exporter) per round, in workload w's runs $W.
-def over_base($runs; $W; w; v): by_round($runs; w; v + "_base") as $base
-  | $W | map(select(.variant == v)) | map(ratio(.ns_per_event; $base[.round | tostring])) | stats;
-
 # A run's probe and state program together, per event (state_ns_per_event:
 # the exporter's inet_sock_set_state program over the same events).
 def with_state: if .ns_per_event then .ns_per_event + (.state_ns_per_event // 0) else null end;
-def over_base_with_state($runs; $W; w; v):
-  ($runs | map(select(.workload == w and .variant == v + "_base"))
-   | map({key: (.round | tostring), value: with_state}) | from_entries) as $base
-  | $W | map(select(.variant == v)) | map(ratio(with_state; $base[.round | tostring])) | stats;
+# Figure f of VARIANT's run in WORKLOAD, by round number (as a string key).
+def by_round($runs; w; v; f): $runs | map(select(.workload == w and .variant == v))
+  | map({key: (.round | tostring), value: f}) | from_entries;
+def ratio(num; den): if num and den then num / den | round3 else null end;
+# Figure f of VARIANT over VARIANT_base (--baseline-exporter) per round, in workload w's runs $W.
+def over_base($runs; $W; w; v; f): by_round($runs; w; v + "_base"; f) as $base
+  | $W | map(select(.variant == v)) | map(ratio(f; $base[.round | tostring])) | stats;
 
 . as $runs
 | { config: $cfg, runs: $runs,
     workloads: [ $runs | group_by(.workload)[] | . as $W | $W[0].workload as $w
-      | by_round($runs; $w; "empty") as $floor
-      | by_round($runs; $w; "exporter") as $exp
+      | by_round($runs; $w; "empty"; .ns_per_event) as $floor
+      | by_round($runs; $w; "exporter"; .ns_per_event) as $exp
       | { workload: $w,
           summary: [ $W | group_by(.variant)[] | . as $V
             | { variant: $V[0].variant, events: ($V | map(.events) | add),
@@ -39,6 +34,6 @@ def over_base_with_state($runs; $W; w; v):
                 state_ns_per_event: ($V | map(.state_ns_per_event | round3) | stats),
                 runs_without_events: ($V | map(select(.run_cnt == 0)) | length) } ],
           peer_ratio: ($W | map(select(.variant == "exporter_peer")) | map(ratio(.ns_per_event; $exp[.round | tostring])) | stats),
-          base_ratio: over_base($runs; $W; $w; "exporter"),
-          base_ratio_with_state: over_base_with_state($runs; $W; $w; "exporter"),
-          peer_base_ratio: over_base($runs; $W; $w; "exporter_peer") } ] }
+          base_ratio: over_base($runs; $W; $w; "exporter"; .ns_per_event),
+          base_ratio_with_state: over_base($runs; $W; $w; "exporter"; with_state),
+          peer_base_ratio: over_base($runs; $W; $w; "exporter_peer"; .ns_per_event) } ] }

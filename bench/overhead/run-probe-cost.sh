@@ -123,8 +123,11 @@ measure() {  # measure WORKLOAD VARIANT
   r0=$(retrans_segs "$NS_S")
   drive "$1"
   stats=$(prog_stats_json "$PROBE_PID")  # before stopping: the fds close with the process
-  # The exporter's state program works for the same connections (a connect
-  # leaving SYN_SENT drops its state there): priced beside the probe.
+  # The exporter's state program works for the same connections (their
+  # setup and close): priced beside the probe, so that a change moving work
+  # from one program to the other shows. Only the exporter has a program
+  # there (and prog_stats_json counts every program of a tool whose links
+  # name no tracepoint, such as bpftrace).
   [[ $2 == exporter* ]] && state=$(prog_stats_json "$PROBE_PID" inet_sock_set_state)
   jq -c --argjson s "$(active_seconds "$1")" --argjson n "$(($(retrans_segs "$NS_S") - r0))" --argjson st "$state" \
     '. + {active_seconds: $s, netns_retrans_segs: $n, state_run_time_ns: $st.run_time_ns}' <<<"$stats"

@@ -65,7 +65,6 @@ TEST_F(ExporterReconnect, FailedReconnectCountsItsSynRetransmitsOnce) {
   Topology topo(topology_spec());
   const auto& c = topo.client(0);
   const std::uint16_t port = 9;
-  run_cmd({"ip", "-n", c.name, "link", "set", "lo", "up"}, {}, std::chrono::seconds(10));
   drop_syns_to(c, "rxl_reconnect", port);  // gone with the namespace when the topology is removed
   Window w({probe_}, {c});
   int err = 0;

@@ -14,6 +14,7 @@
 namespace retx::test {
 
 void drop_syns_to(const lab::Namespace& ns, const std::string& table, std::uint16_t port) {
+  lab::run_cmd({"ip", "-n", ns.name, "link", "set", "lo", "up"}, {}, std::chrono::seconds(10));
   lab::run_cmd({"ip", "netns", "exec", ns.name, "nft", "-f", "-"},
                "table inet " + table + " { chain in { type filter hook input priority 0; tcp dport " +
                    std::to_string(port) + " tcp flags & (syn | ack) == syn drop; }; }",

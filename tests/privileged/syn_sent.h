@@ -10,8 +10,9 @@
 
 namespace retx::test {
 
-// A table named `table` in ns dropping the SYNs sent to 127.0.0.1:port (or
-// [::1]:port); gone with the namespace, or deleted by table name.
+// ns's loopback up (a new namespace's is down) and a table named `table`
+// there dropping the SYNs sent to 127.0.0.1:port (or [::1]:port); gone with
+// the namespace, or deleted by table name.
 void drop_syns_to(const lab::Namespace& ns, const std::string& table, std::uint16_t port);
 void delete_table(const lab::Namespace& ns, const std::string& table);
 

@@ -12,7 +12,6 @@
 #include "causes_source.h"
 #include "exporter_fixture.h"
 #include "netns_exec.h"
-#include "run_cmd.h"
 #include "syn_sent.h"
 #include "top_fixture.h"
 
@@ -174,7 +173,6 @@ TEST_F(TopConnections, RawTpProbeCausesThroughItsHash) {
 // segment it retransmitted is a SYN, which retx-top shows under syn.
 TEST_F(TopConnections, ConnectInSynSentShowsItsSyns) {
   const auto& c = lossy_->topo.client(0);
-  run_cmd({"ip", "-n", c.name, "link", "set", "lo", "up"}, {}, std::chrono::seconds(10));
   drop_syns_to(c, "rxl_top_syn", 9);
   UniqueFd s;
   run_in_netns(c.path, [&] { s = UniqueFd(connect_loopback(9)); });
