@@ -570,7 +570,8 @@ static __always_inline void observe_ratio(const struct sock *sk, const struct tc
  * 0: a connect starts with total_retrans 0 (tcp_disconnect zeroes it for a
  * socket that connects again). Counted SYNs that fired no hit were measured
  * on 6.18 under SYN bursts (bench/overhead/run-lost.sh: up to 3,061 of 53,220
- * in one run, the per-event program short by as many), which growth from
+ * in one run, the per-event program short by as many: that kernel runs no
+ * tracing program while PID 1 is current, bpf/README.md), which growth from
  * that zero recovers at the next hit or when the connect leaves SYN_SENT
  * (handle_setup, handle_close). An accepted child's baseline is taken at ESTABLISHED. Older
  * kernels fire only on success, so a SYN whose transmit failed after being

@@ -346,6 +346,7 @@ Snapshot RetxCollector::snapshot() const {
   s.attach = attach_mode_name(probe_.attach_mode());
   s.tracepoints = probe_.tracepoints();
   s.err_field = probe_.features().skb_has_err;
+  s.pid1_context_skipped = probe_.features().skips_pid1_context;
   s.netns_identity = probe_.netns_by_cookie() ? "cookie" : "inode";
   s.labels = cfg_.labels;
   read_maps(s);

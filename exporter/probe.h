@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "baseline_seed.h"
+#include "kernel_features.h"
 #include "netns_tasks.h"
 #include "options.h"
 #include "series_labels.h"
@@ -27,14 +28,6 @@ struct StartupError : std::runtime_error {
   int exit_code;
 };
 
-struct KernelFeatures {
-  bool has_skb_tracepoint = false;
-  bool has_synack_tracepoint = false;
-  bool skb_has_err = false;  // tcp_retransmit_skb carries int err (6.17+)
-  bool has_state_tracepoint = false;  // sock:inet_sock_set_state (4.16+)
-  bool has_netns_cookie = false;  // ns_common.ns_id (6.18+) or net.net_cookie (5.12+)
-  bool has_sk_cgroup = false;     // sock_cgroup_data.cgroup (5.15+): --cgroup-labels
-};
 
 // Reads the features from the kernel's BTF (or btf_path). Throws StartupError.
 KernelFeatures detect_features(const std::string& btf_path);

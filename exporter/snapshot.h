@@ -78,6 +78,7 @@ struct Snapshot {
   std::string attach;        // tp_btf | raw_tp | tracepoint
   std::vector<std::string> tracepoints;  // those attached
   bool err_field = false;    // tracepoint carries err
+  bool pid1_context_skipped = false;  // KernelFeatures::skips_pid1_context
   std::string netns_identity = "inode";  // cookie | inode: how dead namespaces are told from new ones
   SeriesLabels labels;
   // Rows of living namespaces only. agg: the aggregate map, plus (with peer or

@@ -55,6 +55,7 @@ nlohmann::json snapshot_to_json(const Snapshot& s) {
   return {{"attach", s.attach},
           {"tracepoints", s.tracepoints},
           {"err_field", s.err_field},
+          {"pid1_context_skipped", s.pid1_context_skipped},
           {"netns_identity", s.netns_identity},
           {"peer_labels", s.labels.peer},
           {"cgroup_labels", s.labels.cgroup},

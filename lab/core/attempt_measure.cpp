@@ -78,6 +78,7 @@ ExporterSelf exporter_self(const PromScrape& before, const PromScrape& after) {
     auto it = s->labels.find("err_field");
     if (it != s->labels.end() && truthy(it->second) && s->value == 1) e.err_field = true;
   }
+  e.pid1_context_skipped = after.sum("retx_exporter_kernel_skips_pid1_context") == 1;
   e.lost_hits = metric_delta(before, after, "retx_exporter_lost_hits_total");
   e.probe_misses = metric_delta(before, after, "retx_exporter_probe_misses_total");
   // A namespace the host has and the lab did not make (a container, a sandbox) may be unreadable;

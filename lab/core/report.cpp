@@ -179,6 +179,7 @@ nlohmann::json measurements_to_json(const ScenarioMeasurements& m) {
             {"drops_need_retransmit", im.drops_need_retransmit}}},
           {"exporter_self",
            {{"err_field", m.exporter.err_field},
+            {"pid1_context_skipped", m.exporter.pid1_context_skipped},
             {"lost_hits", m.exporter.lost_hits},
             {"probe_misses", m.exporter.probe_misses},
             {"scrape_errors", m.exporter.scrape_errors},

@@ -140,10 +140,12 @@ void check_first_syn(const Window& w, const TrafficResult& r, const Topology& to
 // Now and then the kernel runs none of the probe's programs for the
 // retransmitted SYN, nor for the connection's setup: 4 runs in 874 here, IPv4
 // and IPv6 alike, with recursion_misses 0 and no program loaded or unloaded,
-// skb_hits +0 while TCPSynRetrans +1 (the lost-under-load bench sees the same
-// in SYN bursts, bpf/README.md). The probe still counts the segment, at the
-// socket's CLOSE, but cannot know it was a SYN. Such a run shows it in the
-// probe's own hit counter and is run once more; a second one fails.
+// skb_hits +0 while TCPSynRetrans +1. That is this VM's kernel: it runs no
+// tracing program while PID 1 is the current task, and the SYN's timer and
+// the SYN-ACK's arrival ran in softirq on top of PID 1 (bpf/README.md,
+// "Programs the kernel skips"). The probe still counts the segment, at the
+// socket's CLOSE, but cannot know it was a SYN. On such a kernel the run is
+// repeated once (a second one fails); on any other a skipped hit fails.
 void run_first_syn(AttachedProbe& probe, int family) {
   for (int attempt = 1;; ++attempt) {
     Topology topo(topology_spec(Offload::Gso));
@@ -152,11 +154,12 @@ void run_first_syn(AttachedProbe& probe, int family) {
     auto r = run_traffic(topo, one_exchange(family));
     w.close();
     const auto& c = topo.client(0);
-    if (attempt == 1 && w.stat(RETX_STAT_SKB_HITS) < w.kernel(c, "TcpExt.TCPSynRetrans")) {
+    if (attempt == 1 && probe.probe().features().skips_pid1_context &&
+        w.stat(RETX_STAT_SKB_HITS) < w.kernel(c, "TcpExt.TCPSynRetrans")) {
       // Its total is still exact; only the cause is unknown.
       EXPECT_EQ(w.exporter(c).sent + w.exporter(c).xmit, w.kernel(c, "Tcp.RetransSegs")) << w.probe_detail(c);
-      std::cout << "  the kernel ran no probe program for the retransmitted SYN (" << w.probe_detail(c)
-                << "); running once more\n";
+      std::cout << "  the kernel ran no probe program for the retransmitted SYN (PID 1's context; "
+                << w.probe_detail(c) << "); running once more\n";
       continue;
     }
     check_first_syn(w, r, topo);

@@ -190,6 +190,10 @@ TEST(ExporterMetrics, SelfMetricsReportAttachAndRunTime) {
   EXPECT_EQ(family(fs, "retx_exporter_probe_runs_total").metric[0].counter.value, 4);
   EXPECT_EQ(sum_counter(family(fs, "retx_exporter_scrape_errors_total")), 1);
   EXPECT_EQ(label(family(fs, "retx_exporter_build_info").metric[0], "version"), "1.2.3");
+  EXPECT_EQ(family(fs, "retx_exporter_kernel_skips_pid1_context").metric[0].gauge.value, 0);
+  s.pid1_context_skipped = true;
+  fs = retx::build_metric_families(s, kBuild);
+  EXPECT_EQ(family(fs, "retx_exporter_kernel_skips_pid1_context").metric[0].gauge.value, 1);
 }
 
 // Only tracepoints that were attached are reported, and only tcp_retransmit_skb has err.

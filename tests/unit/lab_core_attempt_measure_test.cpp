@@ -106,6 +106,9 @@ TEST(LabCoreAttemptMeasure, ExporterSelfMetricsAreDeltasAndGauges) {
       "retx_exporter_namespaces_removed_total 33\n");
   auto e = exporter_self(before, after);
   EXPECT_TRUE(e.err_field);
+  EXPECT_FALSE(e.pid1_context_skipped);  // no such gauge: an exporter older than it
+  EXPECT_TRUE(exporter_self(before, parse_prom_text("retx_exporter_kernel_skips_pid1_context 1\n")).pid1_context_skipped);
+  EXPECT_FALSE(exporter_self(before, parse_prom_text("retx_exporter_kernel_skips_pid1_context 0\n")).pid1_context_skipped);
   EXPECT_DOUBLE_EQ(e.lost_hits, 0);
   EXPECT_DOUBLE_EQ(e.probe_misses, 3);
   EXPECT_DOUBLE_EQ(e.scrape_errors, 1);      // bpf_map only
