@@ -82,7 +82,8 @@ std::unique_ptr<Probe> attach(const Options& opt, const std::vector<std::uint32_
   for (const auto& n : probe->fallback_notes()) std::cerr << "retx-exporter:   skipped " << n << "\n";
   if (probe->features().skips_pid1_context)
     std::cerr << "retx-exporter: this kernel runs no tracing program while PID 1 is the current task "
-                 "(bpf_prog_aux.init_owned): retransmits there are counted late, at the socket's next program run (missed if it has none)\n";
+                 "(bpf_prog_aux.init_owned): retransmits there are counted late, at the socket's next "
+                 "program run (missed if it has none)\n";
   std::cerr << "retx-exporter: namespaces told apart by " << probe->netns_identity_note() << "\n";
   std::cerr << "retx-exporter: per-socket baselines " << probe->baseline_note() << "\n";
   return probe;

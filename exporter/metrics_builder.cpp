@@ -248,8 +248,9 @@ void add_probe(Families& out, const Snapshot& snap, const BuildInfo& build) {
   out.push_back(pi.finish());
 
   FamilyAcc skip("retx_exporter_kernel_skips_pid1_context",
-                 "1 where this kernel runs no tracing program while PID 1 is the current task (a patched kernel: "
-                 "bpf/README.md); such retransmits are counted late, at the socket's next program run, and missed if it has none.",
+                 "1 where this kernel runs no tracing program while PID 1 is the current task (a patched "
+                 "kernel: bpf/README.md); such retransmits are counted late, at the socket's next program "
+                 "run, and missed if it has none.",
                  kGauge);
   skip.add({}, snap.pid1_context_skipped ? 1 : 0);
   out.push_back(skip.finish());

@@ -28,7 +28,6 @@ struct StartupError : std::runtime_error {
   int exit_code;
 };
 
-
 // Reads the features from the kernel's BTF (or btf_path). Throws StartupError.
 KernelFeatures detect_features(const std::string& btf_path);
 

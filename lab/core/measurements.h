@@ -86,7 +86,7 @@ struct TrafficMeasure {
 // Exporter-wide self metrics, deltas between the two scrapes.
 struct ExporterSelf {
   bool err_field = false;  // retx_exporter_probe_info{err_field="true"}: failures are visible
-  bool pid1_context_skipped = false;  // retx_exporter_kernel_skips_pid1_context: a kernel that skips programs (bpf/README.md)
+  bool pid1_context_skipped = false;  // retx_exporter_kernel_skips_pid1_context (bpf/README.md)
   double lost_hits = 0;
   double probe_misses = 0;  // retx_exporter_probe_misses_total: hits the kernel did not run the probe for
   double scrape_errors = 0;     // map and iterator reads: every scenario's figures depend on them
