@@ -5,20 +5,24 @@
 #
 #   kernel-text.sh bpf_trace_run3 | grep -B2 -A4 0x4f4
 #
-#   kernel-text.sh SYMBOL [BYTES]    (BYTES default 1024; x86-64 only)
+#   kernel-text.sh SYMBOL [BYTES]    (x86-64 only; BYTES defaults to the
+#                                     function's length: up to the next symbol)
 #
 # Needs root, bpftrace and objdump; writes nothing but a temporary directory.
+# Any error: one line on stderr, exit 1.
 set -euo pipefail
-die() { echo "kernel-text: $*" >&2; exit 2; }
-case ${1:-} in -h | --help | "") sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
-SYM=$1 BYTES=${2:-1024}
-[[ $BYTES =~ ^[1-9][0-9]*$ ]] || die "BYTES: want a positive integer, got '$BYTES'"
-((EUID == 0)) || { echo "kernel-text: needs root (kallsyms addresses, bpftrace)" >&2; exit 3; }
-for t in bpftrace objdump; do command -v "$t" >/dev/null || { echo "kernel-text: $t not found" >&2; exit 4; }; done
+source "$(dirname "$0")/../overhead/lib.sh"  # die, usage, need_root; RXLB_TMP, removed at exit
+case ${1:-} in -h | --help | "") usage ;; esac
+SYM=$1 BYTES=${2:-}
+[[ -z $BYTES || $BYTES =~ ^[1-9][0-9]*$ ]] || die "BYTES: want a positive integer, got '$BYTES'"
+need_root
+for t in bpftrace objdump; do command -v "$t" >/dev/null || die "$t missing"; done
 ADDR=$(awk -v s="$SYM" '$3 == s && ($2 == "T" || $2 == "t") { print $1; exit }' /proc/kallsyms)
 [[ -n $ADDR ]] || die "no text symbol '$SYM' in /proc/kallsyms"
-TMP=$(mktemp -d /tmp/rxlb-ktext.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
+if [[ -z $BYTES ]]; then  # kallsyms addresses have one width, so they sort as text
+  NEXT=$(awk -v a="$ADDR" '$1 > a && (n == "" || $1 < n) { n = $1 } END { print n }' /proc/kallsyms)
+  BYTES=$((16#$NEXT - 16#$ADDR))
+fi
 
 {
   echo 'BEGIN {'
@@ -26,11 +30,12 @@ trap 'rm -rf "$TMP"' EXIT
     printf 'printf("%%d %%rx\\n", %d, buf((uint8 *)0x%x, 64));\n' "$o" "$((16#$ADDR + o))"
   done
   echo 'exit(); }'
-} >"$TMP/read.bt"
+} >"$RXLB_TMP/read.bt"
 # buf() of a kernel address is a probe read of 64 bytes; %rx prints them as \xNN escapes.
-bpftrace "$TMP/read.bt" 2>/dev/null | while read -r off esc; do
+bpftrace "$RXLB_TMP/read.bt" 2>/dev/null | while read -r off esc; do
   if [[ $off =~ ^[0-9]+$ ]]; then printf '%b' "$esc"; fi
-done >"$TMP/text.bin"
-[[ $(stat -c %s "$TMP/text.bin") -gt 0 ]] || die "bpftrace read nothing at 0x$ADDR"
-echo "# $SYM at 0x$ADDR, $(stat -c %s "$TMP/text.bin") bytes"
-objdump -D -b binary -m i386:x86-64 --adjust-vma="0x$ADDR" "$TMP/text.bin" | sed -n '/^[ ]*[0-9a-f]*:/p'
+done >"$RXLB_TMP/text.bin"
+[[ $(stat -c %s "$RXLB_TMP/text.bin") -gt 0 ]] || die "bpftrace read nothing at 0x$ADDR"
+truncate -s "$BYTES" "$RXLB_TMP/text.bin"  # read in 64-byte steps
+echo "# $SYM at 0x$ADDR, $(stat -c %s "$RXLB_TMP/text.bin") bytes"
+objdump -D -b binary -m i386:x86-64 --adjust-vma="0x$ADDR" "$RXLB_TMP/text.bin" | sed -n '/^[ ]*[0-9a-f]*:/p'

@@ -14,11 +14,11 @@
 #
 # Needs root, clang, bpftool, jq and a build (bench/README.md; RXLB_BUILD=dir).
 # Detaches and unpins on exit, Ctrl-C or SIGTERM; sweeps a killed run's pins.
+# Any error: one line on stderr, exit 1 (as the other bench scripts).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
+source "$HERE/../overhead/lib.sh"  # log, die, usage, need_root; RXLB_TMP and RXLB_UNDO, undone at exit
 RUNS=5 SYNS=19000
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0; }
-die() { echo "pid1-skip: $*" >&2; exit 2; }
 while (($#)); do
   case $1 in
     --runs) RUNS=$2; shift 2 ;;
@@ -29,11 +29,11 @@ while (($#)); do
 done
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "--runs: want a positive integer, got '$RUNS'"
 [[ $SYNS =~ ^[1-9][0-9]*$ ]] || die "--syns: want a positive integer, got '$SYNS'"
-((EUID == 0)) || { echo "pid1-skip: needs root (sock_ops on the cgroup2 root)" >&2; exit 3; }
-for t in clang bpftool jq; do command -v "$t" >/dev/null || { echo "pid1-skip: $t not found" >&2; exit 4; }; done
+need_root
+for t in clang bpftool jq; do command -v "$t" >/dev/null || die "$t missing: scripts/setup.sh"; done
 
 CG=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
-[[ -n $CG ]] || { echo "pid1-skip: no cgroup2 mount in /proc/self/mountinfo" >&2; exit 4; }
+[[ -n $CG ]] || die "no cgroup2 mount in /proc/self/mountinfo"
 mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
 
 detach() {  # detach PIN: the program pinned there off the cgroup2 root, then unpin it
@@ -45,23 +45,20 @@ detach() {  # detach PIN: the program pinned there off the cgroup2 root, then un
 for old in /sys/fs/bpf/rxlb-pid1-*; do  # a killed run's
   [[ -e $old ]] && detach "$old"
 done
-PIN=/sys/fs/bpf/rxlb-pid1-$$ TMP=$(mktemp -d /tmp/rxlb-pid1.XXXXXX)
-cleanup() { detach "$PIN"; rm -rf "$TMP"; }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+PIN=/sys/fs/bpf/rxlb-pid1-$$
+RXLB_UNDO+=("detach $PIN")
 
-clang -O2 -g -target bpf -I"/usr/include/$(uname -m)-linux-gnu" -c "$HERE/pid1_skip.bpf.c" -o "$TMP/p.o"
+clang -O2 -g -target bpf -I"/usr/include/$(uname -m)-linux-gnu" -c "$HERE/pid1_skip.bpf.c" -o "$RXLB_TMP/p.o"
 mkdir -p "$PIN"
-bpftool prog load "$TMP/p.o" "$PIN/prog" type sockops pinmaps "$PIN"
+bpftool prog load "$RXLB_TMP/p.o" "$PIN/prog" type sockops pinmaps "$PIN"
 bpftool cgroup attach "$CG" sock_ops pinned "$PIN/prog" multi
 
 counts() { bpftool -j map dump pinned "$PIN/counts" | jq -c '[.[] | [.formatted.values[].value] | add]'; }
-echo "pid1-skip: $RUNS runs of run-lost.sh --flows 0 --syns $SYNS, sock_ops on $CG" >&2
+log "pid1-skip: $RUNS runs of run-lost.sh --flows 0 --syns $SYNS, sock_ops on $CG"
 for r in $(seq "$RUNS"); do
   b=$(counts)
-  "$HERE/../overhead/run-lost.sh" --flows 0 --syns "$SYNS" --out "$TMP/lost.json" 2>"$TMP/lost.err" ||
-    die "run-lost.sh failed: $(tail -1 "$TMP/lost.err")"
+  "$HERE/../overhead/run-lost.sh" --flows 0 --syns "$SYNS" --out "$RXLB_TMP/lost.json" 2>"$RXLB_TMP/lost.err" ||
+    die "run-lost.sh failed: $(tail -1 "$RXLB_TMP/lost.err")"
   a=$(counts)
   jq -c --argjson r "$r" --argjson b "$b" --argjson a "$a" '
     {run: $r, kernel_RetransSegs: .kernel_retrans_segs, kernel_TCPSynRetrans: .kernel_deltas.TCPSynRetrans,
@@ -69,5 +66,5 @@ for r in $(seq "$RUNS"); do
      exporter_hits: .exporter.hits, per_event_hits: .per_event.hits,
      recursion_misses: .exporter.recursion_misses, exporter_missing: .exporter.missing}
     | . + {no_program: (.kernel_RetransSegs - .exporter_hits)}
-    | . + {explained: (.no_program == .retrans_cb_in_pid1)}' "$TMP/lost.json"
+    | . + {explained: (.no_program == .retrans_cb_in_pid1)}' "$RXLB_TMP/lost.json"
 done

@@ -141,8 +141,8 @@ void check_first_syn(const Window& w, const TrafficResult& r, const Topology& to
 // retransmitted SYN, nor for the connection's setup: 4 runs in 874 here, IPv4
 // and IPv6 alike, with recursion_misses 0 and no program loaded or unloaded,
 // skb_hits +0 while TCPSynRetrans +1. That is this VM's kernel: it runs no
-// tracing program while PID 1 is the current task, and the SYN's timer and
-// the SYN-ACK's arrival ran in softirq on top of PID 1 (bpf/README.md,
+// tracing program while PID 1 is the current task, so the SYN's timer and
+// the SYN-ACK's arrival must both have run in softirq on top of PID 1 (bpf/README.md,
 // "Programs the kernel skips"). The probe still counts the segment, at the
 // socket's CLOSE, but cannot know it was a SYN. On such a kernel the run is
 // repeated once (a second one fails); on any other a skipped hit fails.
