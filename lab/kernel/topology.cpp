@@ -7,6 +7,8 @@
 
 #include <sys/socket.h>
 
+#include <cstdio>
+
 #include <mutex>
 #include <stdexcept>
 
@@ -17,6 +19,28 @@ constexpr const char* kV6Base = "fd52:7846:6c61:";
 
 std::string v4_client_net(int k) { return "198.18." + std::to_string(k) + "."; }
 std::string v6_client_net(int k) { return kV6Base + std::to_string(k) + "::"; }
+
+// Fixed, locally administered MACs: link k (client k; kServerLink for the
+// server's), host byte 1 on the router's end and 2 on the endpoint's, like the
+// addresses. Known in advance, they let every neighbour entry be permanent.
+constexpr int kServerLink = 100;
+std::string mac(int link, int host) {
+  char b[32];
+  std::snprintf(b, sizeof b, "02:72:78:6c:%02x:%02x", link & 0xff, host & 0xff);
+  return b;
+}
+
+// Permanent entries for the peer's v4 and v6 address. Without them the first
+// packet to a peer waits for ARP or neighbour discovery, which crosses the
+// same qdisc as the traffic: netem loses solicitations like segments, and
+// three lost in a row (or a guest clock that leaps past their timer) fail
+// the neighbour and a connect with EHOSTUNREACH, before any retransmit the lab
+// means to count.
+std::string permanent_neighbours(const std::string& dev, const std::string& v4, const std::string& v6,
+                                 const std::string& lladdr) {
+  std::string tail = " lladdr " + lladdr + " dev " + dev + " nud permanent\n";
+  return "neigh replace " + v4 + tail + "neigh replace " + v6 + tail;
+}
 
 void check_prefix(const std::string& p) {
   if (p.empty() || p.size() > 40) {
@@ -114,9 +138,12 @@ void Topology::build() {
 
   // One MSS per skb from every sender, so that a dropped skb is one segment.
   const bool one_segment_per_skb = spec_.offload == Offload::SegmentExact;
-  auto veth = [&](const Namespace& a, const std::string& a_if, const Namespace& b, const std::string& b_if) {
-    run_cmd({"ip", "link", "add", a_if, "netns", a.name, "mtu", std::to_string(kMtu), "type", "veth", "peer",
-             "name", b_if, "netns", b.name, "mtu", std::to_string(kMtu)});
+  // a is the endpoint (host byte 2), b the router (host byte 1).
+  auto veth = [&](const Namespace& a, const std::string& a_if, const Namespace& b, const std::string& b_if,
+                  int link) {
+    run_cmd({"ip", "link", "add", a_if, "netns", a.name, "address", mac(link, 2), "mtu", std::to_string(kMtu),
+             "type", "veth", "peer", "name", b_if, "netns", b.name, "address", mac(link, 1), "mtu",
+             std::to_string(kMtu)});
     if (one_segment_per_skb) {
       run_cmd({"ip", "-n", a.name, "link", "set", a_if, "gso_max_segs", "1"});
       run_cmd({"ip", "-n", b.name, "link", "set", b_if, "gso_max_segs", "1"});
@@ -127,27 +154,32 @@ void Topology::build() {
   for (int k = 1; k <= spec_.clients; ++k) {
     const Namespace& c = clients_[static_cast<size_t>(k - 1)];
     std::string rif = router_if_to_client(k - 1);
-    veth(c, endpoint_if(), router_, rif);
+    veth(c, endpoint_if(), router_, rif, k);
     ip_batch(c.name, "link set lo up\n"
                      "link set to-r up\n"
                      "addr add " + v4_client_net(k) + "2/24 dev to-r\n"
                      "addr add " + v6_client_net(k) + "2/64 dev to-r nodad\n"
                      "route add 198.19.0.0/24 via " + v4_client_net(k) + "1\n"
-                     "route add " + kV6Base + "100::/64 via " + v6_client_net(k) + "1\n");
+                     "route add " + kV6Base + "100::/64 via " + v6_client_net(k) + "1\n" +
+                     permanent_neighbours("to-r", v4_client_net(k) + "1", v6_client_net(k) + "1", mac(k, 1)));
     router_cmds += "link set " + rif + " up\n"
                    "addr add " + v4_client_net(k) + "1/24 dev " + rif + "\n"
-                   "addr add " + v6_client_net(k) + "1/64 dev " + rif + " nodad\n";
+                   "addr add " + v6_client_net(k) + "1/64 dev " + rif + " nodad\n" +
+                   permanent_neighbours(rif, v4_client_net(k) + "2", v6_client_net(k) + "2", mac(k, 2));
   }
-  veth(server_, endpoint_if(), router_, router_if_to_server());
-  ip_batch(server_.name, std::string("link set lo up\n"
-                                     "link set to-r up\n"
-                                     "addr add 198.19.0.2/24 dev to-r\n"
-                                     "addr add ") + kV6Base + "100::2/64 dev to-r nodad\n"
-                                     "route add 198.18.0.0/16 via 198.19.0.1\n"
-                                     "route add " + kV6Base + ":/56 via " + kV6Base + "100::1\n");
+  const std::string v6_server_net = std::string(kV6Base) + "100::";
+  veth(server_, endpoint_if(), router_, router_if_to_server(), kServerLink);
+  ip_batch(server_.name, "link set lo up\n"
+                         "link set to-r up\n"
+                         "addr add 198.19.0.2/24 dev to-r\n"
+                         "addr add " + v6_server_net + "2/64 dev to-r nodad\n"
+                         "route add 198.18.0.0/16 via 198.19.0.1\n"
+                         "route add " + kV6Base + ":/56 via " + v6_server_net + "1\n" +
+                         permanent_neighbours("to-r", "198.19.0.1", v6_server_net + "1", mac(kServerLink, 1)));
   router_cmds += "link set to-s up\n"
                  "addr add 198.19.0.1/24 dev to-s\n"
-                 "addr add " + std::string(kV6Base) + "100::1/64 dev to-s nodad\n";
+                 "addr add " + v6_server_net + "1/64 dev to-s nodad\n" +
+                 permanent_neighbours("to-s", "198.19.0.2", v6_server_net + "2", mac(kServerLink, 2));
   ip_batch(router_.name, router_cmds);
 
   write_sysctls(router_, {{"net.ipv4.ip_forward", "1"}, {"net.ipv6.conf.all.forwarding", "1"}});

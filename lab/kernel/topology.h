@@ -14,6 +14,10 @@
 //   server: 198.19.0.2/24 and fd52:7846:6c61:100::2/64, router 198.19.0.1 / ::1.
 //   Routes exist only between these subnets: no default route, nothing leaves.
 //   IPv6 addresses are added with nodad so they are usable at once.
+// - MACs are fixed (02:72:78:6c:LL:HH; LL the link: client k or 0x64 for the
+//   server's, HH 01 on the router, 02 on the endpoint) and every peer address
+//   has a permanent neighbour entry: no ARP or neighbour discovery ever
+//   crosses an impaired link, so loss hits only the traffic.
 // - Router: ip_forward and IPv6 forwarding on; GRO off on all its veths.
 //   SegmentExact: gso_max_segs 1 on every veth (one skb = one MSS segment).
 // - spec.sysctls ("net.ipv4.tcp_sack" -> "0") are written in clients and the

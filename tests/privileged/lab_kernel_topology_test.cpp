@@ -4,9 +4,11 @@
 #include "run_cmd.h"
 #include "sysctl_write.h"
 #include "topology.h"
+#include "traffic.h"
 
 #include <gtest/gtest.h>
 
+#include <regex>
 #include <set>
 
 using namespace retx::lab;
@@ -108,4 +110,44 @@ TEST(LabKernelTopology, ParallelTopologiesDoNotCollide) {
   ta.reset();
   EXPECT_TRUE(list_netns(a.prefix + "-").empty());
   EXPECT_EQ(list_netns(b.prefix + "-").size(), 3u);
+}
+
+TEST(LabKernelTopology, NoNeighbourDiscoveryCrossesTheLinks) {
+  // netem loses ARP and neighbour solicitations like any packet; a lost
+  // resolution fails a connect with EHOSTUNREACH before anything the lab
+  // counts. With every solicitation dropped (and counted) in every namespace,
+  // traffic must still flow both ways in both families, and nothing be dropped.
+  TopologySpec spec;
+  spec.prefix = make_run_prefix();
+  spec.clients = 2;
+  Topology t(spec);
+  const std::string rules =
+      "table arp rxl_nd {\n chain out {\n  type filter hook output priority 0;\n  counter drop\n }\n}\n"
+      "table ip6 rxl_nd {\n chain out {\n  type filter hook output priority 0;\n"
+      "  icmpv6 type nd-neighbor-solicit counter drop\n }\n}\n";
+  for (const auto& ns : t.all()) run_cmd({"ip", "netns", "exec", ns.name, "nft", "-f", "-"}, rules);
+
+  for (int family : {AF_INET, AF_INET6}) {
+    for (int client : {0, 1}) {
+      for (Transfer dir : {Transfer::Upload, Transfer::Download}) {
+        TrafficSpec s;
+        s.family = family;
+        s.client_index = client;
+        s.transfer = dir;
+        s.bytes = 64 << 10;
+        s.connect_timeout_s = 3.0;
+        auto r = run_traffic(t, s);
+        EXPECT_EQ(r.errors, 0u) << "family " << family << " client " << client;
+        for (const auto& m : r.error_messages) ADD_FAILURE() << m;
+      }
+    }
+  }
+  const std::regex counted("counter packets [1-9]");
+  for (const auto& ns : t.all()) {
+    auto listed = run_cmd({"ip", "netns", "exec", ns.name, "nft", "list", "ruleset"}).out;
+    EXPECT_TRUE(contains(listed, "counter packets 0")) << ns.name << ": " << listed;
+    EXPECT_FALSE(std::regex_search(listed, counted)) << ns.name << " solicited a neighbour: " << listed;
+    auto neigh = run_cmd({"ip", "-n", ns.name, "neigh", "show"}).out;
+    EXPECT_TRUE(contains(neigh, "PERMANENT")) << ns.name << ": " << neigh;
+  }
 }
