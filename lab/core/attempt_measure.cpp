@@ -121,4 +121,23 @@ void explain_exact_failures(AttemptRecord& a, const ScenarioMeasurements& m, con
     if (is_failed_exact(c)) c.reason += note;
 }
 
+double provably_skipped_hits(const ScenarioMeasurements& m, bool one_segment_per_skb) {
+  if (!m.exporter.pid1_context_skipped || !one_segment_per_skb) return 0;
+  double counted = 0;
+  for (const auto& n : m.namespaces) counted += static_cast<double>(delta_or_zero(n.kernel, "Tcp.RetransSegs"));
+  const double hits = m.exporter.skb_hits + m.exporter.synack_hits;
+  return hits < counted ? counted - hits : 0;
+}
+
+std::string set_aside_reason(const AttemptRecord& a, const ScenarioMeasurements& m, bool one_segment_per_skb) {
+  const bool failed =
+      std::any_of(a.checks.begin(), a.checks.end(), [](const CheckResult& c) { return c.verdict == Verdict::Fail; });
+  const double skipped = a.error.empty() && failed ? provably_skipped_hits(m, one_segment_per_skb) : 0;
+  if (skipped <= 0) return {};
+  auto count = [](double x) { return std::to_string(static_cast<long long>(x)); };
+  return "the kernel ran no program for " + count(skipped) + " of its retransmits (tracepoint hits " +
+         count(m.exporter.skb_hits + m.exporter.synack_hits) +
+         "; it skips tracing programs while PID 1 is current, bpf/README.md)";
+}
+
 }  // namespace retx::lab

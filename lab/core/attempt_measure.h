@@ -50,4 +50,19 @@ ExporterSelf exporter_self(const PromScrape& before, const PromScrape& after);
 bool exact_check_failed(const AttemptRecord& a);
 void explain_exact_failures(AttemptRecord& a, const ScenarioMeasurements& m, const PromScrape& late);
 
+// Retransmits the kernel counted in the attempt's namespaces that provably
+// ran no program: on a kernel that skips tracing programs while PID 1 is
+// current (bpf/README.md, "Programs the kernel skips"), with one segment per
+// skb, each counted retransmit fires one hit, so tracepoint hits (exporter-
+// wide: anything elsewhere only adds to them) short of ΣΔRetransSegs are
+// skips. 0 where nothing proves it: another kernel, GSO, or hits from
+// elsewhere making up the gap.
+double provably_skipped_hits(const ScenarioMeasurements& m, bool one_segment_per_skb);
+
+// Why an attempt that ran to its checks should be set aside and run again:
+// some check failed and the kernel provably skipped the probe, leaving the
+// causes of what it skipped unknowable (they count later, by growth, as
+// "other"). Empty otherwise.
+std::string set_aside_reason(const AttemptRecord& a, const ScenarioMeasurements& m, bool one_segment_per_skb);
+
 }  // namespace retx::lab

@@ -42,6 +42,7 @@ nlohmann::json to_json(const ScenarioRecord& s) {
     nlohmann::json aj = {{"index", a.index},     {"seed", a.seed},
                          {"error", a.error},     {"timings", a.timings},
                          {"measurements", a.measurements}};
+    if (!a.set_aside.empty()) aj["set_aside"] = a.set_aside;
     aj["checks"] = nlohmann::json::array();
     for (const auto& c : a.checks) aj["checks"].push_back(to_json(c));
     j["attempts"].push_back(std::move(aj));

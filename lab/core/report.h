@@ -24,6 +24,9 @@ struct AttemptRecord {
   nlohmann::json timings = nlohmann::json::object();  // phase -> seconds
   nlohmann::json measurements = nlohmann::json::object();
   std::vector<CheckResult> checks;
+  // Non-empty: why this attempt's checks were set aside and the attempt run
+  // again (the kernel provably ran no program for some of its retransmits).
+  std::string set_aside;
 };
 
 struct ScenarioRecord {

@@ -155,6 +155,7 @@ void run_attempts(const Scenario& s, const RunContext& ctx, const std::string& b
   int count = ctx.repeat_override > 0 ? ctx.repeat_override : s.repeat.count;
   int quorum = ctx.repeat_override > 0 ? (s.repeat.count == count ? s.repeat.quorum : count / 2 + 1) : s.repeat.quorum;
   std::vector<std::vector<CheckResult>> per_check(s.checks.size());
+  std::string rerun_note;
   for (int i = 1; i <= count; ++i) {
     ScenarioMeasurements m;
     AttemptRecord a;
@@ -166,11 +167,21 @@ void run_attempts(const Scenario& s, const RunContext& ctx, const std::string& b
       a.checks = skip_checks(s, std::string("attempt failed before its checks: ") + e.what());
       for (auto& c : a.checks) c.verdict = Verdict::Fail;
     }
+    // Once per scenario (set_aside_reason, attempt_measure.h), so that a probe
+    // that misses hits on its own still fails; the report keeps the attempt.
+    if (rerun_note.empty()) a.set_aside = set_aside_reason(a, m, s.topology.offload == Offload::SegmentExact);
+    if (!a.set_aside.empty()) {
+      rerun_note = "attempt " + std::to_string(i) + " run again: " + a.set_aside;
+      rec.attempts.push_back(std::move(a));
+      --i;
+      continue;
+    }
     for (size_t k = 0; k < s.checks.size() && k < a.checks.size(); ++k) per_check[k].push_back(a.checks[k]);
     rec.attempts.push_back(std::move(a));
   }
   for (size_t k = 0; k < s.checks.size(); ++k)
     rec.checks.push_back(combine_attempts(per_check[k], is_statistical(s.checks[k].kind), quorum));
+  if (!rerun_note.empty()) rec.reason += (rec.reason.empty() ? "" : "; ") + rerun_note;
   for (const auto& a : rec.attempts)
     if (!a.error.empty()) { rec.reason = "attempt " + std::to_string(a.index) + " failed: " + a.error; break; }
 }

@@ -187,3 +187,46 @@ TEST(LabCoreAttemptMeasure, CgroupsGetTheirSocketsAndTheirOwnSeries) {
   EXPECT_DOUBLE_EQ(m.cgroups[1].retransmissions, 0);
   EXPECT_DOUBLE_EQ(m.cgroups[1].xmit_failures, 1) << "early failures never left the host";
 }
+
+TEST(LabCoreAttemptMeasure, SkippedHitsAreProvenOnlyWhereEveryRetransmitFiresOne) {
+  // The smoke run that set this up: first-synack with the whole handshake in
+  // softirq over PID 1; the kernel counted 1 + 2 retransmits, the probe ran 0.
+  auto m = with_roles({"client1", "router", "server"});
+  m.namespaces[0].kernel["Tcp.RetransSegs"] = 1;
+  m.namespaces[2].kernel["Tcp.RetransSegs"] = 2;
+  m.exporter.pid1_context_skipped = true;
+  EXPECT_EQ(provably_skipped_hits(m, true), 3);
+  m.exporter.synack_hits = 1;
+  EXPECT_EQ(provably_skipped_hits(m, true), 2);
+  // Hits elsewhere on the host make up the gap: nothing is proven.
+  m.exporter.skb_hits = 5;
+  EXPECT_EQ(provably_skipped_hits(m, true), 0);
+  m.exporter.skb_hits = 0;
+  // GSO: one hit may carry many segments.
+  EXPECT_EQ(provably_skipped_hits(m, false), 0);
+  // A kernel without the skip: a shortfall is the probe's own fault.
+  m.exporter.pid1_context_skipped = false;
+  EXPECT_EQ(provably_skipped_hits(m, true), 0);
+}
+
+TEST(LabCoreAttemptMeasure, OnlyAFailedAttemptWithProvenSkipsIsSetAside) {
+  auto m = with_roles({"client1", "server"});
+  m.namespaces[1].kernel["Tcp.RetransSegs"] = 2;
+  m.exporter.pid1_context_skipped = true;
+  m.exporter.synack_hits = 1;
+  AttemptRecord a;
+  a.checks.resize(2);
+  a.checks[0].verdict = Verdict::Pass;
+  a.checks[1].verdict = Verdict::Pass;
+  EXPECT_EQ(set_aside_reason(a, m, true), "") << "every check passed: nothing to set aside";
+  a.checks[1].verdict = Verdict::Fail;
+  EXPECT_EQ(set_aside_reason(a, m, true),
+            "the kernel ran no program for 1 of its retransmits (tracepoint hits 1; it skips tracing programs while "
+            "PID 1 is current, bpf/README.md)");
+  EXPECT_EQ(set_aside_reason(a, m, false), "") << "GSO proves nothing";
+  a.error = "connect refused";
+  EXPECT_EQ(set_aside_reason(a, m, true), "") << "an attempt that broke is a failure, not a skip";
+  a.error.clear();
+  m.exporter.skb_hits = 1;
+  EXPECT_EQ(set_aside_reason(a, m, true), "") << "hits cover what the kernel counted";
+}
