@@ -487,6 +487,26 @@ TEST(LabCoreChecks, BaselineShortfallNeedsEvidenceBeforeItFails) {
   EXPECT_NE(r.reason.find("Softnet.Dropped +2)"), std::string::npos) << r.reason;
 }
 
+// The host run that set this up: a stall made most retransmits spurious and
+// the DSACK estimate overshot them all; the ratio came out 0.
+TEST(LabCoreChecks, RatioModelWhoseDsackCorrectionExceedsEveryRetransmitIsInconclusive) {
+  auto s = scenario_with({{"check", "ratio_model"}, {"tolerance", 0.5}}, kRandom1);
+  ScenarioMeasurements m;
+  m.impairment = {true, "nft", 16815, 144, 144};  // realised 0.86 %
+  m.namespaces.push_back(ns("client1", 1,
+                            {{"Tcp.RetransSegs", 513}, {"TcpExt.TCPDSACKRecvSegs", 316}, {"TcpExt.TCPDSACKRecv", 300},
+                             {"TcpExt.TCPOrigDataSent", 16771}}));
+  m.namespaces.push_back(ns("server", 2, {{"TcpExt.TCPDSACKOldSent", 501}}));
+  auto r = eval(s, m);
+  EXPECT_EQ(r.verdict, Verdict::Inconclusive) << r.reason;
+  EXPECT_NE(r.reason.find("DSACK accounts for more (517) than was retransmitted (513)"), std::string::npos)
+      << r.reason;
+  m.namespaces[1].kernel["TcpExt.TCPDSACKOldSent"] = 300;  // 0 uncounted: 197 repairs, 0.0117 is 36 % over
+  EXPECT_EQ(eval(s, m).verdict, Verdict::Pass);
+  m.namespaces[1].kernel["TcpExt.TCPDSACKOldSent"] = 490;  // 506 of 513: 7 repairs, a real miss
+  EXPECT_EQ(eval(s, m).verdict, Verdict::Fail);
+}
+
 TEST(LabCoreChecks, RatioModelMissWithMachineDropsIsInconclusive) {
   auto s = scenario_with({{"check", "ratio_model"}, {"tolerance", 0.2}}, kRandom1);
   ScenarioMeasurements m;
