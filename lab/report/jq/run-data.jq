@@ -2,7 +2,9 @@
 # the exactness table. Each *_tsv filter emits the rows one gnuplot script reads.
 include "common";
 
-def attempt_label($s; $a): $s.name + (if ($s.attempts | length) > 1 then "#\($a.index)" else "" end);
+# A set-aside attempt (lab/README.md) shares its index with the run that replaced it.
+def attempt_label($s; $a): $s.name + (if ($s.attempts | length) > 1 then "#\($a.index)" else "" end)
+  + (if ($a.set_aside // "") != "" then " (set aside)" else "" end);
 
 def measured_attempts: .scenarios[] as $s | $s.attempts[]?
   | select(.measurements.namespaces != null) | {s: $s, a: .};
