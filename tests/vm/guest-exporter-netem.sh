@@ -22,6 +22,10 @@ ip link add vtx netns vmtx type veth peer name vrx netns vmrx || fail "veth"
 ip -n vmtx addr add 198.18.0.1/30 dev vtx && ip -n vmrx addr add 198.18.0.2/30 dev vrx || fail "addr"
 for ns in vmtx vmrx; do ip -n $ns link set lo up; done
 ip -n vmtx link set vtx up && ip -n vmrx link set vrx up || fail "link up"
+# Permanent neighbours: netem drops ARP like anything else on its qdisc (lab/kernel/README.md).
+mac_of() { ip netns exec "$1" cat "/sys/class/net/$2/address"; }
+ip -n vmtx neigh replace 198.18.0.2 lladdr "$(mac_of vmrx vrx)" dev vtx nud permanent &&
+  ip -n vmrx neigh replace 198.18.0.1 lladdr "$(mac_of vmtx vtx)" dev vrx nud permanent || fail "neighbours"
 tc -n vmtx qdisc add dev vtx root netem loss 3% limit 10000 || fail "netem"
 retrans() { ip netns exec vmtx awk '/^Tcp:/ { if (!h) { for (i = 1; i <= NF; i++) c[$i] = i; h = 1 } else print $c["RetransSegs"] }' /proc/net/snmp; }
 ino=$(ip netns exec vmtx stat -L -c %i /proc/self/ns/net)
