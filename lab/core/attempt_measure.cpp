@@ -1,5 +1,7 @@
 #include "attempt_measure.h"
 
+#include "check_kind.h"
+
 #include <algorithm>
 
 namespace retx::lab {
@@ -129,15 +131,26 @@ double provably_skipped_hits(const ScenarioMeasurements& m, bool one_segment_per
   return hits < counted ? counted - hits : 0;
 }
 
-std::string set_aside_reason(const AttemptRecord& a, const ScenarioMeasurements& m, bool one_segment_per_skb) {
+std::string kernel_skip_reason(const AttemptRecord& a, const ScenarioMeasurements& m, bool one_segment_per_skb) {
   const bool failed =
       std::any_of(a.checks.begin(), a.checks.end(), [](const CheckResult& c) { return c.verdict == Verdict::Fail; });
   const double skipped = a.error.empty() && failed ? provably_skipped_hits(m, one_segment_per_skb) : 0;
   if (skipped <= 0) return {};
-  auto count = [](double x) { return std::to_string(static_cast<long long>(x)); };
-  return "the kernel ran no program for " + count(skipped) + " of its retransmits (tracepoint hits " +
-         count(m.exporter.skb_hits + m.exporter.synack_hits) +
+  return "the kernel ran no program for " + check::num(skipped) + " of its retransmits (tracepoint hits " +
+         check::num(m.exporter.skb_hits + m.exporter.synack_hits) +
          "; it skips tracing programs while PID 1 is current, bpf/README.md)";
+}
+
+bool apply_kernel_skips(AttemptRecord& a, const ScenarioMeasurements& m, bool one_segment_per_skb, bool may_set_aside) {
+  const std::string proof = kernel_skip_reason(a, m, one_segment_per_skb);
+  if (proof.empty()) return false;
+  if (may_set_aside) {
+    a.set_aside = proof;
+    return true;
+  }
+  for (auto& c : a.checks)
+    if (c.verdict == Verdict::Fail) c.reason += "; " + proof;
+  return false;
 }
 
 }  // namespace retx::lab

@@ -59,10 +59,15 @@ void explain_exact_failures(AttemptRecord& a, const ScenarioMeasurements& m, con
 // elsewhere making up the gap.
 double provably_skipped_hits(const ScenarioMeasurements& m, bool one_segment_per_skb);
 
-// Why an attempt that ran to its checks should be set aside and run again:
+// Whether an attempt that ran to its checks failed for the kernel's skips:
 // some check failed and the kernel provably skipped the probe, leaving the
 // causes of what it skipped unknowable (they count later, by growth, as
-// "other"). Empty otherwise.
-std::string set_aside_reason(const AttemptRecord& a, const ScenarioMeasurements& m, bool one_segment_per_skb);
+// "other"). The proof, in words; empty otherwise.
+std::string kernel_skip_reason(const AttemptRecord& a, const ScenarioMeasurements& m, bool one_segment_per_skb);
+// Where kernel_skip_reason holds: sets the attempt aside (a.set_aside, true
+// returned) when may_set_aside, else adds the proof to its failed checks. The
+// runner allows it once per scenario, so that a probe missing hits on its own
+// still fails.
+bool apply_kernel_skips(AttemptRecord& a, const ScenarioMeasurements& m, bool one_segment_per_skb, bool may_set_aside);
 
 }  // namespace retx::lab

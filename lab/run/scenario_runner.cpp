@@ -167,10 +167,8 @@ void run_attempts(const Scenario& s, const RunContext& ctx, const std::string& b
       a.checks = skip_checks(s, std::string("attempt failed before its checks: ") + e.what());
       for (auto& c : a.checks) c.verdict = Verdict::Fail;
     }
-    // Once per scenario (set_aside_reason, attempt_measure.h), so that a probe
-    // that misses hits on its own still fails; the report keeps the attempt.
-    if (rerun_note.empty()) a.set_aside = set_aside_reason(a, m, s.topology.offload == Offload::SegmentExact);
-    if (!a.set_aside.empty()) {
+    // The report keeps a set-aside attempt; the same index runs again.
+    if (apply_kernel_skips(a, m, s.topology.offload == Offload::SegmentExact, rerun_note.empty())) {
       rerun_note = "attempt " + std::to_string(i) + " run again: " + a.set_aside;
       rec.attempts.push_back(std::move(a));
       --i;

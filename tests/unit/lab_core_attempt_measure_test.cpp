@@ -218,15 +218,44 @@ TEST(LabCoreAttemptMeasure, OnlyAFailedAttemptWithProvenSkipsIsSetAside) {
   a.checks.resize(2);
   a.checks[0].verdict = Verdict::Pass;
   a.checks[1].verdict = Verdict::Pass;
-  EXPECT_EQ(set_aside_reason(a, m, true), "") << "every check passed: nothing to set aside";
+  EXPECT_EQ(kernel_skip_reason(a, m, true), "") << "every check passed: nothing to set aside";
   a.checks[1].verdict = Verdict::Fail;
-  EXPECT_EQ(set_aside_reason(a, m, true),
+  EXPECT_EQ(kernel_skip_reason(a, m, true),
             "the kernel ran no program for 1 of its retransmits (tracepoint hits 1; it skips tracing programs while "
             "PID 1 is current, bpf/README.md)");
-  EXPECT_EQ(set_aside_reason(a, m, false), "") << "GSO proves nothing";
+  EXPECT_EQ(kernel_skip_reason(a, m, false), "") << "GSO proves nothing";
   a.error = "connect refused";
-  EXPECT_EQ(set_aside_reason(a, m, true), "") << "an attempt that broke is a failure, not a skip";
+  EXPECT_EQ(kernel_skip_reason(a, m, true), "") << "an attempt that broke is a failure, not a skip";
   a.error.clear();
   m.exporter.skb_hits = 1;
-  EXPECT_EQ(set_aside_reason(a, m, true), "") << "hits cover what the kernel counted";
+  EXPECT_EQ(kernel_skip_reason(a, m, true), "") << "hits cover what the kernel counted";
+}
+
+TEST(LabCoreAttemptMeasure, ProvenSkipsSetAnAttemptAsideOnceThenNameTheFailures) {
+  auto m = with_roles({"client1"});
+  m.namespaces[0].kernel["Tcp.RetransSegs"] = 12;
+  m.exporter.pid1_context_skipped = true;
+  m.exporter.skb_hits = 11;
+  AttemptRecord a;
+  a.checks.resize(2);
+  a.checks[0].verdict = Verdict::Fail;
+  a.checks[0].reason = "client1: MISMATCH RetransSegs +12 vs exporter 11";
+  a.checks[1].verdict = Verdict::Pass;
+  AttemptRecord repeat = a;
+  EXPECT_TRUE(apply_kernel_skips(a, m, true, true));
+  EXPECT_NE(a.set_aside.find("no program for 1 of its retransmits (tracepoint hits 11;"), std::string::npos)
+      << a.set_aside;
+  EXPECT_EQ(a.checks[0].reason, "client1: MISMATCH RetransSegs +12 vs exporter 11") << "set aside, not explained";
+  // The scenario's one set-aside is spent: the repeat fails, naming the proof.
+  EXPECT_FALSE(apply_kernel_skips(repeat, m, true, false));
+  EXPECT_TRUE(repeat.set_aside.empty());
+  EXPECT_NE(repeat.checks[0].reason.find("exporter 11; the kernel ran no program for 1"), std::string::npos)
+      << repeat.checks[0].reason;
+  EXPECT_EQ(repeat.checks[1].reason, "") << "a passed check gets no note";
+  // Without proof (hits cover the count) a mismatch is the probe's own, and says nothing of PID 1.
+  m.exporter.skb_hits = 12;
+  AttemptRecord own = repeat;
+  own.checks[0].reason = "client1: MISMATCH";
+  EXPECT_FALSE(apply_kernel_skips(own, m, true, true));
+  EXPECT_EQ(own.checks[0].reason, "client1: MISMATCH");
 }

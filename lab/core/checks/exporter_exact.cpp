@@ -16,10 +16,7 @@ namespace exporter_exact_check {
 
 using namespace check;
 
-// A kernel that runs no tracing program while PID 1 is current (bpf/README.md,
-// "Programs the kernel skips") can leave a retransmit uncounted when its
-// socket has no later program run: a mismatch there names that cause.
-Judgement judge(const NamespaceMeasure& n, nlohmann::json& measured, const ExporterSelf& self) {
+Judgement judge(const NamespaceMeasure& n, nlohmann::json& measured, bool err_field) {
   const double k = static_cast<double>(delta_or_zero(n.kernel, "Tcp.RetransSegs"));
   const double e = n.exporter.retransmissions, f = n.exporter.xmit_failures;
   const double kf = static_cast<double>(delta_or_zero(n.kernel, "TcpExt.TCPRetransFail"));
@@ -27,15 +24,11 @@ Judgement judge(const NamespaceMeasure& n, nlohmann::json& measured, const Expor
               {"exporter_retransmissions", e},
               {"exporter_xmit_failures", f},
               {"kernel_TCPRetransFail", kf}};
-  Judgement j =
-      self.err_field
-          ? Judgement{k == e + f && kf == f, "RetransSegs +" + num(k) + " vs exporter " + num(e) + " + xmit failures " +
-                                                 num(f) + ", TCPRetransFail +" + num(kf) + " vs " + num(f)}
-          : Judgement{k == e, "RetransSegs +" + num(k) + " vs exporter " + num(e) + " (no err field: the " + num(kf) +
-                                  " segments of TCPRetransFail are counted in with the sent ones)"};
-  if (!j.ok && self.pid1_context_skipped)
-    j.text += " (this kernel runs no tracing program while PID 1 is the current task)";
-  return j;
+  if (err_field)
+    return {k == e + f && kf == f, "RetransSegs +" + num(k) + " vs exporter " + num(e) + " + xmit failures " + num(f) +
+                                       ", TCPRetransFail +" + num(kf) + " vs " + num(f)};
+  return {k == e, "RetransSegs +" + num(k) + " vs exporter " + num(e) + " (no err field: the " + num(kf) +
+                      " segments of TCPRetransFail are counted in with the sent ones)"};
 }
 
 CheckResult evaluate(const CheckSpec& spec, const Scenario& s, const ScenarioMeasurements& m) {
@@ -44,7 +37,7 @@ CheckResult evaluate(const CheckSpec& spec, const Scenario& s, const ScenarioMea
   if (e.probe_misses > 0 || e.lost_hits > 0)
     exporter_wide.push_back("exporter-wide Δprobe_misses " + num(e.probe_misses) + ", Δlost_hits " + num(e.lost_hits));
   auto r = per_namespace(
-      spec, s, m, [&](const NamespaceMeasure& n, nlohmann::json& measured) { return judge(n, measured, e); },
+      spec, s, m, [&](const NamespaceMeasure& n, nlohmann::json& measured) { return judge(n, measured, e.err_field); },
       exporter_wide);
   r.measured["exporter_probe_misses"] = e.probe_misses;
   return r;
