@@ -209,15 +209,30 @@ TEST(LabCoreAttemptMeasure, SkippedHitsAreProvenOnlyWhereEveryRetransmitFiresOne
   EXPECT_EQ(provably_skipped_hits(m, true), 0);
 }
 
-TEST(LabCoreAttemptMeasure, OnlyAFailedAttemptWithProvenSkipsIsSetAside) {
-  auto m = with_roles({"client1", "server"});
-  m.namespaces[1].kernel["Tcp.RetransSegs"] = 2;
+namespace {
+
+// One namespace whose kernel counted `counted` retransmits, on a kernel that
+// skips programs over PID 1, and an attempt with two checks of those verdicts.
+ScenarioMeasurements skipping_kernel(double counted) {
+  auto m = with_roles({"client1"});
+  m.namespaces[0].kernel["Tcp.RetransSegs"] = static_cast<std::int64_t>(counted);
   m.exporter.pid1_context_skipped = true;
-  m.exporter.synack_hits = 1;
+  return m;
+}
+AttemptRecord attempt_with(Verdict first, Verdict second) {
   AttemptRecord a;
   a.checks.resize(2);
-  a.checks[0].verdict = Verdict::Pass;
-  a.checks[1].verdict = Verdict::Pass;
+  a.checks[0].verdict = first;
+  a.checks[1].verdict = second;
+  return a;
+}
+
+}  // namespace
+
+TEST(LabCoreAttemptMeasure, OnlyAFailedAttemptWithProvenSkipsIsSetAside) {
+  auto m = skipping_kernel(2);
+  m.exporter.synack_hits = 1;
+  auto a = attempt_with(Verdict::Pass, Verdict::Pass);
   EXPECT_EQ(kernel_skip_reason(a, m, true), "") << "every check passed: nothing to set aside";
   a.checks[1].verdict = Verdict::Fail;
   EXPECT_EQ(kernel_skip_reason(a, m, true),
@@ -232,15 +247,10 @@ TEST(LabCoreAttemptMeasure, OnlyAFailedAttemptWithProvenSkipsIsSetAside) {
 }
 
 TEST(LabCoreAttemptMeasure, ProvenSkipsSetAnAttemptAsideOnceThenNameTheFailures) {
-  auto m = with_roles({"client1"});
-  m.namespaces[0].kernel["Tcp.RetransSegs"] = 12;
-  m.exporter.pid1_context_skipped = true;
+  auto m = skipping_kernel(12);
   m.exporter.skb_hits = 11;
-  AttemptRecord a;
-  a.checks.resize(2);
-  a.checks[0].verdict = Verdict::Fail;
+  auto a = attempt_with(Verdict::Fail, Verdict::Pass);
   a.checks[0].reason = "client1: MISMATCH RetransSegs +12 vs exporter 11";
-  a.checks[1].verdict = Verdict::Pass;
   AttemptRecord repeat = a;
   EXPECT_TRUE(apply_kernel_skips(a, m, true, true));
   EXPECT_NE(a.set_aside.find("no program for 1 of its retransmits (tracepoint hits 11;"), std::string::npos)
