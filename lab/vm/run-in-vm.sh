@@ -5,16 +5,20 @@
 # Prints the command's stdout/stderr and exits with its exit code.
 #
 # usage: run-in-vm.sh [--kernel PREFIX] [--timeout S] [--boot-timeout S] [--cpus N] [--mem MB]
-#                     [--forward HOSTPORT:GUESTPORT]... [--env NAME]... [--verbose] -- CMD [ARGS...]
+#                     [--forward HOSTPORT:GUESTPORT]... [--env NAME]... [--retry-on-panic] [--verbose]
+#                     -- CMD [ARGS...]
 #   --kernel 6.1|6.12|7: the newest cached kernel with that version prefix (default 6.1),
 #   fetched beforehand by lab/vm/fetch-kernel.sh (scripts/setup.sh --vm); never downloaded here.
 #   --forward: a user-mode NIC (no route out, nothing but the forwards) with host
 #   127.0.0.1:HOSTPORT forwarded to the guest's port GUESTPORT.
+#   --retry-on-panic: if the guest kernel panics while the command runs, boot again and run the
+#   command once more (for commands that can simply be rerun); the oops is printed either way.
 # Exit codes of its own (each with one "run-in-vm:" line on stderr):
 #   2 bad usage, 66 no cached kernel matches --kernel, 69 VM unavailable (not root, qemu or
-#   busybox absent; EX_UNAVAILABLE), 124 the command timed out, 125 the guest gave no exit code
-#   (boot failed twice, panic). Other codes are the command's own (retx-lab uses 0-3, the
-#   exporter 0-7), hence 66, 69 and 12x.
+#   busybox absent; EX_UNAVAILABLE), 123 the guest kernel panicked while the command ran (twice
+#   with --retry-on-panic), 124 the command timed out, 125 the guest gave no exit code otherwise
+#   (boot failed twice). Other codes are the command's own (retx-lab uses 0-3, the exporter 0-7),
+#   hence 66, 69 and 12x.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,7 +28,7 @@ now_ms() { local t=${EPOCHREALTIME/./}; now=$((t / 1000)); }
 now_ms; t_launch=$now
 die() { echo "run-in-vm: $2" >&2; exit "$1"; }
 
-verbose=0 kernel=6.1 timeout=1800 boot_timeout=60 cpus=2 mem=2048 envs=() forwards=()
+verbose=0 retry_panic=0 kernel=6.1 timeout=1800 boot_timeout=60 cpus=2 mem=2048 envs=() forwards=()
 while (($#)); do
   case $1 in
     --kernel) kernel=${2:-}; shift 2 || die 2 "--kernel needs a version prefix (6.1, 6.12, 7)" ;;
@@ -35,6 +39,7 @@ while (($#)); do
     --mem) mem=${2:-}; shift 2 || die 2 "--mem needs megabytes" ;;
     --env) envs+=("${2:-}"); shift 2 || die 2 "--env needs a variable name" ;;
     --verbose) verbose=1; shift ;;
+    --retry-on-panic) retry_panic=1; shift ;;
     -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     --) shift; break ;;
     *) die 2 "unknown option '$1' (the command goes after --)" ;;
@@ -184,19 +189,39 @@ boot_once() {
     nap 0.1
   done
   if [[ -n $qpid ]]; then wait "$qpid"; status=$?; qpid=""; fi
+  # A command that started and ended qemu (a panic) between two polls still started.
+  if [[ $phase == boot && -e $tmp/job/started ]]; then now_ms; phase=started t_started=$now; fi
   pump
 }
 
 show_console() { echo "run-in-vm: last console lines:" >&2; tail -n 15 "$tmp/console.log" "$tmp/qemu.out" >&2; }
+panicked() { grep -q 'Kernel panic - not syncing' "$tmp/console.log"; }
+# The oops from its first line (header, RIP, code, trace), 40 lines at most: the last 15 lines of
+# a panic are registers and say nothing of where or why.
+show_oops() {
+  echo "run-in-vm: the guest kernel's oops:" >&2
+  awk '!n && /Oops|BUG:|int3:|invalid opcode|general protection fault|Kernel panic/ { n = NR }
+       n && NR < n + 40' "$tmp/console.log" >&2
+}
 
-status=0 phase="" t_started=0
-for attempt in 1 2; do
+# A guest kernel can panic here through no fault of the command: qemu 7.2's multi-threaded TCG
+# races with the kernel rewriting its own text (an int3 oops right after a static key flips);
+# lab/vm/README.md, "Why a guest kernel can panic here". --retry-on-panic runs the command again.
+status=0 phase="" t_started=0 attempt=1 panics=0
+while :; do
   boot_once "$@"
+  if [[ $phase == started ]] && panicked && ((retry_panic && panics == 0)); then
+    panics=1
+    show_oops
+    echo "run-in-vm: the guest kernel panicked while the command ran; running it once more (--retry-on-panic)" >&2
+    continue
+  fi
   [[ $phase == boot || $phase == timeout0 ]] || break
   grep -q 'host forwarding rule' "$tmp/qemu.out" && die 69 "a --forward host port is in use: $(tail -n 1 "$tmp/qemu.out")"
   # Never reached the command: a hung or failed boot. Retry once; the command has not run.
   echo "run-in-vm: attempt $attempt: the guest did not reach the command ($phase, qemu status $status)" >&2
   ((attempt == 2)) && { show_console; die 125 "the guest failed to boot twice"; }
+  attempt=2
 done
 
 now_ms; t_end=$now
@@ -213,6 +238,8 @@ if [[ $rc =~ ^[0-9]+$ ]]; then
   :
 elif ((status & 1)); then
   rc=$((status >> 1))   # isa-debug-exit: (rc << 1) | 1, so only rc's low 7 bits survive
+elif panicked; then
+  show_oops; die 123 "the guest kernel panicked while the command ran"
 else
   show_console; die 125 "the guest ended without an exit code (qemu status $status)"
 fi

@@ -14,4 +14,4 @@ command -v iperf3 >/dev/null || { echo "FAIL: iperf3 missing (scripts/setup.sh i
 work=$(mktemp -d /tmp/retx-vm-test.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
-"$src/lab/vm/run-in-vm.sh" --kernel "$k" --timeout 600 -- bash "$src/tests/vm/guest-exporter-netem.sh" "$exporter"
+"$src/lab/vm/run-in-vm.sh" --kernel "$k" --timeout 600 --retry-on-panic -- bash "$src/tests/vm/guest-exporter-netem.sh" "$exporter"

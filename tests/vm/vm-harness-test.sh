@@ -3,6 +3,8 @@
 #  - the exit code still arrives when the 9p result share is gone (isa-debug-exit fallback);
 #  - the bzImage boot that a retry uses works, not only the faster PVH boot;
 #  - a command past --timeout gives 124, and a boot past --boot-timeout is retried once, then 125;
+#  - a guest kernel panic (sysrq c) gives 123 with the oops printed; with --retry-on-panic the
+#    command runs once more, and a second panic gives 123;
 #  - SIGTERM mid-run leaves no qemu process and no scratch directory behind.
 # Exit 77 (ctest skip) only when the VM packages or the 6.1 kernel are not there.
 set -u
@@ -33,6 +35,19 @@ check "the timeout is reported in one line" "grep -q 'did not finish within 3s' 
 "$run" --boot-timeout 1 -- true >out 2>err; rc=$?
 check "a boot past --boot-timeout gives 125 (got $rc)" '((rc == 125))'
 check "the hung boot was retried once" "(( \$(grep -c 'did not reach the command' err) == 2 ))"
+
+crash='echo c >/proc/sysrq-trigger; sleep 30'
+"$run" -- sh -c "$crash" >out 2>err; rc=$?
+check "a guest kernel panic gives 123 (got $rc)" '((rc == 123))'
+check "the panic's oops is printed from its first line" "grep -q 'Kernel panic - not syncing: sysrq triggered crash' err && grep -q 'Call Trace' err"
+check "without --retry-on-panic the command is not run again" "! grep -q 'running it once more' err"
+# Panics on its first run only: the shared working directory keeps the mark across boots.
+"$run" --retry-on-panic -- sh -c "[ -e panicked ] && exit 6; touch panicked; $crash" >out 2>err; rc=$?
+check "--retry-on-panic runs the command once more, and its exit code counts: 6 (got $rc)" '((rc == 6))'
+check "the rerun is said once" "(( \$(grep -c 'running it once more' err) == 1 ))"
+"$run" --retry-on-panic -- sh -c "$crash" >out 2>err; rc=$?
+check "a second panic gives 123 (got $rc)" '((rc == 123))'
+check "after one rerun only" "(( \$(grep -c 'running it once more' err) == 1 ))"
 
 before=$(scratch)
 "$run" -- sleep 120 >out 2>err & pid=$!

@@ -16,7 +16,7 @@ trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 jq --argjson n "${CHURN_CYCLES:-20}" '(.scenarios[] | select(.name == "namespace-churn") | .churn.cycles) = $n' \
   "$src/scenarios/full.json" >"$work/full.json" || { echo "FAIL: jq could not rewrite scenarios/full.json"; exit 1; }
-"$src/lab/vm/run-in-vm.sh" --kernel 6.1 --timeout 800 -- "$lab" run "$work/full.json" \
+"$src/lab/vm/run-in-vm.sh" --kernel 6.1 --timeout 800 --retry-on-panic -- "$lab" run "$work/full.json" \
   --scenario namespace-churn --scenario cgroups-two-senders --reports-dir "$work" --report "$work/r.json" -v
 rc=$?
 [[ -f $work/r.json ]] || { echo "FAIL: no report (retx-lab exit $rc)"; exit 1; }

@@ -11,5 +11,5 @@ vm_skip_unless_ready 6.1
 work=$(mktemp -d /tmp/retx-vm-test.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
-"$src/lab/vm/run-in-vm.sh" --kernel 6.1 --timeout 400 -- "$tests" \
+"$src/lab/vm/run-in-vm.sh" --kernel 6.1 --timeout 400 --retry-on-panic -- "$tests" \
   --gtest_filter='TopConnections.IteratorMatchesTcpInfoAndSs:TopConnections.InetDiagFallbackMatchesToo'
