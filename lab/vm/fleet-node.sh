@@ -49,10 +49,8 @@ ip netns add $cl && ip netns add $sv || fail "ip netns add"
 ip link add cl0 netns $cl type veth peer name fromcl netns $sv || fail "veth"
 ip -n $cl addr add 198.18.1.1/24 dev cl0 && ip -n $sv addr add 198.18.1.2/24 dev fromcl || fail "addresses"
 for l in "$cl lo" "$cl cl0" "$sv lo" "$sv fromcl"; do set -- $l; ip -n "$1" link set "$2" up || fail "link $l up"; done
-# One segment per skb, as in the lab (lab/kernel/topology.cpp): the rule below drops skbs, and a
-# GSO skb of up to 45 segments makes the loss lumpy. Once the 12 Mbit/s node at 0.5 % saw
-# RetransSegs +4 of 41,699 OutSegs (a handful of drop events instead of ~200 segments), and then
-# one new series' first increment, lost to rate(), was 25 % of its ratio.
+# One segment per skb, as in the lab (lab/kernel/topology.cpp): the rule below draws once per skb,
+# and GSO skbs would make a 0.5 % loss a handful of drops of many segments (lab/vm/README.md).
 ip -n $cl link set cl0 gso_max_segs 1 && ip -n $sv link set fromcl gso_max_segs 1 || fail "gso_max_segs 1"
 # numgen over 10000 for rates below 1 %. Only packets carrying bulk data (IP length > 200) are
 # dropped: SYNs, FINs, pure ACKs and iperf3's small control messages pass, so only the

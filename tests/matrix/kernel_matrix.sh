@@ -24,7 +24,8 @@ step() { printf '\n== %s (%d s)\n' "$*" "$SECONDS"; }
 # test fails at the end, naming the runs that did.
 failed=()
 runs() { local what=$1; shift; "$@" || failed+=("$what (exit $?)"); }
-# --retry-on-panic: a guest kernel panic is qemu 7.2's TCG race (lab/vm/run-in-vm.sh), not a verdict.
+# --retry-on-panic: one rerun after a guest kernel panic (qemu 7.2's TCG race can cause one,
+# lab/vm/README.md); the oops is printed and a second panic fails the run.
 invm() { "$src/lab/vm/run-in-vm.sh" --kernel "$1" --timeout 900 --retry-on-panic -- "${@:2}"; }
 source "$src/tests/matrix/guest_clock.sh"
 
